@@ -6,8 +6,10 @@ const { compilerOptions } = require('./tsconfig.base.json');
 module.exports = {
   testEnvironment: 'node',
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', isolatedModules: true, diagnostics: false }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', diagnostics: false }],
   },
+  globalSetup: require('path').join(__dirname, 'tools/test/global-setup.ts'),
+  globalTeardown: require('path').join(__dirname, 'tools/test/global-teardown.ts'),
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: require('path').resolve(__dirname) + '/' }),
 };

@@ -1,0 +1,114 @@
+/**
+ * The event-store port. Complaint history is the source of truth; every adapter
+ * (PostgreSQL for the embedded default and CI, EventStoreDB in production) honours
+ * the same contract, checked by one shared suite (`event-store.contract.ts`).
+ *
+ * No framework or client-library types appear here, so the domain-facing code and
+ * the services depend on this file only.
+ */
+
+/** Where a stream must be for an append to go through (optimistic concurrency). */
+export type ExpectedRevision = 'no_stream' | 'any' | 'stream_exists' | bigint;
+
+export type EventActor = { id: string; role: string };
+
+/** Metadata every stored event carries (ARCHITECTURE.md "Source of truth"). */
+export type EventMetadata = {
+  actor?: EventActor;
+  occurredAt?: string;
+  correlationId?: string;
+  causationId?: string;
+  /** Hash chain for tamper evidence; filled by `chainEvents`. */
+  prevHash?: string;
+  hash?: string;
+  [key: string]: unknown;
+};
+
+export type EventToAppend = {
+  /** Event id (uuid). Re-appending the same ids is idempotent. */
+  id: string;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+};
+
+export type RecordedEvent = {
+  id: string;
+  type: string;
+  streamId: string;
+  /** 0-based position of the event within its stream. */
+  revision: bigint;
+  /** Position in the store's total order ($all); strictly increasing for a reader. */
+  position: bigint;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+  recordedAt: Date;
+};
+
+export type AppendResult = {
+  /** Revision of the last event in the stream after the append. */
+  nextExpectedRevision: bigint;
+  /** Global position of the last appended event. */
+  position: bigint;
+};
+
+export type ReadStreamOptions = {
+  direction?: 'forwards' | 'backwards';
+  /** Inclusive start revision (default: start for forwards, end for backwards). */
+  fromRevision?: bigint;
+  maxCount?: number;
+};
+
+export type ReadAllOptions = {
+  /** Exclusive: events strictly after this position. Omit to start at the beginning. */
+  after?: bigint;
+  /** Bounded batch size; readers page through `$all` instead of loading it whole. */
+  maxCount: number;
+  /** Only streams whose id starts with this prefix (e.g. `complaint-`). */
+  streamPrefix?: string;
+};
+
+export type SubscriptionOptions = {
+  /** Checkpoint: deliver events strictly after this position. */
+  after?: bigint;
+  streamPrefix?: string;
+  batchSize?: number;
+};
+
+/**
+ * Receives events in position order; a batch is acknowledged only when the promise
+ * resolves. If it rejects, the subscription stops and reports the error.
+ */
+export type SubscriptionHandler = (events: RecordedEvent[]) => Promise<void>;
+
+export type Subscription = {
+  /** Stops delivery; resolves when the in-flight batch has finished. */
+  stop(): Promise<void>;
+  /** Resolves when the subscription stops; rejects with the handler's error. */
+  readonly done: Promise<void>;
+};
+
+export type EventStore = {
+  appendToStream(streamId: string, events: EventToAppend[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult>;
+  /** Returns [] for a stream that does not exist. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Catch-up subscription: reads history from the checkpoint, then continues live. */
+  subscribeToAll(options: SubscriptionOptions, handler: SubscriptionHandler): Subscription;
+  close(): Promise<void>;
+};
+
+export class WrongExpectedRevisionError extends Error {
+  readonly code = 'wrong_expected_revision' as const;
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: bigint | 'no_stream',
+  ) {
+    super(`Stream ${streamId}: expected revision ${String(expected)}, actual ${String(actual)}`);
+    this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+export const isWrongExpectedRevision = (error: unknown): error is WrongExpectedRevisionError =>
+  error instanceof WrongExpectedRevisionError;

