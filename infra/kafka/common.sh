@@ -94,11 +94,13 @@ kafka_port_owner() {
   fi
 }
 
+# Tail of the broker log, limited to the output of the latest start (the part
+# after the last "=====" header start.sh writes), at most $1 lines.
 kafka_log_tail() {
-  local n="${1:-40}"
-  if [[ -f "$KAFKA_BROKER_LOG" ]]; then
-    printf -- '----- last %s lines of %s -----\n' "$n" "$KAFKA_BROKER_LOG" >&2
-    tail -n "$n" "$KAFKA_BROKER_LOG" >&2
-    printf -- '-----\n' >&2
-  fi
+  local n="${1:-40}" from
+  [[ -f "$KAFKA_BROKER_LOG" ]] || return 0
+  from="$(grep -n '^===== ' "$KAFKA_BROKER_LOG" | tail -n 1 | cut -d: -f1)"
+  printf -- '----- %s (latest start, last %s lines) -----\n' "$KAFKA_BROKER_LOG" "$n" >&2
+  tail -n +"${from:-1}" "$KAFKA_BROKER_LOG" | tail -n "$n" >&2
+  printf -- '-----\n' >&2
 }

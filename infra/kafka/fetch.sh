@@ -20,7 +20,7 @@ if kafka_cache_complete; then
   exit 0
 fi
 
-kafka_log "fetching Apache Kafka $KAFKA_VERSION jars into $KAFKA_CACHE_DIR/lib (first run, about 50 MB from Maven Central unless ~/.m2 has them)"
+kafka_log "fetching Apache Kafka $KAFKA_VERSION jars into $KAFKA_CACHE_DIR/lib (first run: ~44 MB of jars; up to ~67 MB from Maven Central when ~/.m2 is empty)"
 tmp_lib="$KAFKA_CACHE_DIR/lib.tmp.$$"
 rm -rf "$tmp_lib"
 trap 'rm -rf "$tmp_lib"' EXIT

@@ -154,7 +154,9 @@ done
 [[ -n "$pid" ]] || pid="$launcher"
 
 # 7. Wait until it serves metadata and accepts a (validate-only) topic creation.
-if ! wait_ready "$pid"; then
+rc=0
+wait_ready "$pid" || rc=$?
+if ((rc != 0)); then
   kafka_log_tail 40
   if kafka_alive "$pid"; then
     kill -TERM "$pid" 2>/dev/null || true
@@ -162,7 +164,10 @@ if ! wait_ready "$pid"; then
     kill -KILL "$pid" 2>/dev/null || true
   fi
   rm -f "$KAFKA_PID_FILE"
-  kafka_die "broker did not become ready on $BOOTSTRAP within ${KAFKA_START_TIMEOUT}s (log: $KAFKA_BROKER_LOG)"
+  if ((rc == 2)); then
+    kafka_die "broker exited during startup (log: $KAFKA_BROKER_LOG)"
+  fi
+  kafka_die "broker did not become ready on $BOOTSTRAP within ${KAFKA_START_TIMEOUT}s; stopped it (log: $KAFKA_BROKER_LOG)"
 fi
 
 kafka_log "broker ready at $BOOTSTRAP (Apache Kafka $KAFKA_VERSION, pid $pid, data $KAFKA_DATA_DIR)"

@@ -9,6 +9,7 @@ import { Client } from 'pg';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { startEmbeddedPostgres } from '../../libs/platform/service-kit/src/embedded/embedded-postgres';
+import { probeDocker } from './docker-probe';
 
 const canConnect = async (url: string): Promise<boolean> => {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 1500 });
@@ -24,6 +25,10 @@ const canConnect = async (url: string): Promise<boolean> => {
 };
 
 export default async function globalSetup(): Promise<void> {
+  if (!process.env.DOCKER_STATUS) {
+    const docker = await probeDocker();
+    process.env.DOCKER_STATUS = docker.available ? 'available' : `unavailable: ${docker.reason}`;
+  }
   if (process.env.TEST_DATABASE_URL) return;
   if (process.env.DATABASE_URL && (await canConnect(process.env.DATABASE_URL))) {
     process.env.TEST_DATABASE_URL = process.env.DATABASE_URL;

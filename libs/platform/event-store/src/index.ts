@@ -3,3 +3,5 @@ export * from './hash-chain';
 export * from './polling-subscription';
 export * from './postgres/postgres-event-store';
 export { APPEND_LOCK_KEY } from './postgres/postgres-event-store.schema';
+export * from './command-handling';
+export * from './eventstoredb/eventstoredb-event-store';

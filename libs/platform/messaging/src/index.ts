@@ -1,1 +1,6 @@
-export {};
+export * from './message-bus.port';
+export * from './consumer/retry';
+export * from './consumer/apply-once';
+export * from './memory/in-memory-message-bus';
+export * from './kafka/kafka-message-bus';
+export * from './relay/event-relay';

@@ -1,1 +1,9 @@
-export {};
+export * from './config';
+export * from './tokens';
+export * from './api-error';
+export * from './platform.module';
+export * from './http/api-exception.filter';
+export * from './http/validation';
+export * from './http/health.controller';
+export * from './http/create-http-app';
+export * from './embedded/embedded-postgres';

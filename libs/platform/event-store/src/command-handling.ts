@@ -1,0 +1,70 @@
+import { chainEvents, lastHashOf } from './hash-chain';
+import { isWrongExpectedRevision, type EventMetadata, type EventStore, type RecordedEvent } from './event-store.port';
+
+/** Any decider: plain functions over plain data (STYLE.md, Emmett). */
+export type Decider<State, Command, Event extends { type: string; data: object }> = {
+  initialState: () => State;
+  evolve: (state: State, event: Event) => State;
+  decide: (command: Command, state: State) => Event[];
+};
+
+export type CommandHandlingOptions<Event> = {
+  /** Metadata stored with every produced event (actor, correlation and causation ids…). */
+  metadata: EventMetadata;
+  /**
+   * Event ids for the produced events. Deterministic ids (e.g. derived from an
+   * idempotency key or a timer key) make a retried command a no-op at the store.
+   */
+  eventIds: (events: Event[]) => string[];
+  /** Attempts on a concurrent-write conflict before giving up (default 5). */
+  maxAttempts?: number;
+};
+
+export type CommandResult<State, Event> = {
+  state: State;
+  newEvents: Event[];
+  /** Revision of the stream after the command (-1n for an untouched empty stream). */
+  nextExpectedRevision: bigint;
+  /** All events of the stream before the command, for callers that need history. */
+  history: RecordedEvent[];
+};
+
+/**
+ * read stream → fold with `evolve` → `decide` → append with the expected revision →
+ * on a concurrent write, start again from a fresh read (Emmett's handleCommand). The
+ * hash chain is extended here, so every writer links events the same way. Nothing is
+ * appended when `decide` throws.
+ */
+export const handleCommand = async <State, Command, Event extends { type: string; data: object }>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<State, Command, Event>,
+  command: Command,
+  options: CommandHandlingOptions<Event>,
+): Promise<CommandResult<State, Event>> => {
+  const maxAttempts = options.maxAttempts ?? 5;
+  for (let attempt = 1; ; attempt++) {
+    const history = await store.readStream(streamId);
+    const state = history.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as unknown as Event), decider.initialState());
+    const newEvents = decider.decide(command, state);
+    const currentRevision = history.length ? history[history.length - 1].revision : undefined;
+    if (newEvents.length === 0) {
+      return { state, newEvents, nextExpectedRevision: currentRevision ?? -1n, history };
+    }
+    const ids = options.eventIds(newEvents);
+    const toAppend = chainEvents(
+      lastHashOf(history),
+      newEvents.map((e, i) => ({ id: ids[i], type: e.type, data: e.data as Record<string, unknown>, metadata: options.metadata })),
+    );
+    try {
+      const result = await store.appendToStream(streamId, toAppend, {
+        expectedRevision: currentRevision === undefined ? 'no_stream' : currentRevision,
+      });
+      const finalState = newEvents.reduce(decider.evolve, state);
+      return { state: finalState, newEvents, nextExpectedRevision: result.nextExpectedRevision, history };
+    } catch (error) {
+      if (isWrongExpectedRevision(error) && attempt < maxAttempts) continue;
+      throw error;
+    }
+  }
+};

@@ -1,0 +1,69 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { BusMessage, BusSubscription, MessageBus, MessageHandler, SubscribeOptions } from '../message-bus.port';
+import { handleWithRetry } from '../consumer/retry';
+
+type Group = { groupId: string; topic: string; handler: MessageHandler; options: SubscribeOptions; stopped: boolean };
+
+/**
+ * The in-process bus of the embedded default (one process, no broker). `publish`
+ * resolves after every subscribed group has handled the messages, so the relay's
+ * checkpoint only moves past what consumers have applied: a crash re-delivers, never
+ * loses. Dead letters are kept in memory and logged.
+ */
+export class InMemoryMessageBus implements MessageBus {
+  readonly kind = 'memory' as const;
+  private readonly groups: Group[] = [];
+  private readonly offsets = new Map<string, number>();
+  private queue: Promise<void> = Promise.resolve();
+  private readonly delivering = new AsyncLocalStorage<boolean>();
+  readonly deadLetters: BusMessage[] = [];
+
+  constructor(private readonly log: (line: string) => void = () => undefined) {}
+
+  publish(messages: BusMessage[]): Promise<void> {
+    // A handler that publishes gets its messages delivered inline (queueing them behind
+    // the delivery that is running it would wait for itself).
+    if (this.delivering.getStore()) return this.deliver(messages);
+    // One delivery at a time keeps every group's order equal to publish order.
+    const run = this.queue.then(() => this.delivering.run(true, () => this.deliver(messages)));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async deliver(messages: BusMessage[]): Promise<void> {
+    for (const message of messages) {
+      const offset = this.offsets.get(message.topic) ?? 0;
+      this.offsets.set(message.topic, offset + 1);
+      for (const group of this.groups.filter((g) => g.topic === message.topic && !g.stopped)) {
+        const { outcome, deadLetter } = await handleWithRetry(
+          { ...message, partition: 0, offset: String(offset) },
+          group.handler,
+          group.groupId,
+          group.options.maxAttempts ?? 5,
+          group.options.retryDelayMs ?? 100,
+        );
+        if (deadLetter && outcome.status === 'dead_lettered') {
+          this.deadLetters.push(deadLetter);
+          this.log(`dead-letter: ${group.groupId} gave up on ${message.topic} key ${message.key} after ${outcome.attempts} attempts: ${outcome.error}`);
+          await this.deliver([deadLetter]);
+        }
+      }
+    }
+  }
+
+  async subscribe(options: SubscribeOptions, handler: MessageHandler): Promise<BusSubscription> {
+    const group: Group = { groupId: options.groupId, topic: options.topic, handler, options, stopped: false };
+    this.groups.push(group);
+    return {
+      stop: async () => {
+        group.stopped = true;
+        this.groups.splice(this.groups.indexOf(group), 1);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.groups.splice(0);
+    await this.queue;
+  }
+}

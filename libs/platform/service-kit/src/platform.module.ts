@@ -1,0 +1,118 @@
+import {
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { Pool } from 'pg';
+import { PostgresEventStore, type EventStore } from '@complaints/event-store';
+import { EventRelay, InMemoryMessageBus, KafkaMessageBus, toComplaintEventMessage, type MessageBus } from '@complaints/messaging';
+import { COMPLAINT_STREAM_PREFIX, topicNames, type TopicNames } from '@complaints/contracts';
+import { ConfigError, type PlatformConfig } from './config';
+import { EVENT_STORE, MESSAGE_BUS, PG_POOL, PLATFORM_CONFIG, TOPICS } from './tokens';
+import { HealthController } from './http/health.controller';
+
+/**
+ * Runs the relay (event store → bus) in this process when RELAY_ENABLED is set.
+ * Several processes may enable it: one leads (advisory lock), the others stand by.
+ */
+@Injectable()
+export class RelayService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('relay');
+  relay?: EventRelay;
+
+  constructor(
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(TOPICS) private readonly topics: TopicNames,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.relayEnabled) return;
+    this.relay = new EventRelay({
+      store: this.store,
+      bus: this.bus,
+      pool: this.pool,
+      connectionString: this.config.databaseUrl,
+      streamPrefix: COMPLAINT_STREAM_PREFIX,
+      route: (event) => [toComplaintEventMessage(event, this.topics.complaintEvents)],
+      log: (line) => this.logger.log(line),
+    });
+    this.relay.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.relay?.stop();
+  }
+}
+
+/** Closes what the platform opened, after every module has stopped its consumers. */
+@Injectable()
+export class PlatformLifecycle implements OnApplicationShutdown {
+  constructor(
+    private readonly relay: RelayService,
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+    await this.bus.close().catch(() => undefined);
+    await this.store.close().catch(() => undefined);
+    await this.pool.end().catch(() => undefined);
+  }
+}
+
+export type PlatformOverrides = {
+  /** Share one in-process bus between modules of the embedded launcher. */
+  bus?: MessageBus;
+};
+
+const createBus = (config: PlatformConfig): MessageBus => {
+  const logger = new Logger('bus');
+  if (config.bus === 'memory') return new InMemoryMessageBus((line) => logger.warn(line));
+  return new KafkaMessageBus({ brokers: config.kafkaBrokers, clientId: config.kafkaClientId, log: (line) => logger.warn(line) });
+};
+
+const createEventStore = async (config: PlatformConfig, pool: Pool): Promise<EventStore> => {
+  if (config.eventStore === 'eventstoredb') {
+    const { EventStoreDbEventStore } = await import('@complaints/event-store');
+    return new EventStoreDbEventStore({ connectionString: config.eventStoreConnectionString ?? '' });
+  }
+  const store = new PostgresEventStore({ pool });
+  await store.migrate();
+  return store;
+};
+
+/** The platform's ports for every service: database pool, event store, bus, topics, relay, health. */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forRoot(config: PlatformConfig, overrides: PlatformOverrides = {}): DynamicModule {
+    if (config.bus === 'memory' && !overrides.bus && config.processName !== 'embedded') {
+      throw new ConfigError('BUS=memory only works when all services run in one process (the embedded launcher)');
+    }
+    return {
+      module: PlatformModule,
+      controllers: [HealthController],
+      providers: [
+        { provide: PLATFORM_CONFIG, useValue: config },
+        { provide: TOPICS, useValue: topicNames(config.topicPrefix) },
+        { provide: PG_POOL, useFactory: () => new Pool({ connectionString: config.databaseUrl, max: 10 }) },
+        { provide: EVENT_STORE, inject: [PG_POOL], useFactory: (pool: Pool) => createEventStore(config, pool) },
+        { provide: MESSAGE_BUS, useFactory: () => overrides.bus ?? createBus(config) },
+        RelayService,
+        PlatformLifecycle,
+      ],
+      exports: [PLATFORM_CONFIG, TOPICS, PG_POOL, EVENT_STORE, MESSAGE_BUS, RelayService],
+    };
+  }
+}
