@@ -1,1 +1,2 @@
 export * from './postgres-harness';
+export * from './service-process';

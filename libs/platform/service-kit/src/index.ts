@@ -7,3 +7,8 @@ export * from './http/validation';
 export * from './http/health.controller';
 export * from './http/create-http-app';
 export * from './embedded/embedded-postgres';
+export * from './complaint-events.consumer';
+export * from './acting-user';
+export * from './clock';
+export * from './migrate-sql';
+export * from './bootstrap-service';

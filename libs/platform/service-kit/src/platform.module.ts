@@ -13,6 +13,7 @@ import { PostgresEventStore, type EventStore } from '@complaints/event-store';
 import { EventRelay, InMemoryMessageBus, KafkaMessageBus, toComplaintEventMessage, type MessageBus } from '@complaints/messaging';
 import { COMPLAINT_STREAM_PREFIX, topicNames, type TopicNames } from '@complaints/contracts';
 import { ConfigError, type PlatformConfig } from './config';
+import { CLOCK, systemClock, type Clock } from './clock';
 import { EVENT_STORE, MESSAGE_BUS, PG_POOL, PLATFORM_CONFIG, TOPICS } from './tokens';
 import { HealthController } from './http/health.controller';
 
@@ -74,6 +75,8 @@ export class PlatformLifecycle implements OnApplicationShutdown {
 export type PlatformOverrides = {
   /** Share one in-process bus between modules of the embedded launcher. */
   bus?: MessageBus;
+  /** A clock tests can move forward. */
+  clock?: Clock;
 };
 
 const createBus = (config: PlatformConfig): MessageBus => {
@@ -105,6 +108,7 @@ export class PlatformModule {
       controllers: [HealthController],
       providers: [
         { provide: PLATFORM_CONFIG, useValue: config },
+        { provide: CLOCK, useValue: overrides.clock ?? systemClock },
         { provide: TOPICS, useValue: topicNames(config.topicPrefix) },
         { provide: PG_POOL, useFactory: () => new Pool({ connectionString: config.databaseUrl, max: 10 }) },
         { provide: EVENT_STORE, inject: [PG_POOL], useFactory: (pool: Pool) => createEventStore(config, pool) },
@@ -112,7 +116,7 @@ export class PlatformModule {
         RelayService,
         PlatformLifecycle,
       ],
-      exports: [PLATFORM_CONFIG, TOPICS, PG_POOL, EVENT_STORE, MESSAGE_BUS, RelayService],
+      exports: [PLATFORM_CONFIG, CLOCK, TOPICS, PG_POOL, EVENT_STORE, MESSAGE_BUS, RelayService],
     };
   }
 }

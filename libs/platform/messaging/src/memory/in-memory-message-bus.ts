@@ -17,15 +17,26 @@ export class InMemoryMessageBus implements MessageBus {
   private queue: Promise<void> = Promise.resolve();
   private readonly delivering = new AsyncLocalStorage<boolean>();
   readonly deadLetters: BusMessage[] = [];
+  private openGate!: () => void;
+  /** Publishing waits until every consumer of the process has subscribed (see `open`). */
+  private readonly gate = new Promise<void>((resolve) => (this.openGate = resolve));
 
   constructor(private readonly log: (line: string) => void = () => undefined) {}
+
+  /**
+   * Unlike Kafka, this bus keeps no log for late subscribers: the launcher opens it once
+   * every module has subscribed, so nothing is delivered to an incomplete set of groups.
+   */
+  open(): void {
+    this.openGate();
+  }
 
   publish(messages: BusMessage[]): Promise<void> {
     // A handler that publishes gets its messages delivered inline (queueing them behind
     // the delivery that is running it would wait for itself).
     if (this.delivering.getStore()) return this.deliver(messages);
     // One delivery at a time keeps every group's order equal to publish order.
-    const run = this.queue.then(() => this.delivering.run(true, () => this.deliver(messages)));
+    const run = this.queue.then(() => this.gate).then(() => this.delivering.run(true, () => this.deliver(messages)));
     this.queue = run.catch(() => undefined);
     return run;
   }

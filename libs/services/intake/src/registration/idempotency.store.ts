@@ -1,0 +1,59 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import type { Pool } from 'pg';
+import { canonicalJson } from '@complaints/event-store';
+import { PG_POOL, conflict } from '@complaints/service-kit';
+
+export type IdempotentOutcome<T> = { complaintId: string; response?: T };
+
+/**
+ * `Idempotency-Key` on registration (API.md): the same key and body give the same
+ * answer, the same key with another body is a 409. The key also fixes the complaint
+ * id, so two concurrent requests with one key write one complaint.
+ */
+@Injectable()
+export class IdempotencyStore implements OnModuleInit {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.pool.query(`SELECT pg_advisory_lock(hashtext('migrate:intake'))`);
+    try {
+      await this.pool.query(`
+        CREATE SCHEMA IF NOT EXISTS intake;
+        CREATE TABLE IF NOT EXISTS intake.idempotency_keys (
+          key          text PRIMARY KEY,
+          request_hash text NOT NULL,
+          complaint_id uuid NOT NULL,
+          response     jsonb,
+          created_at   timestamptz NOT NULL DEFAULT now()
+        );`);
+    } finally {
+      await this.pool.query(`SELECT pg_advisory_unlock(hashtext('migrate:intake'))`);
+    }
+  }
+
+  static hash(body: unknown): string {
+    return createHash('sha256').update(canonicalJson(body)).digest('hex');
+  }
+
+  /** Claims the key for this body, or returns what an earlier request with it got. */
+  async claim<T>(key: string, body: unknown, complaintId: string): Promise<IdempotentOutcome<T>> {
+    const hash = IdempotencyStore.hash(body);
+    await this.pool.query(
+      `INSERT INTO intake.idempotency_keys (key, request_hash, complaint_id) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING`,
+      [key, hash, complaintId],
+    );
+    const { rows } = await this.pool.query<{ request_hash: string; complaint_id: string; response: T | null }>(
+      `SELECT request_hash, complaint_id, response FROM intake.idempotency_keys WHERE key = $1`,
+      [key],
+    );
+    if (rows[0].request_hash !== hash) {
+      throw conflict('Idempotency-Key was already used with a different request body', [{ field: 'Idempotency-Key', problem: 'reused with a different body' }]);
+    }
+    return { complaintId: rows[0].complaint_id, response: rows[0].response ?? undefined };
+  }
+
+  async complete<T>(key: string, response: T): Promise<void> {
+    await this.pool.query(`UPDATE intake.idempotency_keys SET response = $2 WHERE key = $1`, [key, JSON.stringify(response)]);
+  }
+}

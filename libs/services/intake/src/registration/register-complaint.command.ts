@@ -1,0 +1,96 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { decide, initialState, type Actor, type RegisterComplaint, type RepeatPredecessor, type Role } from '@complaints/domain';
+import { ApiError, CLOCK, type ActingUser, type Clock } from '@complaints/service-kit';
+import { ComplaintCommandRunner, deterministicUuid, SiteDirectory } from '@complaints/service-common';
+import { ComplaintNumberingService } from './complaint-numbering.service';
+import { IdempotencyStore } from './idempotency.store';
+import type { RegisterComplaintDto, RegisteredComplaintDto } from './register-complaint.dto';
+
+export class RegisterComplaintCommand {
+  constructor(
+    readonly body: RegisterComplaintDto,
+    readonly user: ActingUser,
+    readonly idempotencyKey?: string,
+    readonly correlationId?: string,
+  ) {}
+}
+
+/**
+ * Registration (受理登记): validates against the domain first, then takes the site's
+ * next yearly number, then appends ComplaintRegistered — so a refused request never
+ * consumes a number and never leaves a half-written record.
+ */
+@CommandHandler(RegisterComplaintCommand)
+export class RegisterComplaintHandler implements ICommandHandler<RegisterComplaintCommand, RegisteredComplaintDto> {
+  constructor(
+    private readonly runner: ComplaintCommandRunner,
+    private readonly numbering: ComplaintNumberingService,
+    private readonly idempotency: IdempotencyStore,
+    private readonly sites: SiteDirectory,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ body, user, idempotencyKey, correlationId }: RegisterComplaintCommand): Promise<RegisteredComplaintDto> {
+    let complaintId: string = randomUUID();
+    if (idempotencyKey) {
+      const claimed = await this.idempotency.claim<RegisteredComplaintDto>(idempotencyKey, body, deterministicUuid(`complaint:${idempotencyKey}`));
+      if (claimed.response) return claimed.response;
+      complaintId = claimed.complaintId;
+    }
+
+    // A retry of a registration that already went through answers with what it made.
+    const existing = await this.runner.readHistory(complaintId);
+    if (existing.length > 0) {
+      const registered = existing[0].data as { number: string };
+      return this.remember(idempotencyKey, { id: complaintId, number: registered.number, status: 'registered' });
+    }
+
+    const now = this.clock.now().toISOString();
+    const actor: Actor = { id: user.id, role: user.role as Role, ...(user.name ? { name: user.name } : {}) };
+    const command = (number: string): RegisterComplaint => ({
+      type: 'RegisterComplaint',
+      data: {
+        ...body,
+        complaintId,
+        number,
+        receivedAt: now,
+        repeatOf: null,
+        complainant: { ...body.complainant },
+      },
+      metadata: { now, actor, correlationId },
+    });
+    const repeatOf = body.relatedComplaintId ? await this.predecessor(body.relatedComplaintId) : null;
+    const context = { policy: this.sites.policy(body.siteId) };
+    const withRepeat = (c: RegisterComplaint): RegisterComplaint => ({ ...c, data: { ...c.data, repeatOf } });
+
+    // Dry run with a placeholder number: domain refusals happen before a number is taken.
+    decide(withRepeat(command(`${this.sites.site(body.siteId).code}-000000-000`)), initialState(), context);
+
+    const number = await this.numbering.allocate(body.siteId, complaintId, now);
+    await this.runner.run(complaintId, withRepeat(command(number)), {
+      idempotencyKey: `register:${complaintId}`,
+      correlationId,
+      context,
+    });
+    return this.remember(idempotencyKey, { id: complaintId, number, status: 'registered' });
+  }
+
+  private async predecessor(relatedComplaintId: string): Promise<RepeatPredecessor> {
+    const history = await this.runner.readHistory(relatedComplaintId);
+    if (history.length === 0) {
+      throw new ApiError(422, `relatedComplaintId ${relatedComplaintId} does not name a registered complaint`, [
+        { field: 'relatedComplaintId', problem: 'no complaint with this id' },
+      ]);
+    }
+    const state = await this.runner.stateOf(relatedComplaintId, history);
+    if (!state.exists) throw new ApiError(422, 'relatedComplaintId is not a complaint', [{ field: 'relatedComplaintId', problem: 'no complaint with this id' }]);
+    return { complaintId: state.id, number: state.number, receivedAt: state.receivedAt, repeatCount: state.repeatCount };
+  }
+
+  private async remember(key: string | undefined, response: RegisteredComplaintDto): Promise<RegisteredComplaintDto> {
+    if (key) await this.idempotency.complete(key, response);
+    return response;
+  }
+}

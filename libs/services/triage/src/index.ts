@@ -1,0 +1,2 @@
+export * from './triage.module';
+export * from './complaint-events.triage.consumer';

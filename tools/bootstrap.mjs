@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// Brings a fresh checkout to a runnable state, so `npm start` and `npm test` are the
+// only commands a new machine needs:
+//   1. installs dependencies when node_modules is missing or package-lock.json changed
+//      (`npm install`, not `npm ci`: the lockfile is written without the platform-
+//      specific optional packages of other platforms — @swc/core-*, @nx/nx-* … — and
+//      `npm ci` refuses such a lockfile, while `npm install` resolves it as is);
+//   2. compiles the workspace with tsc into dist/ (incremental, a few seconds).
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const stamp = join(root, 'node_modules', '.complaints-install-stamp');
+const lockHash = createHash('sha256')
+  .update(readFileSync(join(root, 'package-lock.json')))
+  .update(readFileSync(join(root, 'package.json')))
+  .digest('hex');
+
+const run = (cmd, args, what) => {
+  const started = Date.now();
+  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, npm_config_update_notifier: 'false' } });
+  if (result.status !== 0) {
+    console.error(`bootstrap: ${what} failed (${cmd} ${args.join(' ')} exited ${result.status ?? result.signal})`);
+    process.exit(result.status ?? 1);
+  }
+  console.log(`bootstrap: ${what} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+};
+
+if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== lockHash) {
+  console.log('bootstrap: installing dependencies (npm install)…');
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], 'dependency install');
+  writeFileSync(stamp, lockHash);
+}
+if (process.env.SKIP_BUILD !== '1') run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], 'build');
