@@ -1,1 +1,70 @@
-export {};
+/**
+ * @complaints/domain — the pure complaint domain (DOMAIN.md): commands, events, state,
+ * decide/evolve, deadlines and the scheduler's rules, policies, working-day calendars,
+ * numbering and the triage suggestion. No framework, ORM, broker or event-store imports.
+ */
+
+// Who acts, and how failures are reported
+export { ROLES, SYSTEM_ACTOR } from './shared/actor';
+export type { Actor, Role } from './shared/actor';
+export { DomainError, ForbiddenError, InvalidStateError, NotFoundError, ValidationError, isDomainError } from './shared/domain-errors';
+export type { DomainErrorCode, ForbiddenReason, ValidationProblem } from './shared/domain-errors';
+export { canonicalInstant, isIsoInstant } from './shared/iso-time';
+export { deepMerge } from './shared/object.util';
+export type { DeepPartial } from './shared/object.util';
+
+// The complaint decider
+export * from './complaint/complaint.types';
+export * from './complaint/complaint.commands';
+export * from './complaint/complaint.events';
+export { evolve, foldComplaint, initialState } from './complaint/complaint.state';
+export type { Complaint, ComplaintState, NoComplaint } from './complaint/complaint.state';
+export { decide } from './complaint/complaint.decider';
+export { resolveDecisionContext } from './complaint/decision-context';
+export type { DecisionContext } from './complaint/decision-context';
+export { deadlineActionKey, overdueDeadlines } from './complaint/complaint.deadlines';
+export type { DeadlineAction } from './complaint/complaint.deadlines';
+export { reviewDeadlines } from './complaint/deadline-scheduler';
+export type { DeadlineReview, SchedulerCommand } from './complaint/deadline-scheduler';
+
+// Policy
+export { DEFAULT_POLICY, DEFAULT_POLICY_VERSION, assertValidPolicy, escalationLevelOf, resolvePolicy, topEscalationLevel } from './policy/policy';
+export type { CompensationLimit, ComplaintPolicy, DeadlinePolicy, EscalationPolicy, PolicyLayer, PolicyOverride } from './policy/policy';
+
+// Calendars and time zones
+export {
+  UncoveredYearError,
+  addCalendarDays,
+  addWorkingDays,
+  addWorkingDaysToDate,
+  applyDeadlineRule,
+  countWorkingDaysBetween,
+  createWorkingCalendar,
+  dayKind,
+  defaultWorkingCalendar,
+  endOfSiteDay,
+  isCoveredDate,
+  isWorkingDay,
+  nextWorkingDay,
+  siteDate,
+} from './calendar/working-calendar';
+export type { DayKind, DeadlineRule, DurationUnit, UncoveredYearMode, WorkingCalendar, WorkingCalendarOptions } from './calendar/working-calendar';
+export { CHINA_HOLIDAYS, holidayCoverage } from './calendar/china-holidays';
+export type { HolidayTable } from './calendar/china-holidays';
+export { DEFAULT_TIME_ZONE, addDaysToLocalDate, endOfLocalDate, fromLocalDateTime, localDateOf, offsetMinutesAt, startOfLocalDate, toLocalDateTime, isValidTimeZone } from './calendar/time-zone';
+export type { LocalDate, LocalDateTime } from './calendar/time-zone';
+
+// Numbering
+export { complaintNumber, numberingYear, parseComplaintNumber } from './numbering/numbering';
+export { decideYearlyCounter, evolveYearlyCounter, initialYearlyCounterState, serialOf, yearlyCounterStreamName } from './numbering/yearly-counter.decider';
+export type { AllocateComplaintSerial, ComplaintSerialAllocated, YearlyCounterState } from './numbering/yearly-counter.decider';
+
+// Triage suggestion and reporting helpers
+export { containsKeyword, suggestTriage } from './triage/triage-suggestion';
+export type { TriageSuggestion, TriageSuggestionInput } from './triage/triage-suggestion';
+export { callbackQuotaShortfalls, callbackRate } from './reporting/callback-quota';
+export type { CallbackCount, CallbackShortfall } from './reporting/callback-quota';
+
+// Test support (framework-free)
+export { deciderSpecification } from './testing/decider-spec';
+export type { Decider, ErrorCheck, Outcome } from './testing/decider-spec';

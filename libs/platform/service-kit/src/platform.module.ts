@@ -17,6 +17,8 @@ import { CLOCK, systemClock, type Clock } from './clock';
 import { EVENT_STORE, MESSAGE_BUS, PG_POOL, PLATFORM_CONFIG, TOPICS } from './tokens';
 import { HealthController } from './http/health.controller';
 
+const COMPLAINT_STREAM = /^complaint-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /**
  * Runs the relay (event store → bus) in this process when RELAY_ENABLED is set.
  * Several processes may enable it: one leads (advisory lock), the others stand by.
@@ -42,7 +44,8 @@ export class RelayService implements OnApplicationBootstrap {
       pool: this.pool,
       connectionString: this.config.databaseUrl,
       streamPrefix: COMPLAINT_STREAM_PREFIX,
-      route: (event) => [toComplaintEventMessage(event, this.topics.complaintEvents)],
+      // Only complaint streams (`complaint-<uuid>`) become complaint events on the bus.
+      route: (event) => (COMPLAINT_STREAM.test(event.streamId) ? [toComplaintEventMessage(event, this.topics.complaintEvents)] : []),
       log: (line) => this.logger.log(line),
     });
     this.relay.start();

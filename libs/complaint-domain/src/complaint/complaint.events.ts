@@ -1,0 +1,221 @@
+/**
+ * Events: plain data `{ type, data }`. Every event's data carries the complaint id, the instant
+ * it happened (`at`) and the `actor` who did it — the record every person signs. Events that
+ * move deadlines carry the complaint's complete new `deadlines` map, computed by the decider
+ * under the policy in force, so replaying history never recomputes a deadline.
+ */
+import type { Actor, Role } from '../shared/actor';
+import type { DeadlinePolicy } from '../policy/policy';
+import type {
+  CallbackExemptionReason,
+  CallbackMethod,
+  Channel,
+  CloseBasis,
+  Complainant,
+  DeadlineName,
+  Deadlines,
+  InvalidReason,
+  MajorReason,
+  Nature,
+  OutreachKind,
+  Satisfaction,
+  Severity,
+  Urgency,
+} from './complaint.types';
+
+export type Event<Type extends string, Data> = { type: Type; data: Data };
+
+export type EventBase = { complaintId: string; at: string; actor: Actor };
+
+export type ComplaintRegistered = Event<
+  'ComplaintRegistered',
+  EventBase & {
+    number: string;
+    siteId: string;
+    channel: Channel;
+    receivedAt: string;
+    complainant: Complainant;
+    title: string;
+    description: string;
+    request?: string;
+    occurredAt?: string;
+    location?: string;
+    categoryHint?: string;
+    householdCount: number;
+    /** Household count at or above the policy threshold. */
+    collective: boolean;
+    relatedComplaintId?: string;
+    /** Set when the related complaint lies within the repeat window: it counts towards escalation/major. */
+    repeat?: { ofComplaintId: string; ofNumber?: string; repeatCount: number };
+    subjectEmployeeIds: string[];
+    firstContactOwner: { id: string; name?: string };
+    escalationLevel: number;
+    policyVersion: string;
+    deadlines: Deadlines;
+  }
+>;
+
+export type ComplaintCorrected = Event<'ComplaintCorrected', EventBase & { field: string; previousValue: unknown; value: unknown; reason: string }>;
+
+export type ComplaintMarkedMajor = Event<
+  'ComplaintMarkedMajor',
+  EventBase & { reasons: MajorReason[]; escalationLevel: number; escalatedTo: Role; notify: Role[]; note?: string; key?: string }
+>;
+
+export type ComplaintReferredToManager = Event<'ComplaintReferredToManager', EventBase & { reason: string; referredTo: Role }>;
+
+export type ComplaintTriaged = Event<
+  'ComplaintTriaged',
+  EventBase & {
+    nature: Nature;
+    invalidReason?: InvalidReason;
+    severity: Severity;
+    urgency: Urgency;
+    major: boolean;
+    majorReasons: MajorReason[];
+    category: string;
+    department: string;
+    assignee?: string;
+    note?: string;
+    subjectEmployeeIds: string[];
+    escalationLevel: number;
+    /** The policy in force, recorded so later policy changes never rewrite this complaint's deadlines. */
+    policyVersion: string;
+    deadlineRules: DeadlinePolicy;
+    deadlines: Deadlines;
+  }
+>;
+
+export type FirstReplyGiven = Event<'FirstReplyGiven', EventBase & { message: string; resolvedOnSpot: boolean; secondReplyDueAt?: string; deadlines: Deadlines }>;
+export type SecondReplyGiven = Event<'SecondReplyGiven', EventBase & { message: string; deadlines: Deadlines }>;
+export type ProgressNoted = Event<'ProgressNoted', EventBase & { message: string; deadlines: Deadlines }>;
+export type RectificationPlanRecorded = Event<'RectificationPlanRecorded', EventBase & { measures: string; dueAt: string; deadlines: Deadlines }>;
+
+export type ComplaintResolved = Event<
+  'ComplaintResolved',
+  EventBase & {
+    resolution: string;
+    rootCause?: string;
+    responsibleDepartment?: string;
+    responsiblePerson?: string;
+    correctiveActions?: string;
+    preventiveActions?: string;
+    onSpot: boolean;
+    deadlines: Deadlines;
+  }
+>;
+
+/** An invalid complaint's explanation to the complainant (it closes right after). */
+export type InvalidComplaintExplained = Event<'InvalidComplaintExplained', EventBase & { explanation: string }>;
+
+export type ComplaintEscalated = Event<
+  'ComplaintEscalated',
+  EventBase & {
+    fromLevel: number;
+    toLevel: number;
+    escalatedTo: Role;
+    reason: string;
+    automatic: boolean;
+    deadline?: DeadlineName;
+    dueAt?: string;
+    key?: string;
+  }
+>;
+
+export type ComplaintReassigned = Event<
+  'ComplaintReassigned',
+  EventBase & { fromDepartment?: string; department: string; fromAssignee?: string; assignee?: string; reason: string }
+>;
+
+/** 催办: a chase notice to whoever owns the overdue step. */
+export type DeadlineChased = Event<
+  'DeadlineChased',
+  EventBase & {
+    deadline: DeadlineName;
+    dueAt: string;
+    key: string;
+    /** The level the complaint was at when chased; escalation step k of this deadline raises it to this + k. */
+    escalationLevel: number;
+    notifyRole: Role;
+    notifyDepartment?: string;
+  }
+>;
+
+export type CallbackUnreached = Event<
+  'CallbackUnreached',
+  EventBase & { method: CallbackMethod; attempt: number; comment?: string; deadlines: Deadlines }
+>;
+
+export type CallbackCompleted = Event<
+  'CallbackCompleted',
+  EventBase & { method: CallbackMethod; satisfaction: Satisfaction; satisfied: boolean; comment?: string }
+>;
+
+export type CallbackExempted = Event<'CallbackExempted', EventBase & { reason: CallbackExemptionReason; note?: string; automatic: boolean }>;
+
+export type ComplaintClosed = Event<'ComplaintClosed', EventBase & { basis: CloseBasis }>;
+
+export type ComplaintReopened = Event<
+  'ComplaintReopened',
+  EventBase & { fromLevel: number; toLevel: number; escalatedTo: Role; reopenCount: number; satisfaction: Satisfaction; deadlines: Deadlines }
+>;
+
+export type CompensationApproved = Event<'CompensationApproved', EventBase & { amount: number; currency: string; reason: string }>;
+
+export type OutreachRecorded = Event<'OutreachRecorded', EventBase & { kind: OutreachKind; note: string }>;
+
+export type ComplaintArchived = Event<'ComplaintArchived', EventBase & { year: number }>;
+
+export type ComplaintEvent =
+  | ComplaintRegistered
+  | ComplaintCorrected
+  | ComplaintMarkedMajor
+  | ComplaintReferredToManager
+  | ComplaintTriaged
+  | FirstReplyGiven
+  | SecondReplyGiven
+  | ProgressNoted
+  | RectificationPlanRecorded
+  | ComplaintResolved
+  | InvalidComplaintExplained
+  | ComplaintEscalated
+  | ComplaintReassigned
+  | DeadlineChased
+  | CallbackUnreached
+  | CallbackCompleted
+  | CallbackExempted
+  | ComplaintClosed
+  | ComplaintReopened
+  | CompensationApproved
+  | OutreachRecorded
+  | ComplaintArchived;
+
+export type ComplaintEventType = ComplaintEvent['type'];
+
+export const COMPLAINT_EVENT_TYPES: readonly ComplaintEventType[] = [
+  'ComplaintRegistered',
+  'ComplaintCorrected',
+  'ComplaintMarkedMajor',
+  'ComplaintReferredToManager',
+  'ComplaintTriaged',
+  'FirstReplyGiven',
+  'SecondReplyGiven',
+  'ProgressNoted',
+  'RectificationPlanRecorded',
+  'ComplaintResolved',
+  'InvalidComplaintExplained',
+  'ComplaintEscalated',
+  'ComplaintReassigned',
+  'DeadlineChased',
+  'CallbackUnreached',
+  'CallbackCompleted',
+  'CallbackExempted',
+  'ComplaintClosed',
+  'ComplaintReopened',
+  'CompensationApproved',
+  'OutreachRecorded',
+  'ComplaintArchived',
+];
+
+/** The stream holding one complaint's whole life (ARCHITECTURE.md). */
+export const complaintStreamName = (complaintId: string): string => `complaint-${complaintId}`;

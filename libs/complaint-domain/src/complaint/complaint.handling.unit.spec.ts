@@ -1,0 +1,327 @@
+import { resolvePolicy } from '../policy/policy';
+import type { Actor } from '../shared/actor';
+import { ForbiddenError, InvalidStateError, ValidationError } from '../shared/domain-errors';
+import { deciderSpecification } from '../testing/decider-spec';
+import { COMPLAINT_ID, T0, actors, command, history, plusHours } from '../testing/complaint.fixtures';
+import type {
+  ApproveCompensation,
+  ComplaintCommand,
+  EscalateComplaint,
+  ReassignComplaint,
+  RecordOutreach,
+  RecordRectificationPlan,
+  RecordReply,
+  RecordReplyData,
+  ResolveComplaint,
+  ResolveComplaintData,
+} from './complaint.commands';
+import { decide } from './complaint.decider';
+import { evolve, initialState } from './complaint.state';
+
+const given = deciderSpecification({ decide, evolve, initialState });
+const T2 = plusHours(T0, 2); // Monday 2025-03-03 12:00 Shanghai, after registration (10:00) and triage (11:00)
+const by = (actor: Actor, at = T2) => ({ complaintId: COMPLAINT_ID, at, actor });
+const reply = (data: RecordReplyData, actor: Actor = actors.assistant, now = T2) => command<RecordReply>('RecordReply', data, actor, now);
+const plan = (dueAt: string, actor: Actor = actors.handler, now = T2) => command<RecordRectificationPlan>('RecordRectificationPlan', { measures: '更换灯具', dueAt }, actor, now);
+const resolve = (data: Partial<ResolveComplaintData> = {}, actor: Actor = actors.handler, now = T2) =>
+  command<ResolveComplaint>('ResolveComplaint', { resolution: '已更换灯具', ...data }, actor, now);
+const escalate = (actor: Actor = actors.assistant) => command<EscalateComplaint>('EscalateComplaint', { reason: '工程部三天未处理' }, actor, T2);
+const reassign = (data: Partial<ReassignComplaint['data']> = {}, actor: Actor = actors.supervisor) =>
+  command<ReassignComplaint>('ReassignComplaint', { department: 'security', assignee: 'u-guard-1', reason: '属于秩序部职责', ...data }, actor, T2);
+
+const registered = history().register().events;
+const triaged = history().register().triage().events;
+/** Deadlines after triage at 11:00 (see the triage spec). */
+const afterTriage = {
+  firstReply: '2025-03-04T02:00:00.000Z',
+  resolve: '2025-03-12T15:59:59.999Z',
+  plan: '2025-03-06T15:59:59.999Z',
+  followUp: '2025-03-06T03:00:00.000Z',
+  unresolvedMajor: '2025-04-02T02:00:00.000Z',
+};
+const CALLBACK_DUE = '2025-03-06T15:59:59.999Z'; // 3 working days after Monday
+
+describe('Handling (处理 / 跟进)', () => {
+  describe('When the complaint can be dealt with on the spot (first reply)', () => {
+    it('should give a definite answer at once and resolve it, leaving only the callback due', () => {
+      given(triaged)
+        .when(reply({ kind: 'first', message: '已当场重置门禁卡', resolvedOnSpot: true }))
+        .then([
+          { type: 'FirstReplyGiven', data: { ...by(actors.assistant), message: '已当场重置门禁卡', resolvedOnSpot: true, deadlines: {} } },
+          { type: 'ComplaintResolved', data: { ...by(actors.assistant), resolution: '已当场重置门禁卡', onSpot: true, deadlines: { callback: CALLBACK_DUE } } },
+        ]);
+    });
+
+    it('should allow it at intake, before triage', () => {
+      const state = given(registered).when(reply({ kind: 'first', message: '已解答', resolvedOnSpot: true }, actors.dutyOfficer)).state();
+      expect(state.exists && [state.status, state.resolvedOnSpot]).toEqual(['resolved', true]);
+    });
+  });
+
+  describe('When it cannot be dealt with on the spot (first reply)', () => {
+    it('should record the second-reply time agreed with the complainant', () => {
+      given(triaged)
+        .when(reply({ kind: 'first', message: '明天下午给您答复', nextReplyDueAt: '2025-03-04T09:00:00+08:00' }))
+        .then([
+          {
+            type: 'FirstReplyGiven',
+            data: {
+              ...by(actors.assistant),
+              message: '明天下午给您答复',
+              resolvedOnSpot: false,
+              secondReplyDueAt: '2025-03-04T01:00:00.000Z',
+              deadlines: { ...afterTriage, firstReply: undefined, secondReply: '2025-03-04T01:00:00.000Z', followUp: '2025-03-06T04:00:00.000Z' },
+            },
+          },
+        ]);
+    });
+
+    it('should default the second reply to 3 days when no time is agreed', () => {
+      const state = given(triaged).when(reply({ kind: 'first', message: '正在安排' })).state();
+      expect(state.exists && state.deadlines.secondReply).toBe(plusHours(T2, 72));
+      expect(state.exists && state.status).toBe('in_progress');
+    });
+
+    it('should refuse an agreed time in the past', () => {
+      given(triaged)
+        .when(reply({ kind: 'first', message: 'x', nextReplyDueAt: T0 }))
+        .thenThrows(ValidationError, (e: ValidationError) => expect(e.details).toEqual([{ field: 'nextReplyDueAt', problem: 'must be later than now' }]));
+    });
+
+    it('should refuse a second first reply', () => {
+      given(history().register().triage().firstReply().events).when(reply({ kind: 'first', message: 'x' })).thenThrows(InvalidStateError);
+    });
+  });
+
+  describe('When the second reply is given (二次答复)', () => {
+    it('should clear the second-reply deadline and restart the 3-day follow-up', () => {
+      const h = history().register().triage().firstReply();
+      const now = h.now;
+      given(h.events)
+        .when(reply({ kind: 'second', message: '维修件已到，周三更换' }, actors.assistant, now))
+        .then([
+          {
+            type: 'SecondReplyGiven',
+            data: { ...by(actors.assistant, now), message: '维修件已到，周三更换', deadlines: { ...afterTriage, firstReply: undefined, followUp: plusHours(now, 72) } },
+          },
+        ]);
+    });
+
+    it('should refuse a second reply before the first', () => {
+      given(triaged)
+        .when(reply({ kind: 'second', message: 'x' }))
+        .thenThrows(InvalidStateError, (e: InvalidStateError) => expect(e.message).toContain('no first reply has been given yet'));
+    });
+  });
+
+  describe('When progress is noted (跟进)', () => {
+    it('should restart the follow-up clock (every 3 days) and count the note', () => {
+      const h = history().register().triage().firstReply();
+      const state = given(h.events).when(reply({ kind: 'progress', message: '已联系厂家' }, actors.assistant, h.now)).state();
+      expect(state.exists && [state.deadlines.followUp, state.progressNotes]).toEqual([plusHours(h.now, 72), 1]);
+    });
+
+    it('should never push the follow-up beyond the weekly progress contact', () => {
+      const policy = resolvePolicy([{ level: 'site', id: 'X', version: '1', override: { deadlines: { followUp: { amount: 10, unit: 'days' } } } }]);
+      const h = history({ policy }).register().triage();
+      const [event] = decide(reply({ kind: 'progress', message: '进展' }, actors.assistant, h.now), h.state, { policy });
+      expect(event.type === 'ProgressNoted' && event.data.deadlines.followUp).toBe(plusHours(h.now, 7 * 24));
+    });
+  });
+
+  describe('When a rectification plan is recorded (整改措施)', () => {
+    it('should clear the plan deadline and make its due date the resolve deadline', () => {
+      given(triaged)
+        .when(plan('2025-03-05T10:00:00.000Z'))
+        .then([
+          {
+            type: 'RectificationPlanRecorded',
+            data: {
+              ...by(actors.handler),
+              measures: '更换灯具',
+              dueAt: '2025-03-05T10:00:00.000Z',
+              deadlines: { ...afterTriage, plan: undefined, resolve: '2025-03-05T10:00:00.000Z', followUp: plusHours(T2, 72) },
+            },
+          },
+        ]);
+    });
+
+    it('should refuse a due date in the past', () => {
+      given(triaged).when(plan(T0)).thenThrows(ValidationError);
+    });
+
+    it('should refuse a plan for an invalid complaint', () => {
+      given(history().register().triage({ nature: 'invalid' }).events).when(plan('2025-03-05T10:00:00.000Z')).thenThrows(InvalidStateError);
+    });
+  });
+
+  describe('When the complaint is resolved', () => {
+    it('should record the root cause, responsible department and person, corrective and preventive actions (CAPA) and set the callback deadline', () => {
+      given(triaged)
+        .when(resolve({ rootCause: '灯具老化', responsibleDepartment: 'engineering', responsiblePerson: '张师傅', correctiveActions: '更换灯具', preventiveActions: '每月巡检' }))
+        .then([
+          {
+            type: 'ComplaintResolved',
+            data: {
+              ...by(actors.handler),
+              resolution: '已更换灯具',
+              rootCause: '灯具老化',
+              responsibleDepartment: 'engineering',
+              responsiblePerson: '张师傅',
+              correctiveActions: '更换灯具',
+              preventiveActions: '每月巡检',
+              onSpot: false,
+              deadlines: { callback: CALLBACK_DUE },
+            },
+          },
+        ]);
+    });
+
+    it('should require the root cause when the policy demands CAPA for valid complaints', () => {
+      const policy = resolvePolicy([{ level: 'group', id: 'G', version: '1', override: { handling: { requireRootCauseFor: ['valid', 'to_be_improved'] } } }]);
+      deciderSpecification({ decide, evolve, initialState }, { policy })(triaged)
+        .when(resolve())
+        .thenThrows(ValidationError, (e: ValidationError) => expect(e.details.map((d) => d.field)).toEqual(['rootCause', 'responsibleDepartment']));
+    });
+
+    it('should refuse to resolve an untriaged complaint, naming its status', () => {
+      given(registered)
+        .when(resolve())
+        .thenThrows(InvalidStateError, (e: InvalidStateError) => expect(e.currentStatus).toBe('registered'));
+    });
+  });
+
+  describe('When the complaint is invalid', () => {
+    const invalid = history().register().triage({ nature: 'invalid', invalidReason: 'misunderstanding', assignee: null }).events;
+
+    it('should close once the explanation is recorded as a reply', () => {
+      given(invalid)
+        .when(reply({ kind: 'first', message: '经核实，该费用为业主大会决议' }))
+        .then([
+          { type: 'FirstReplyGiven', data: { ...by(actors.assistant), message: '经核实，该费用为业主大会决议', resolvedOnSpot: false, deadlines: {} } },
+          { type: 'InvalidComplaintExplained', data: { ...by(actors.assistant), explanation: '经核实，该费用为业主大会决议' } },
+          { type: 'ComplaintClosed', data: { ...by(actors.assistant), basis: 'invalid_explained' } },
+        ]);
+    });
+
+    it('should close once the explanation is recorded as the resolution', () => {
+      given(invalid)
+        .when(resolve({ resolution: '已上门解释并张贴公告' }, actors.assistant))
+        .then([
+          { type: 'InvalidComplaintExplained', data: { ...by(actors.assistant), explanation: '已上门解释并张贴公告' } },
+          { type: 'ComplaintClosed', data: { ...by(actors.assistant), basis: 'invalid_explained' } },
+        ]);
+    });
+  });
+
+  describe('When the complaint is reassigned', () => {
+    it('should record the old and new department and handler with the reason', () => {
+      given(triaged)
+        .when(reassign())
+        .then([
+          {
+            type: 'ComplaintReassigned',
+            data: { ...by(actors.supervisor), fromDepartment: 'engineering', department: 'security', fromAssignee: 'u-handler', assignee: 'u-guard-1', reason: '属于秩序部职责' },
+          },
+        ]);
+    });
+
+    it('should refuse to reassign it to the employee it is about', () => {
+      given(history().register({ subjectEmployeeIds: ['u-guard-1'] }).triage().events)
+        .when(reassign())
+        .thenThrows(ForbiddenError, (e: ForbiddenError) => expect(e.reason).toBe('conflict_of_interest'));
+    });
+
+    it('should refuse an unknown department or a reassignment that changes nothing', () => {
+      given(triaged).when(reassign({ department: 'canteen' })).thenThrows(ValidationError);
+      given(triaged).when(reassign({ department: 'engineering', assignee: 'u-handler' })).thenThrows(ValidationError);
+    });
+  });
+
+  describe('When someone escalates by hand', () => {
+    it('should move it one level up the chain (assistant → CS manager)', () => {
+      given(triaged)
+        .when(escalate())
+        .then([{ type: 'ComplaintEscalated', data: { ...by(actors.assistant), fromLevel: 0, toLevel: 1, escalatedTo: 'cs_manager', reason: '工程部三天未处理', automatic: false } }]);
+    });
+
+    it('should refuse to escalate beyond the company (top of the chain)', () => {
+      const h = history().register().triage({ severity: 'major' });
+      h.run(escalate());
+      given(h.events)
+        .when(escalate())
+        .thenThrows(InvalidStateError, (e: InvalidStateError) => expect(e.message).toContain('top of the escalation chain'));
+    });
+  });
+
+  describe('When the person acting is the employee the complaint is about (conflict of interest)', () => {
+    const aboutHandler2 = history().register({ subjectEmployeeIds: ['u-handler-2'] }).triage({ assignee: null }).events;
+
+    it.each([
+      ['reply', reply({ kind: 'first', message: 'x' }, actors.otherHandler)],
+      ['plan', plan('2025-03-05T10:00:00.000Z', actors.otherHandler)],
+      ['resolve', resolve({}, actors.otherHandler)],
+    ] as [string, ComplaintCommand][])('should refuse to let them %s', (_, cmd) => {
+      given(aboutHandler2)
+        .when(cmd)
+        .thenThrows(ForbiddenError, (e: ForbiddenError) => expect(e.reason).toBe('conflict_of_interest'));
+    });
+  });
+
+  describe('When a handler other than the assignee acts', () => {
+    it('should refuse, while the department head may act', () => {
+      given(triaged)
+        .when(resolve({}, actors.otherHandler))
+        .thenThrows(ForbiddenError, (e: ForbiddenError) => expect(e.reason).toBe('not_assignee'));
+      expect(given(triaged).when(resolve({}, actors.departmentHead)).events().map((e) => e.type)).toEqual(['ComplaintResolved']);
+    });
+  });
+
+  describe('When the complaint is closed', () => {
+    const closed = history().register().triage().close().events;
+    it.each([
+      ['first reply', reply({ kind: 'first', message: 'x' })],
+      ['progress note', reply({ kind: 'progress', message: 'x' })],
+      ['plan', plan('2030-01-01T00:00:00.000Z')],
+      ['resolution', resolve()],
+      ['escalation', escalate()],
+      ['reassignment', reassign()],
+    ] as [string, ComplaintCommand][])('should refuse a %s, naming the status closed', (_, cmd) => {
+      given(closed)
+        .when(cmd)
+        .thenThrows(InvalidStateError, (e: InvalidStateError) => expect([e.code, e.currentStatus, e.message.includes("'closed'")]).toEqual(['invalid_state', 'closed', true]));
+    });
+  });
+});
+
+describe('Compensation within authority limits (核决权限)', () => {
+  const approve = (amount: number, actor: Actor) => command<ApproveCompensation>('ApproveCompensation', { amount, reason: '漏水损坏地板' }, actor, T2);
+
+  describe('When the amount is within the approver’s limit', () => {
+    it('should record the approval', () => {
+      given(triaged)
+        .when(approve(800, actors.csManager))
+        .then([{ type: 'CompensationApproved', data: { ...by(actors.csManager), amount: 800, currency: 'CNY', reason: '漏水损坏地板' } }]);
+    });
+  });
+
+  describe('When the amount exceeds it', () => {
+    it('should refuse a CS manager above 1000 but let the general manager approve it', () => {
+      given(triaged)
+        .when(approve(5000, actors.csManager))
+        .thenThrows(ForbiddenError, (e: ForbiddenError) => expect(e.reason).toBe('authority_limit'));
+      expect(given(triaged).when(approve(5000, actors.generalManager)).events()).toHaveLength(1);
+    });
+  });
+});
+
+describe('Outreach: visits, public notices, residents’ meetings (座谈会)', () => {
+  describe('When an issue many owners share is closed', () => {
+    it('should still record a public notice of the outcome', () => {
+      const closed = history().register().triage().close().events;
+      given(closed)
+        .when(command<RecordOutreach>('RecordOutreach', { kind: 'public_notice', note: '电梯更换结果公告' }, actors.supervisor, T2))
+        .then([{ type: 'OutreachRecorded', data: { ...by(actors.supervisor), kind: 'public_notice', note: '电梯更换结果公告' } }]);
+    });
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * The scheduler's pure half: given a complaint's state, the policy, the calendar and `now`,
+ * which deadlines are overdue and which commands to issue. The service runs this over its
+ * deadlines table and sends the commands through the normal command path.
+ *
+ * For each overdue deadline: first a chase notice (催办); then, while it stays overdue, one
+ * escalation level per `escalation.graceAfterChase[urgency]` elapsed since the due time, counted
+ * from the level the complaint was at when chased, up to the top of the chain. A scheduler that
+ * was down catches up in one command (step = graces elapsed). A valid complaint past `unresolvedMajor` is flagged major instead. Every command
+ * carries a deterministic key (`<complaintId>:<deadline>:<dueAt>:<action>`), and the decider
+ * applies each key at most once — so a replay, a restart or a second scheduler instance can
+ * issue the same command again without chasing or escalating twice.
+ */
+import { SYSTEM_ACTOR, type Actor } from '../shared/actor';
+import { canonicalInstant, toMillis } from '../shared/iso-time';
+import { topEscalationLevel } from '../policy/policy';
+import type { ChaseOverdueDeadline, EscalateOverdueDeadline, MarkComplaintMajor } from './complaint.commands';
+import { deadlineActionKey, escalationDueAt, overdueDeadlines } from './complaint.deadlines';
+import { chaseLevelKey, type ComplaintState } from './complaint.state';
+import type { DeadlineName } from './complaint.types';
+import { resolveDecisionContext, type DecisionContext } from './decision-context';
+
+export type SchedulerCommand = ChaseOverdueDeadline | EscalateOverdueDeadline | MarkComplaintMajor;
+
+export type DeadlineReview = {
+  overdue: { deadline: DeadlineName; dueAt: string }[];
+  commands: SchedulerCommand[];
+  /** The earliest future instant at which this review would change (next due time or grace end), for the timer table. */
+  nextCheckAt?: string;
+};
+
+export const reviewDeadlines = (
+  state: ComplaintState,
+  now: string,
+  context?: Partial<DecisionContext>,
+  actor: Actor = SYSTEM_ACTOR,
+): DeadlineReview => {
+  if (!state.exists || state.archived || state.status === 'closed') return { overdue: [], commands: [] };
+  const { policy, calendar } = resolveDecisionContext(context);
+  const at = canonicalInstant(now);
+  const metadata = { now: at, actor };
+  const overdue = overdueDeadlines(state, at);
+  const commands: SchedulerCommand[] = [];
+  const future: number[] = Object.values(state.deadlines)
+    .map((dueAt) => toMillis(dueAt as string))
+    .filter((ms) => ms > toMillis(at));
+
+  for (const { deadline, dueAt } of overdue) {
+    if (deadline === 'unresolvedMajor') {
+      const key = deadlineActionKey(state.id, deadline, dueAt, 'mark_major');
+      if (state.nature === 'valid' && !state.major && !state.processedKeys.includes(key)) {
+        commands.push({ type: 'MarkComplaintMajor', data: { reasons: ['unresolved_one_month'], key }, metadata });
+      }
+      continue;
+    }
+    const chaseKey = deadlineActionKey(state.id, deadline, dueAt, 'chase');
+    if (!state.processedKeys.includes(chaseKey)) {
+      commands.push({ type: 'ChaseOverdueDeadline', data: { deadline, dueAt, key: chaseKey }, metadata });
+      continue;
+    }
+    // Escalation: one level per grace elapsed since the due time, counted from the level at the chase.
+    const chasedAt = state.chaseLevels[chaseLevelKey(deadline, dueAt)] ?? state.escalationLevel;
+    const maxSteps = topEscalationLevel(policy) - chasedAt;
+    let stepsDue = 0;
+    while (stepsDue < maxSteps && toMillis(escalationDueAt(policy, calendar, state, dueAt, stepsDue + 1)) <= toMillis(at)) stepsDue++;
+    const key = deadlineActionKey(state.id, deadline, dueAt, `escalate:${stepsDue}`);
+    if (stepsDue > 0 && chasedAt + stepsDue > state.escalationLevel && !state.processedKeys.includes(key)) {
+      commands.push({ type: 'EscalateOverdueDeadline', data: { deadline, dueAt, step: stepsDue, key }, metadata });
+    }
+    if (stepsDue < maxSteps) future.push(toMillis(escalationDueAt(policy, calendar, state, dueAt, stepsDue + 1)));
+  }
+  const nextCheckAt = future.length > 0 ? new Date(Math.min(...future)).toISOString() : undefined;
+  return nextCheckAt === undefined ? { overdue, commands } : { overdue, commands, nextCheckAt };
+};

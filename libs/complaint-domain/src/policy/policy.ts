@@ -1,0 +1,340 @@
+/**
+ * Policy as data. Every number and list DOMAIN.md mentions is a field here; the defaults follow
+ * the property-management procedures DOMAIN.md was distilled from. A group, a region and a site
+ * can each override any field; `resolvePolicy` deep-merges them (site wins) and composes a
+ * version id, which triage records on the complaint together with a snapshot of the deadline
+ * rules — so a later policy change never rewrites a complaint's past (or pending) deadlines.
+ */
+import type { Role } from '../shared/actor';
+import { ProblemList } from '../shared/domain-errors';
+import { deepMerge, type DeepPartial } from '../shared/object.util';
+import { isValidTimeZone, DEFAULT_TIME_ZONE } from '../calendar/time-zone';
+import type { DeadlineRule } from '../calendar/working-calendar';
+import type { ComplaintCommandType } from '../complaint/complaint.commands';
+import type { Channel, Nature, Severity, Urgency } from '../complaint/complaint.types';
+
+/** The deadline rules a complaint is triaged under (snapshotted onto the complaint). */
+export type DeadlinePolicy = {
+  /** 一次答复: normal 24 h (seeds: "reply within 24 h"); urgent same day; emergency 30 min. */
+  firstReply: Record<Urgency, DeadlineRule>;
+  /** 二次答复: "normally within 3 days", used when no second-reply time is agreed. */
+  secondReply: DeadlineRule;
+  /** 整改措施: "within 3 working days" when not finished the same day. */
+  plan: DeadlineRule;
+  /** Handling done: urgent/emergency the same day; otherwise 7 working days (seeds' special-case limit) until a plan sets its own date. */
+  resolve: Record<Urgency, DeadlineRule>;
+  /** 跟进: the assistant follows up every 3 days. */
+  followUp: DeadlineRule;
+  /** Long cases get a progress contact at least weekly; the follow-up deadline is the earlier of the two. */
+  progressContact: DeadlineRule;
+  /** 回访 after resolution. */
+  callback: DeadlineRule;
+  /** Next attempt after an unreached callback. */
+  callbackRetry: DeadlineRule;
+  /** A valid complaint still unresolved this long after receipt becomes major ("unresolved after a month"). */
+  unresolvedMajorAfter: DeadlineRule;
+};
+
+export type EscalationPolicy = {
+  /** 升级链: assistant → CS manager → general property manager → company. Index = escalation level. */
+  chain: Role[];
+  /** Starting level by severity (level 1/2/3 handler levels: assistant / CS manager / general manager). */
+  initialLevelBySeverity: Record<Severity, number>;
+  /**
+   * How long a chased deadline may stay overdue before each further escalation step.
+   * The emergency default reproduces the seed chain: department notified at once, site head
+   * escalates within 5 minutes, company head within 10 (one level per 5 minutes).
+   */
+  graceAfterChase: Record<Urgency, DeadlineRule>;
+  /** Emergency chain numbers from the seeds, kept for reports and notifications. */
+  emergency: { notifyDepartmentMinutes: number; siteHeadEscalationMinutes: number; companyHeadEscalationMinutes: number; writtenReportHours: number[] };
+};
+
+export type CompensationLimit = number | 'unlimited';
+
+export type ComplaintPolicy = {
+  /** Composite id of the layers this policy was resolved from. */
+  version: string;
+  timeZone: string;
+  intake: {
+    /** A named (non-anonymous) complainant must leave a phone number. */
+    requirePhoneUnlessAnonymous: boolean;
+    /** Accepted phone formats (mobile, landline with area code, extensions). */
+    phonePattern: string;
+  };
+  /** Collective complaints: the same issue from at least this many households → major. */
+  collective: { minHouseholds: number };
+  repeat: {
+    /** A complaint linked to one received within this many days counts as a repeat. */
+    windowDays: number;
+    /** Each counted repeat raises the starting escalation level this much. */
+    escalationLevelsPerRepeat: number;
+  };
+  major: {
+    /** The n-th repeat makes a complaint major (2 = the third complaint on the same issue). */
+    repeatCountAtLeast: number;
+    /** Channels whose complaints are major on arrival (media exposure, higher authority). */
+    channels: Channel[];
+    /** Major complaints go to this role at once … */
+    escalateTo: Role;
+    /** … and these are informed. */
+    notify: Role[];
+  };
+  invalid: {
+    /** Staff-attitude complaints raised more than this many days after the event are invalid. */
+    staffAttitudeLateAfterDays: number;
+  };
+  deadlines: DeadlinePolicy;
+  escalation: EscalationPolicy;
+  triage: {
+    /** Who may triage a case the duty officer referred to the CS centre manager. */
+    referredCaseRoles: Role[];
+  };
+  handling: {
+    /** Natures whose resolution must record a root cause and responsible department (CAPA). */
+    requireRootCauseFor: Nature[];
+    /** A handler may act only on complaints assigned to them (when an assignee is set). */
+    handlerMustBeAssignee: boolean;
+  };
+  callback: {
+    /** Unreached attempts before the complaint is exempted as "no contact". */
+    maxAttempts: number;
+    /** Callback rate target (100 % of callable complaints). */
+    targetRate: number;
+    /** Major complaints need this method … */
+    majorMethod: 'visit';
+    /** … by one of these roles (上门回访 by the CS centre manager). */
+    majorVisitRoles: Role[];
+    /** Minimum monthly callbacks per role (CS manager ≥ 3, general manager ≥ 1). */
+    monthlyMinimum: Partial<Record<Role, number>>;
+    /** Satisfaction at or below this counts as done (1–3); above reopens (4–5). */
+    satisfiedAtMost: number;
+  };
+  /** 核决权限: the largest compensation each role may approve. */
+  compensation: { approvalLimits: Partial<Record<Role, CompensationLimit>>; currency: string };
+  archive: { retentionYears: number; importantRetentionYears: number };
+  reporting: { monthlyReportDueDay: number; weeklyRecordCheck: boolean };
+  /** Configurable taxonomy and departments. */
+  categories: string[];
+  departments: string[];
+  /** Category → responsible department (used by the triage suggestion). */
+  categoryDepartments: Record<string, string>;
+  /** Keyword lists the triage suggestion matches (Chinese and English). */
+  keywords: {
+    urgent: string[];
+    emergency: string[];
+    major: string[];
+    toBeImproved: string[];
+    categories: Record<string, string[]>;
+  };
+  /** Which roles may issue each command. */
+  permissions: Record<ComplaintCommandType, Role[]>;
+};
+
+export type PolicyOverride = DeepPartial<Omit<ComplaintPolicy, 'version'>>;
+
+export const DEFAULT_POLICY_VERSION = 'default@2025.1';
+
+const CS_STAFF: Role[] = ['cs_assistant', 'cs_supervisor', 'cs_manager', 'general_manager'];
+
+export const DEFAULT_POLICY: ComplaintPolicy = {
+  version: DEFAULT_POLICY_VERSION,
+  timeZone: DEFAULT_TIME_ZONE,
+  intake: {
+    requirePhoneUnlessAnonymous: true,
+    phonePattern: '^\\+?[0-9][0-9\\- ]{4,19}(\\s*(ext|转|#)\\s*[0-9]{1,6})?$',
+  },
+  collective: { minHouseholds: 10 },
+  repeat: { windowDays: 30, escalationLevelsPerRepeat: 1 },
+  major: {
+    repeatCountAtLeast: 2,
+    channels: ['media', 'authority'],
+    escalateTo: 'general_manager',
+    notify: ['general_manager', 'leadership'],
+  },
+  invalid: { staffAttitudeLateAfterDays: 30 },
+  deadlines: {
+    firstReply: {
+      normal: { amount: 24, unit: 'hours' },
+      urgent: { amount: 0, unit: 'same_day' },
+      emergency: { amount: 30, unit: 'minutes' },
+    },
+    secondReply: { amount: 3, unit: 'days' },
+    plan: { amount: 3, unit: 'working_days' },
+    resolve: {
+      normal: { amount: 7, unit: 'working_days' },
+      urgent: { amount: 0, unit: 'same_day' },
+      emergency: { amount: 0, unit: 'same_day' },
+    },
+    followUp: { amount: 3, unit: 'days' },
+    progressContact: { amount: 7, unit: 'days' },
+    callback: { amount: 3, unit: 'working_days' },
+    callbackRetry: { amount: 1, unit: 'days' },
+    unresolvedMajorAfter: { amount: 30, unit: 'days' },
+  },
+  escalation: {
+    chain: ['cs_assistant', 'cs_manager', 'general_manager', 'leadership'],
+    initialLevelBySeverity: { minor: 0, important: 1, major: 2 },
+    graceAfterChase: {
+      normal: { amount: 1, unit: 'working_days' },
+      urgent: { amount: 2, unit: 'hours' },
+      emergency: { amount: 5, unit: 'minutes' },
+    },
+    emergency: { notifyDepartmentMinutes: 3, siteHeadEscalationMinutes: 5, companyHeadEscalationMinutes: 10, writtenReportHours: [24, 48] },
+  },
+  triage: { referredCaseRoles: ['cs_manager', 'general_manager'] },
+  handling: { requireRootCauseFor: [], handlerMustBeAssignee: true },
+  callback: {
+    maxAttempts: 3,
+    targetRate: 1,
+    majorMethod: 'visit',
+    majorVisitRoles: ['cs_manager', 'general_manager'],
+    monthlyMinimum: { cs_manager: 3, general_manager: 1 },
+    satisfiedAtMost: 3,
+  },
+  compensation: {
+    approvalLimits: { cs_manager: 1_000, general_manager: 10_000, leadership: 'unlimited' },
+    currency: 'CNY',
+  },
+  archive: { retentionYears: 1, importantRetentionYears: 3 },
+  reporting: { monthlyReportDueDay: 3, weeklyRecordCheck: true },
+  categories: [
+    'facilities', // 设施设备: power, water, elevator, metering, smart devices
+    'repairs', // 维修
+    'security', // 安全/秩序
+    'cleaning', // 保洁/环境
+    'landscaping', // 绿化
+    'parking', // 停车
+    'noise', // 噪音/邻里纠纷
+    'decoration', // 装修
+    'fees', // 收费
+    'staff_attitude', // 服务态度
+    'developer_defects', // 开发商/工程质量遗留
+    'suggestion', // 建议
+    'enquiry', // 咨询
+    'other',
+  ],
+  departments: ['customer_service', 'engineering', 'security', 'cleaning', 'landscaping', 'finance', 'management_office'],
+  categoryDepartments: {
+    facilities: 'engineering',
+    repairs: 'engineering',
+    security: 'security',
+    cleaning: 'cleaning',
+    landscaping: 'landscaping',
+    parking: 'security',
+    noise: 'security',
+    decoration: 'management_office',
+    fees: 'finance',
+    staff_attitude: 'customer_service',
+    developer_defects: 'customer_service',
+    suggestion: 'customer_service',
+    enquiry: 'customer_service',
+    other: 'customer_service',
+  },
+  keywords: {
+    urgent: ['停电', '断电', '停水', '电梯困人', '困人', '漏水', '渗水', '爆管', '火', '燃气', '煤气', '漏气', '水浸', '被盗', 'gas', 'fire', 'flood', 'flooding', 'power outage', 'no power', 'no water', 'elevator', 'lift', 'leak', 'trapped'],
+    emergency: ['抢险', '抢修', 'emergency'],
+    major: ['媒体', '记者', '曝光', '律师', '起诉', '法院', '诉讼', '12345', '12315', '上访', '集体', 'media', 'journalist', 'reporter', 'newspaper', 'lawyer', 'sue', 'lawsuit', 'court'],
+    toBeImproved: ['开发商', '发展商', '交房', '遗留', '设计缺陷', 'developer', 'construction defect'],
+    categories: {
+      facilities: ['停电', '断电', '停水', '电梯', '水压', '电表', '水表', '燃气', '门禁', '对讲', '智能', 'power', 'water', 'elevator', 'lift', 'meter', 'gas', 'access control'],
+      repairs: ['维修', '报修', '漏水', '渗水', '爆管', '堵塞', '坏了', 'repair', 'broken', 'leak', 'blocked'],
+      security: ['保安', '安全', '被盗', '小偷', '火', '陌生人', 'security', 'guard', 'theft', 'stolen', 'fire'],
+      cleaning: ['垃圾', '卫生', '保洁', '清洁', '异味', '虫', 'rubbish', 'garbage', 'trash', 'dirty', 'cleaning', 'smell'],
+      landscaping: ['绿化', '草坪', '树', '花园', 'landscaping', 'lawn', 'tree', 'garden'],
+      parking: ['停车', '车位', '占道', 'parking', 'car park', 'parking space'],
+      noise: ['噪音', '吵', '扰民', '邻居', 'noise', 'noisy', 'neighbour', 'neighbor'],
+      decoration: ['装修', '施工', 'renovation', 'decoration'],
+      fees: ['物业费', '收费', '账单', '费用', '缴费', 'fee', 'bill', 'billing', 'charge'],
+      staff_attitude: ['态度', '态度差', '态度很差', '服务态度', '服务差', '不礼貌', '骂', 'attitude', 'rude', 'impolite'],
+      developer_defects: ['开发商', '发展商', '交房', '质量问题', '裂缝', 'developer', 'crack', 'construction defect'],
+      suggestion: ['建议', 'suggest', 'suggestion'],
+      enquiry: ['咨询', '请问', 'enquiry', 'inquiry', 'question'],
+    },
+  },
+  permissions: {
+    RegisterComplaint: ['duty_officer', ...CS_STAFF],
+    CorrectComplaint: ['duty_officer', 'cs_assistant', 'cs_supervisor', 'cs_manager'],
+    ReferComplaintToManager: ['duty_officer', 'cs_assistant', 'cs_supervisor'],
+    TriageComplaint: ['duty_officer', ...CS_STAFF],
+    RecordReply: ['duty_officer', ...CS_STAFF, 'department_head', 'handler'],
+    RecordRectificationPlan: [...CS_STAFF, 'department_head', 'handler'],
+    ResolveComplaint: [...CS_STAFF, 'department_head', 'handler'],
+    EscalateComplaint: ['duty_officer', ...CS_STAFF, 'department_head'],
+    ReassignComplaint: ['duty_officer', ...CS_STAFF],
+    MarkComplaintMajor: ['cs_supervisor', 'cs_manager', 'general_manager', 'leadership', 'system'],
+    RecordCallback: [...CS_STAFF, 'leadership'],
+    ExemptFromCallback: [...CS_STAFF, 'system'],
+    ChaseOverdueDeadline: ['system'],
+    EscalateOverdueDeadline: ['system'],
+    ApproveCompensation: ['cs_manager', 'general_manager', 'leadership'],
+    RecordOutreach: [...CS_STAFF, 'department_head'],
+    ArchiveComplaint: ['cs_manager', 'admin', 'system'],
+  },
+};
+
+/** One override layer: `{ level: 'site', id: 'SH-01', version: '4', override: { … } }`. */
+export type PolicyLayer = {
+  level: 'group' | 'region' | 'site';
+  id: string;
+  version: string;
+  override: PolicyOverride;
+};
+
+/**
+ * Group → region → site: each layer is deep-merged over the previous (objects merge key by key,
+ * lists are replaced whole), so the site wins. The version id names every layer, e.g.
+ * `default@2025.1+group:acme@3+site:SH-01@4`, and is what triage records on a complaint.
+ */
+export const resolvePolicy = (layers: readonly PolicyLayer[] = [], base: ComplaintPolicy = DEFAULT_POLICY): ComplaintPolicy => {
+  const order: Record<PolicyLayer['level'], number> = { group: 0, region: 1, site: 2 };
+  const sorted = [...layers].sort((a, b) => order[a.level] - order[b.level]);
+  let policy = base;
+  for (const layer of sorted) policy = deepMerge<ComplaintPolicy>(policy, layer.override as DeepPartial<ComplaintPolicy>);
+  const version = [base.version, ...sorted.map((l) => `${l.level}:${l.id}@${l.version}`)].join('+');
+  const resolved = { ...policy, version };
+  assertValidPolicy(resolved);
+  return resolved;
+};
+
+const isRule = (rule: DeadlineRule | undefined): boolean =>
+  !!rule && ['minutes', 'hours', 'days', 'working_days', 'same_day'].includes(rule.unit) && (rule.unit === 'same_day' || (Number.isFinite(rule.amount) && rule.amount >= 0));
+
+/** Rejects a policy a rule could not run on (missing chain roles, negative numbers, bad zone). */
+export const assertValidPolicy = (policy: ComplaintPolicy): void => {
+  const problems = new ProblemList();
+  problems.check(isValidTimeZone(policy.timeZone), 'timeZone', `unknown time zone ${policy.timeZone}`);
+  problems.check(Number.isInteger(policy.collective.minHouseholds) && policy.collective.minHouseholds >= 2, 'collective.minHouseholds', 'must be an integer ≥ 2');
+  problems.check(Number.isInteger(policy.callback.maxAttempts) && policy.callback.maxAttempts >= 1, 'callback.maxAttempts', 'must be an integer ≥ 1');
+  problems.check(policy.callback.satisfiedAtMost >= 1 && policy.callback.satisfiedAtMost < 5, 'callback.satisfiedAtMost', 'must be 1–4');
+  problems.check(policy.escalation.chain.length >= 2, 'escalation.chain', 'needs at least two levels');
+  problems.check(policy.escalation.chain.includes(policy.major.escalateTo), 'major.escalateTo', 'must be a level of escalation.chain');
+  for (const [severity, level] of Object.entries(policy.escalation.initialLevelBySeverity)) {
+    problems.check(Number.isInteger(level) && level >= 0 && level < policy.escalation.chain.length, `escalation.initialLevelBySeverity.${severity}`, 'must be a level of escalation.chain');
+  }
+  const rules: [string, DeadlineRule | undefined][] = [
+    ...Object.entries(policy.deadlines.firstReply).map(([k, r]): [string, DeadlineRule] => [`deadlines.firstReply.${k}`, r]),
+    ...Object.entries(policy.deadlines.resolve).map(([k, r]): [string, DeadlineRule] => [`deadlines.resolve.${k}`, r]),
+    ...Object.entries(policy.escalation.graceAfterChase).map(([k, r]): [string, DeadlineRule] => [`escalation.graceAfterChase.${k}`, r]),
+    ['deadlines.secondReply', policy.deadlines.secondReply],
+    ['deadlines.plan', policy.deadlines.plan],
+    ['deadlines.followUp', policy.deadlines.followUp],
+    ['deadlines.progressContact', policy.deadlines.progressContact],
+    ['deadlines.callback', policy.deadlines.callback],
+    ['deadlines.callbackRetry', policy.deadlines.callbackRetry],
+    ['deadlines.unresolvedMajorAfter', policy.deadlines.unresolvedMajorAfter],
+  ];
+  for (const [field, rule] of rules) problems.check(isRule(rule), field, 'must be { amount ≥ 0, unit }');
+  for (const [urgency, rule] of Object.entries(policy.escalation.graceAfterChase)) {
+    problems.check(rule.unit !== 'same_day' && rule.amount > 0, `escalation.graceAfterChase.${urgency}`, 'must be a positive duration');
+  }
+  for (const [category, department] of Object.entries(policy.categoryDepartments)) {
+    problems.check(policy.departments.includes(department), `categoryDepartments.${category}`, `unknown department ${department}`);
+  }
+  problems.throwIfAny();
+};
+
+/** The escalation level a role sits at, or -1. */
+export const escalationLevelOf = (policy: Pick<ComplaintPolicy, 'escalation'>, role: Role): number => policy.escalation.chain.indexOf(role);
+
+export const topEscalationLevel = (policy: Pick<ComplaintPolicy, 'escalation'>): number => policy.escalation.chain.length - 1;
