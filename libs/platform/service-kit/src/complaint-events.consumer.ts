@@ -20,7 +20,9 @@ export abstract class ComplaintEventsConsumer implements OnApplicationBootstrap,
   protected abstract apply(event: ComplaintEventMessage): Promise<void>;
 
   /** Called once before subscribing (e.g. to run migrations). */
-  protected async prepare(): Promise<void> {}
+  protected prepare(): Promise<void> {
+    return Promise.resolve();
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.prepare();

