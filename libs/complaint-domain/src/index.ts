@@ -26,6 +26,8 @@ export { deadlineActionKey, overdueDeadlines } from './complaint/complaint.deadl
 export type { DeadlineAction } from './complaint/complaint.deadlines';
 export { reviewDeadlines } from './complaint/deadline-scheduler';
 export type { DeadlineReview, SchedulerCommand } from './complaint/deadline-scheduler';
+export { complaintView, maskName, maskPhone } from './complaint/complaint.view';
+export type { ComplaintView } from './complaint/complaint.view';
 
 // Policy
 export { DEFAULT_POLICY, DEFAULT_POLICY_VERSION, assertValidPolicy, escalationLevelOf, resolvePolicy, topEscalationLevel } from './policy/policy';

@@ -7,6 +7,7 @@ import { decide } from './complaint.decider';
 import { evolve, initialState } from './complaint.state';
 
 const given = deciderSpecification({ decide, evolve, initialState });
+const OWNER = { id: 'u-duty', name: '王值班' };
 const T5 = plusHours(T0, 5); // Monday 2025-03-03 15:00 Shanghai, after register, triage, first reply, resolve
 const by = (actor: Actor, at = T5) => ({ complaintId: COMPLAINT_ID, at, actor });
 const callback = (data: Partial<RecordCallbackData> = {}, actor: Actor = actors.assistant, now = T5) =>
@@ -25,7 +26,7 @@ describe('Callback (回访) and closing (关闭)', () => {
         .when(callback({ satisfaction: 1, comment: '很满意' }))
         .then([
           { type: 'CallbackCompleted', data: { ...by(actors.assistant), method: 'phone', satisfaction: 1, satisfied: true, comment: '很满意' } },
-          { type: 'ComplaintClosed', data: { ...by(actors.assistant), basis: 'accepted' } },
+          { type: 'ComplaintClosed', data: { ...by(actors.assistant), basis: 'accepted', informFirstContactOwner: OWNER } },
         ]);
     });
 
@@ -41,8 +42,16 @@ describe('Callback (回访) and closing (关闭)', () => {
         .when(callback({ satisfaction: 3 }))
         .then([
           { type: 'CallbackCompleted', data: { ...by(actors.assistant), method: 'phone', satisfaction: 3, satisfied: true } },
-          { type: 'ComplaintClosed', data: { ...by(actors.assistant), basis: 'understood' } },
+          { type: 'ComplaintClosed', data: { ...by(actors.assistant), basis: 'understood', informFirstContactOwner: OWNER } },
         ]);
+    });
+  });
+
+  describe('When a complaint passed on by another department closes', () => {
+    it('should tell the first-contact owner (首问责任人) the outcome', () => {
+      const relayed = history().register({ channel: 'staff_relay', firstContactOwner: { id: 'u-guard-7' } }).triage().firstReply().resolve().events;
+      const events = given(relayed).when(callback()).events();
+      expect(events[1]).toEqual({ type: 'ComplaintClosed', data: { ...by(actors.assistant), basis: 'accepted', informFirstContactOwner: { id: 'u-guard-7' } } });
     });
   });
 
@@ -96,7 +105,7 @@ describe('Callback (回访) and closing (关闭)', () => {
         .then([
           { type: 'CallbackUnreached', data: { ...by(actors.assistant, h.now), method: 'phone', attempt: 3, deadlines: {} } },
           { type: 'CallbackExempted', data: { ...by(actors.assistant, h.now), reason: 'no_contact', note: 'not reached after 3 attempts', automatic: true } },
-          { type: 'ComplaintClosed', data: { ...by(actors.assistant, h.now), basis: 'callback_exempt' } },
+          { type: 'ComplaintClosed', data: { ...by(actors.assistant, h.now), basis: 'callback_exempt', informFirstContactOwner: OWNER } },
         ]);
     });
   });
@@ -131,7 +140,7 @@ describe('Callback (回访) and closing (关闭)', () => {
         .when(callback({ method: 'visit', satisfaction: 2 }, actors.csManager))
         .then([
           { type: 'CallbackCompleted', data: { ...by(actors.csManager), method: 'visit', satisfaction: 2, satisfied: true } },
-          { type: 'ComplaintClosed', data: { ...by(actors.csManager), basis: 'accepted' } },
+          { type: 'ComplaintClosed', data: { ...by(actors.csManager), basis: 'accepted', informFirstContactOwner: OWNER } },
         ]);
     });
   });
@@ -142,7 +151,7 @@ describe('Callback (回访) and closing (关闭)', () => {
         .when(exempt({ reason: 'on_spot_confirmed', note: '业主当场确认' }, actors.assistant, plusHours(T0, 3)))
         .then([
           { type: 'CallbackExempted', data: { ...by(actors.assistant, plusHours(T0, 3)), reason: 'on_spot_confirmed', note: '业主当场确认', automatic: false } },
-          { type: 'ComplaintClosed', data: { ...by(actors.assistant, plusHours(T0, 3)), basis: 'callback_exempt' } },
+          { type: 'ComplaintClosed', data: { ...by(actors.assistant, plusHours(T0, 3)), basis: 'callback_exempt', informFirstContactOwner: OWNER } },
         ]);
     });
 

@@ -60,6 +60,7 @@ import {
   SEVERITIES,
   URGENCIES,
   type Channel,
+  type CloseBasis,
   type ComplaintStatus,
   type DeadlineName,
   type MajorReason,
@@ -472,7 +473,7 @@ const triageComplaint = (command: TriageComplaint, state: ComplaintState, { poli
     data: compact({
       ...base(complaint.id, command),
       nature: d.nature,
-      invalidReason: optionalText(d.invalidReason) as ComplaintEventInvalidReason,
+      invalidReason: isAbsent(d.invalidReason) ? undefined : d.invalidReason,
       severity: d.severity,
       urgency: d.urgency,
       major,
@@ -492,8 +493,6 @@ const triageComplaint = (command: TriageComplaint, state: ComplaintState, { poli
   return newlyMajor ? [triaged, markedMajor(complaint, command, policy, majorReasons, escalationLevel)] : [triaged];
 };
 
-type ComplaintEventInvalidReason = Extract<ComplaintEvent, { type: 'ComplaintTriaged' }>['data']['invalidReason'];
-
 // ---------------------------------------------------------------------------------------------
 // Handling (处理 / 跟进)
 
@@ -502,10 +501,16 @@ const assertCanHandle = (policy: ComplaintPolicy, complaint: Complaint, actor: A
   assertAssignedHandler(policy, complaint, actor, action);
 };
 
+/** Closing tells the first-contact owner (首问责任人) the outcome: they stay responsible to the end. */
+const closedEvent = (complaint: Complaint, command: ComplaintCommand, basis: CloseBasis): ComplaintEvent => ({
+  type: 'ComplaintClosed',
+  data: { ...base(complaint.id, command), basis, informFirstContactOwner: complaint.firstContactOwner },
+});
+
 /** An invalid complaint closes once its explanation is recorded. */
 const explainInvalid = (complaint: Complaint, command: ComplaintCommand, explanation: string): ComplaintEvent[] => [
   { type: 'InvalidComplaintExplained', data: { ...base(complaint.id, command), explanation } },
-  { type: 'ComplaintClosed', data: { ...base(complaint.id, command), basis: 'invalid_explained' } },
+  closedEvent(complaint, command, 'invalid_explained'),
 ];
 
 const resolvedEvent = (
@@ -747,7 +752,7 @@ const recordCallback = (command: RecordCallback, state: ComplaintState, { policy
       return [
         { type: 'CallbackUnreached', data: compact({ ...b(), method: d.method, attempt, comment, deadlines: {} }) },
         { type: 'CallbackExempted', data: { ...b(), reason: 'no_contact', note: `not reached after ${attempt} attempts`, automatic: true } },
-        { type: 'ComplaintClosed', data: { ...b(), basis: 'callback_exempt' } },
+        closedEvent(complaint, command, 'callback_exempt'),
       ];
     }
     const rules = deadlineRulesFor(complaint, policy);
@@ -756,7 +761,7 @@ const recordCallback = (command: RecordCallback, state: ComplaintState, { policy
   const satisfaction = d.satisfaction as Satisfaction;
   const satisfied = satisfaction <= policy.callback.satisfiedAtMost;
   const completed: ComplaintEvent = { type: 'CallbackCompleted', data: compact({ ...b(), method: d.method, satisfaction, satisfied, comment }) };
-  if (satisfied) return [completed, { type: 'ComplaintClosed', data: { ...b(), basis: closeBasisFor(complaint) } }];
+  if (satisfied) return [completed, closedEvent(complaint, command, closeBasisFor(complaint))];
   // 4–5: reopened, one level higher, handled again within fresh deadlines.
   const toLevel = Math.min(topEscalationLevel(policy), complaint.escalationLevel + 1);
   const rules = deadlineRulesFor(complaint, policy);
@@ -795,7 +800,7 @@ const exemptFromCallback = (command: ExemptFromCallback, state: ComplaintState, 
   problems.throwIfAny();
   return [
     { type: 'CallbackExempted', data: compact({ ...base(complaint.id, command), reason, note, automatic: false }) },
-    { type: 'ComplaintClosed', data: { ...base(complaint.id, command), basis: 'callback_exempt' } },
+    closedEvent(complaint, command, 'callback_exempt'),
   ];
 };
 

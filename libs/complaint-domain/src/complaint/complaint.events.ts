@@ -153,7 +153,10 @@ export type CallbackCompleted = Event<
 
 export type CallbackExempted = Event<'CallbackExempted', EventBase & { reason: CallbackExemptionReason; note?: string; automatic: boolean }>;
 
-export type ComplaintClosed = Event<'ComplaintClosed', EventBase & { basis: CloseBasis }>;
+export type ComplaintClosed = Event<
+  'ComplaintClosed',
+  EventBase & { basis: CloseBasis; /** The first-contact owner is told of the outcome. */ informFirstContactOwner: { id: string; name?: string } }
+>;
 
 export type ComplaintReopened = Event<
   'ComplaintReopened',

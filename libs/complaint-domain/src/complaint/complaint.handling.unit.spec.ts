@@ -19,6 +19,7 @@ import { decide } from './complaint.decider';
 import { evolve, initialState } from './complaint.state';
 
 const given = deciderSpecification({ decide, evolve, initialState });
+const OWNER = { id: 'u-duty', name: '王值班' };
 const T2 = plusHours(T0, 2); // Monday 2025-03-03 12:00 Shanghai, after registration (10:00) and triage (11:00)
 const by = (actor: Actor, at = T2) => ({ complaintId: COMPLAINT_ID, at, actor });
 const reply = (data: RecordReplyData, actor: Actor = actors.assistant, now = T2) => command<RecordReply>('RecordReply', data, actor, now);
@@ -200,7 +201,7 @@ describe('Handling (处理 / 跟进)', () => {
         .then([
           { type: 'FirstReplyGiven', data: { ...by(actors.assistant), message: '经核实，该费用为业主大会决议', resolvedOnSpot: false, deadlines: {} } },
           { type: 'InvalidComplaintExplained', data: { ...by(actors.assistant), explanation: '经核实，该费用为业主大会决议' } },
-          { type: 'ComplaintClosed', data: { ...by(actors.assistant), basis: 'invalid_explained' } },
+          { type: 'ComplaintClosed', data: { ...by(actors.assistant), basis: 'invalid_explained', informFirstContactOwner: OWNER } },
         ]);
     });
 
@@ -209,7 +210,7 @@ describe('Handling (处理 / 跟进)', () => {
         .when(resolve({ resolution: '已上门解释并张贴公告' }, actors.assistant))
         .then([
           { type: 'InvalidComplaintExplained', data: { ...by(actors.assistant), explanation: '已上门解释并张贴公告' } },
-          { type: 'ComplaintClosed', data: { ...by(actors.assistant), basis: 'invalid_explained' } },
+          { type: 'ComplaintClosed', data: { ...by(actors.assistant), basis: 'invalid_explained', informFirstContactOwner: OWNER } },
         ]);
     });
   });
@@ -268,12 +269,17 @@ describe('Handling (处理 / 跟进)', () => {
     });
   });
 
-  describe('When a handler other than the assignee acts', () => {
+  describe('When a handler other than the assignee acts and the site requires the assignee', () => {
+    const policy = resolvePolicy([{ level: 'site', id: 'S', version: '1', override: { handling: { handlerMustBeAssignee: true } } }]);
+    const givenStrict = deciderSpecification({ decide, evolve, initialState }, { policy });
     it('should refuse, while the department head may act', () => {
-      given(triaged)
+      givenStrict(triaged)
         .when(resolve({}, actors.otherHandler))
         .thenThrows(ForbiddenError, (e: ForbiddenError) => expect(e.reason).toBe('not_assignee'));
-      expect(given(triaged).when(resolve({}, actors.departmentHead)).events().map((e) => e.type)).toEqual(['ComplaintResolved']);
+      expect(givenStrict(triaged).when(resolve({}, actors.departmentHead)).events().map((e) => e.type)).toEqual(['ComplaintResolved']);
+    });
+    it('should let any handler act under the default policy', () => {
+      expect(given(triaged).when(resolve({}, actors.otherHandler)).events().map((e) => e.type)).toEqual(['ComplaintResolved']);
     });
   });
 

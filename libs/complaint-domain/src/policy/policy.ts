@@ -93,7 +93,7 @@ export type ComplaintPolicy = {
   handling: {
     /** Natures whose resolution must record a root cause and responsible department (CAPA). */
     requireRootCauseFor: Nature[];
-    /** A handler may act only on complaints assigned to them (when an assignee is set). */
+    /** A handler may act only on complaints assigned to them (when an assignee is set). Off by default: DOMAIN.md does not say so. */
     handlerMustBeAssignee: boolean;
   };
   callback: {
@@ -183,7 +183,7 @@ export const DEFAULT_POLICY: ComplaintPolicy = {
     emergency: { notifyDepartmentMinutes: 3, siteHeadEscalationMinutes: 5, companyHeadEscalationMinutes: 10, writtenReportHours: [24, 48] },
   },
   triage: { referredCaseRoles: ['cs_manager', 'general_manager'] },
-  handling: { requireRootCauseFor: [], handlerMustBeAssignee: true },
+  handling: { requireRootCauseFor: [], handlerMustBeAssignee: false },
   callback: {
     maxAttempts: 3,
     targetRate: 1,

@@ -21,9 +21,5 @@ export const canonicalInstant = (iso: string): IsoInstant => new Date(toMillis(i
 
 export const fromMillis = (ms: number): IsoInstant => new Date(ms).toISOString();
 
-export const isBefore = (a: string, b: string): boolean => toMillis(a) < toMillis(b);
-
-export const isAtOrAfter = (a: string, b: string): boolean => toMillis(a) >= toMillis(b);
-
 export const earliest = (a: string | undefined, b: string | undefined): string | undefined =>
   a === undefined ? b : b === undefined ? a : toMillis(a) <= toMillis(b) ? a : b;

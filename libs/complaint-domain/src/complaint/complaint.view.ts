@@ -1,0 +1,92 @@
+/**
+ * The complaint view of API.md (`GET /api/complaints/:id`), computed from the folded state.
+ * Pure, so the live read model and a rebuild from the event store give the same answer.
+ * The complainant is masked unless the caller may see it (the service decides who may).
+ */
+import type { Complaint } from './complaint.state';
+import { overdueDeadlines } from './complaint.deadlines';
+import type { Complainant, DeadlineName } from './complaint.types';
+
+export type ComplaintView = {
+  id: string;
+  number: string;
+  siteId: string;
+  channel: Complaint['channel'];
+  status: Complaint['status'];
+  nature: Complaint['nature'] | null;
+  severity: Complaint['severity'] | null;
+  urgency: Complaint['urgency'] | null;
+  major: boolean;
+  majorReasons: Complaint['majorReasons'];
+  category: string | null;
+  department: string | null;
+  assignee: string | null;
+  complainant: Complainant;
+  title: string;
+  description: string;
+  receivedAt: string;
+  deadlines: { firstReply: string | null; secondReply: string | null; plan: string | null; resolve: string | null; callback: string | null; followUp: string | null };
+  overdue: DeadlineName[];
+  escalationLevel: number;
+  reopenCount: number;
+  satisfaction: number | null;
+  closedAt: string | null;
+  archived: boolean;
+  repeatOf: string | null;
+  collective: boolean;
+  policyVersion: string;
+  version: number;
+};
+
+/** 13800138000 → 138****8000 (first 3 and last 4 kept); short numbers keep only their last 2 digits. */
+export const maskPhone = (phone: string): string =>
+  phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : `${'*'.repeat(Math.max(0, phone.length - 2))}${phone.slice(-2)}`;
+
+/** 刘先生 → 刘**; keeps the first character. */
+export const maskName = (name: string): string => (name.length <= 1 ? '*' : `${[...name][0]}${'*'.repeat([...name].length - 1)}`);
+
+const masked = (c: Complainant): Complainant => ({
+  anonymous: c.anonymous,
+  ...(c.name !== undefined ? { name: maskName(c.name) } : {}),
+  ...(c.phone !== undefined ? { phone: maskPhone(c.phone) } : {}),
+  ...(c.building !== undefined ? { building: c.building } : {}),
+  ...(c.unit !== undefined ? { unit: '****' } : {}),
+});
+
+export const complaintView = (c: Complaint, now: string, options: { revealComplainant?: boolean } = {}): ComplaintView => ({
+  id: c.id,
+  number: c.number,
+  siteId: c.siteId,
+  channel: c.channel,
+  status: c.status,
+  nature: c.nature ?? null,
+  severity: c.severity ?? null,
+  urgency: c.urgency ?? null,
+  major: c.major,
+  majorReasons: c.majorReasons,
+  category: c.category ?? null,
+  department: c.department ?? null,
+  assignee: c.assignee ?? null,
+  complainant: options.revealComplainant ? c.complainant : masked(c.complainant),
+  title: c.title,
+  description: c.description,
+  receivedAt: c.receivedAt,
+  deadlines: {
+    firstReply: c.deadlines.firstReply ?? null,
+    secondReply: c.deadlines.secondReply ?? null,
+    plan: c.deadlines.plan ?? null,
+    resolve: c.deadlines.resolve ?? null,
+    callback: c.deadlines.callback ?? null,
+    followUp: c.deadlines.followUp ?? null,
+  },
+  overdue: overdueDeadlines(c, now).map((o) => o.deadline),
+  escalationLevel: c.escalationLevel,
+  reopenCount: c.reopenCount,
+  satisfaction: c.satisfaction ?? null,
+  closedAt: c.closedAt ?? null,
+  archived: c.archived,
+  repeatOf: c.repeatOf ?? null,
+  collective: c.collective,
+  policyVersion: c.policyVersion,
+  version: c.version,
+});

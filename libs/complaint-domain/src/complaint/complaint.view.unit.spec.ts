@@ -1,0 +1,47 @@
+import { history } from '../testing/complaint.fixtures';
+import { complaintView, maskName, maskPhone } from './complaint.view';
+
+describe('The complaint view (API.md GET /api/complaints/:id)', () => {
+  describe('When a triaged complaint is viewed after its first-reply deadline', () => {
+    const h = history().register().triage();
+    const view = complaintView(h.complaint, '2025-03-04T03:00:00.000Z');
+
+    it('should show the current deadlines and which are overdue', () => {
+      expect(view.deadlines).toEqual({
+        firstReply: '2025-03-04T02:00:00.000Z',
+        secondReply: null,
+        plan: '2025-03-06T15:59:59.999Z',
+        resolve: '2025-03-12T15:59:59.999Z',
+        callback: null,
+        followUp: '2025-03-06T03:00:00.000Z',
+      });
+      expect(view.overdue).toEqual(['firstReply']);
+    });
+
+    it('should show status, classification and version', () => {
+      expect([view.status, view.nature, view.severity, view.urgency, view.major, view.category, view.department, view.assignee, view.escalationLevel, view.version]).toEqual([
+        'triaged',
+        'valid',
+        'minor',
+        'normal',
+        false,
+        'repairs',
+        'engineering',
+        'u-handler',
+        0,
+        2,
+      ]);
+    });
+
+    it('should mask the complainant unless the caller may see it', () => {
+      expect(view.complainant).toEqual({ anonymous: false, name: '业*****', phone: '138****8000', building: '3', unit: '****' });
+      expect(complaintView(h.complaint, h.now, { revealComplainant: true }).complainant).toEqual({ name: '业主 刘先生', phone: '13800138000', building: '3', unit: '1201', anonymous: false });
+    });
+  });
+
+  describe('When values are masked', () => {
+    it('should keep the first character of a name and the ends of a phone number', () => {
+      expect([maskName('刘先生'), maskName('A'), maskPhone('13800138000'), maskPhone('12345')]).toEqual(['刘**', '*', '138****8000', '***45']);
+    });
+  });
+});
