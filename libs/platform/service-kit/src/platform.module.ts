@@ -82,6 +82,17 @@ export type PlatformOverrides = {
   clock?: Clock;
 };
 
+/**
+ * An idle connection that the server closes (a restart, Ctrl-C reaching the embedded
+ * server first) must not crash the process: the pool drops it and connects anew.
+ */
+const createPool = (connectionString: string): Pool => {
+  const logger = new Logger('database');
+  const pool = new Pool({ connectionString, max: 10 });
+  pool.on('error', (error) => logger.warn(`idle connection lost: ${error.message}`));
+  return pool;
+};
+
 const createBus = (config: PlatformConfig): MessageBus => {
   const logger = new Logger('bus');
   if (config.bus === 'memory') return new InMemoryMessageBus((line) => logger.warn(line));
@@ -112,7 +123,7 @@ export class PlatformModule {
         { provide: PLATFORM_CONFIG, useValue: config },
         { provide: CLOCK, useValue: overrides.clock ?? systemClock },
         { provide: TOPICS, useValue: topicNames(config.topicPrefix) },
-        { provide: PG_POOL, useFactory: () => new Pool({ connectionString: config.databaseUrl, max: 10 }) },
+        { provide: PG_POOL, useFactory: () => createPool(config.databaseUrl) },
         { provide: EVENT_STORE, inject: [PG_POOL], useFactory: (pool: Pool) => createEventStore(config, pool) },
         { provide: MESSAGE_BUS, useFactory: () => overrides.bus ?? createBus(config) },
         RelayService,

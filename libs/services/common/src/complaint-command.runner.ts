@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import {
+  NotFoundError,
   decide,
   evolve,
   initialState,
@@ -13,31 +14,46 @@ import { handleCommand, type EventStore, type RecordedEvent } from '@complaints/
 import { complaintStreamId } from '@complaints/contracts';
 import { EVENT_STORE } from '@complaints/service-kit';
 import { deterministicUuid } from './deterministic-id';
+import { SiteDirectory } from './site-directory';
 
 export type RunOptions = {
   /** Makes event ids deterministic (idempotency key, timer key): a retry appends nothing new. */
   idempotencyKey?: string;
   correlationId?: string;
   causationId?: string;
+  /** Policy and calendar; by default the policy in force at the complaint's site. */
   context?: Partial<DecisionContext>;
 };
 
 export type RunResult = { state: ComplaintState; newEvents: ComplaintEvent[]; history: RecordedEvent[] };
 
+const fold = (events: RecordedEvent[]): ComplaintState =>
+  events.reduce((state, e) => evolve(state, { type: e.type, data: e.data } as unknown as ComplaintEvent), initialState());
+
 /**
  * The one command path of every writing service: read the complaint's stream, fold,
- * decide, append with the expected revision, retry on a concurrent write.
+ * decide under the site's policy, append with the expected revision, retry on a
+ * concurrent write. A command for a complaint that does not exist is a not-found.
  */
 @Injectable()
 export class ComplaintCommandRunner {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly sites: SiteDirectory,
+  ) {}
 
   async run(complaintId: string, command: ComplaintCommand, options: RunOptions = {}): Promise<RunResult> {
     const commandId = options.idempotencyKey ? deterministicUuid(`command:${options.idempotencyKey}`) : randomUUID();
+    const decideUnderPolicy = (c: ComplaintCommand, state: ComplaintState) => {
+      if (!state.exists && c.type !== 'RegisterComplaint') throw new NotFoundError('Complaint', complaintId);
+      const siteId = state.exists ? state.siteId : c.type === 'RegisterComplaint' ? c.data.siteId : undefined;
+      const context = options.context ?? (siteId ? { policy: this.sites.policy(siteId) } : undefined);
+      return decide(c, state, context);
+    };
     const result = await handleCommand<ComplaintState, ComplaintCommand, ComplaintEvent>(
       this.store,
       complaintStreamId(complaintId),
-      { initialState, evolve, decide: (c, s) => decide(c, s, options.context) },
+      { initialState, evolve, decide: decideUnderPolicy },
       command,
       {
         metadata: {
@@ -60,7 +76,6 @@ export class ComplaintCommandRunner {
 
   /** The complaint's current state, folded from its stream (or from history already read). */
   async stateOf(complaintId: string, history?: RecordedEvent[]): Promise<ComplaintState> {
-    const events = history ?? (await this.readHistory(complaintId));
-    return events.reduce((state, e) => evolve(state, { type: e.type, data: e.data } as unknown as ComplaintEvent), initialState());
+    return fold(history ?? (await this.readHistory(complaintId)));
   }
 }

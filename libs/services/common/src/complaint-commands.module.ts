@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ComplaintCommandRunner } from './complaint-command.runner';
+import { ExecuteComplaintCommandHandler } from './execute-complaint.command';
+import { SiteDirectory } from './site-directory';
+
+/** The shared command path (runner, generic handler, site directory) for the writing services. */
+@Module({
+  imports: [CqrsModule],
+  providers: [SiteDirectory, ComplaintCommandRunner, ExecuteComplaintCommandHandler],
+  exports: [CqrsModule, SiteDirectory, ComplaintCommandRunner],
+})
+export class ComplaintCommandsModule {}

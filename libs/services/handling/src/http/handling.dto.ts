@@ -1,0 +1,39 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import type { ReplyKind } from '@complaints/domain';
+
+const REPLY_KINDS: ReplyKind[] = ['first', 'second', 'progress'];
+
+export class ReplyDto {
+  @ApiProperty({ enum: REPLY_KINDS }) @IsIn(REPLY_KINDS) kind!: ReplyKind;
+  @ApiProperty({ example: '已安排工程部今天下午上门检修' }) @IsString() @IsNotEmpty() @MaxLength(5000) message!: string;
+  @ApiPropertyOptional({ description: 'First reply only: dealt with on the spot' }) @IsOptional() @IsBoolean() resolvedOnSpot?: boolean | null;
+  @ApiPropertyOptional({ description: 'First reply only: the second-reply time agreed with the complainant' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  nextReplyDueAt?: string | null;
+}
+
+export class PlanDto {
+  @ApiProperty({ example: '更换电梯门机控制板，加强日常巡检' }) @IsString() @IsNotEmpty() @MaxLength(5000) measures!: string;
+  @ApiProperty({ example: '2026-03-05T18:00:00+08:00' }) @IsISO8601({ strict: true }) dueAt!: string;
+}
+
+export class ResolveDto {
+  @ApiProperty({ example: '已更换控制板，电梯恢复正常' }) @IsString() @IsNotEmpty() @MaxLength(5000) resolution!: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) rootCause?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) responsibleDepartment?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) responsiblePerson?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) correctiveActions?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) preventiveActions?: string | null;
+}
+
+export class EscalateDto {
+  @ApiProperty({ example: '业主多次投诉未果' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+}
+
+export class ReassignDto {
+  @ApiProperty({ example: 'security' }) @IsString() @IsNotEmpty() @MaxLength(100) department!: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) assignee?: string | null;
+  @ApiProperty({ example: '属秩序部职责' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+}

@@ -1,0 +1,65 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { suggestTriage, type TriageSuggestion } from '@complaints/domain';
+import { CurrentUser, notFound, type ActingUser } from '@complaints/service-kit';
+import { ComplaintCommandRunner, ExecuteComplaintCommand, SiteDirectory } from '@complaints/service-common';
+import { ReferComplaintDto, TriageComplaintDto } from './triage.dto';
+
+@ApiTags('triage')
+@Controller('complaints')
+export class TriageController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly runner: ComplaintCommandRunner,
+    private readonly sites: SiteDirectory,
+  ) {}
+
+  /** Explainable suggestion from the registration (keywords, channel, households, repeats); the duty officer decides. */
+  @Get(':id/triage/suggestion')
+  @ApiOkResponse({ description: '{ nature, severity, urgency, major, majorReasons, category, department, reasons[] }' })
+  async suggestion(@Param('id', new ParseUUIDPipe()) id: string): Promise<TriageSuggestion> {
+    const state = await this.runner.stateOf(id);
+    if (!state.exists) throw notFound(`Complaint ${id} not found`);
+    return suggestTriage(
+      {
+        channel: state.channel,
+        title: state.title,
+        description: state.description,
+        request: state.request,
+        categoryHint: state.categoryHint,
+        householdCount: state.householdCount,
+        repeatCount: state.repeatCount,
+        occurredAt: state.occurredAt,
+        receivedAt: state.receivedAt,
+      },
+      this.sites.policy(state.siteId),
+    );
+  }
+
+  @Post(':id/triage')
+  @HttpCode(202)
+  @ApiAcceptedResponse()
+  async triage(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: TriageComplaintDto,
+    @CurrentUser() user: ActingUser,
+    @Headers('x-correlation-id') correlationId?: string,
+  ): Promise<{ accepted: true }> {
+    await this.commands.execute(new ExecuteComplaintCommand(id, 'TriageComplaint', { ...body }, user, correlationId || undefined));
+    return { accepted: true };
+  }
+
+  @Post(':id/triage/referral')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ description: 'Referred to the CS centre manager, who then triages it' })
+  async refer(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: ReferComplaintDto,
+    @CurrentUser() user: ActingUser,
+    @Headers('x-correlation-id') correlationId?: string,
+  ): Promise<{ accepted: true }> {
+    await this.commands.execute(new ExecuteComplaintCommand(id, 'ReferComplaintToManager', { reason: body.reason }, user, correlationId || undefined));
+    return { accepted: true };
+  }
+}
