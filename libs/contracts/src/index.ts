@@ -1,2 +1,3 @@
 export * from './topics';
 export * from './complaint-event.message';
+export * from './notification.message';

@@ -27,6 +27,10 @@ export type PlatformConfig = {
   relayEnabled: boolean;
   schedulerEnabled: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Test-only: an adjustable clock behind `POST /api/admin/clock` (CLOCK_CONTROL=true). Never in production. */
+  clockControl: boolean;
+  /** How often the deadline scheduler looks for due timers. */
+  schedulerIntervalMs: number;
 };
 
 export class ConfigError extends Error {}
@@ -36,6 +40,13 @@ const bool = (value: string | undefined, fallback: boolean): boolean => {
   if (/^(1|true|yes|on)$/i.test(value)) return true;
   if (/^(0|false|no|off)$/i.test(value)) return false;
   throw new ConfigError(`expected a boolean, got "${value}"`);
+};
+
+const positiveInt = (name: string, value: string | undefined, fallback: number): number => {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${name} must be a positive whole number; got "${value}"`);
+  return n;
 };
 
 const oneOf = <T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T => {
@@ -68,5 +79,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv, defaults: Partial<PlatformCon
     relayEnabled: bool(env.RELAY_ENABLED, defaults.relayEnabled ?? false),
     schedulerEnabled: bool(env.SCHEDULER_ENABLED, defaults.schedulerEnabled ?? false),
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL, ['debug', 'info', 'warn', 'error'] as const, defaults.logLevel ?? 'info'),
+    clockControl: bool(env.CLOCK_CONTROL, defaults.clockControl ?? false),
+    schedulerIntervalMs: positiveInt('SCHEDULER_INTERVAL_MS', env.SCHEDULER_INTERVAL_MS, defaults.schedulerIntervalMs ?? 5_000),
   };
 };

@@ -12,3 +12,4 @@ export * from './acting-user';
 export * from './clock';
 export * from './migrate-sql';
 export * from './bootstrap-service';
+export * from './http/clock.controller';

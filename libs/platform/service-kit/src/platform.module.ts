@@ -9,15 +9,36 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { Pool } from 'pg';
-import { EventStoreDbEventStore, PostgresEventStore, type EventStore } from '@complaints/event-store';
-import { EventRelay, InMemoryMessageBus, KafkaMessageBus, toComplaintEventMessage, type MessageBus } from '@complaints/messaging';
-import { COMPLAINT_STREAM_PREFIX, topicNames, type TopicNames } from '@complaints/contracts';
+import { EventStoreDbEventStore, PostgresEventStore, type EventStore, type RecordedEvent } from '@complaints/event-store';
+import { EventRelay, InMemoryMessageBus, KafkaMessageBus, toComplaintEventMessage, type BusMessage, type MessageBus } from '@complaints/messaging';
+import { COMPLAINT_STREAM_PREFIX, complaintIdFromStream, notificationFromEvent, topicNames, type TopicNames } from '@complaints/contracts';
 import { ConfigError, type PlatformConfig } from './config';
-import { CLOCK, systemClock, type Clock } from './clock';
+import { AdjustableClock, CLOCK, systemClock, type Clock } from './clock';
+import { ClockController } from './http/clock.controller';
 import { EVENT_STORE, MESSAGE_BUS, PG_POOL, PLATFORM_CONFIG, TOPICS } from './tokens';
 import { HealthController } from './http/health.controller';
 
 const COMPLAINT_STREAM = /^complaint-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * What the relay publishes for a stored event: every complaint event on the events
+ * topic, and chases, escalations and major flags also on the notifications topic.
+ * Other streams (e.g. the numbering counters) stay inside the event store.
+ */
+export const routeComplaintEvent = (event: RecordedEvent, topics: TopicNames): BusMessage[] => {
+  if (!COMPLAINT_STREAM.test(event.streamId)) return [];
+  const messages = [toComplaintEventMessage(event, topics.complaintEvents)];
+  const notification = notificationFromEvent(event, complaintIdFromStream(event.streamId));
+  if (notification) {
+    messages.push({
+      topic: topics.notifications,
+      key: notification.complaintId,
+      value: JSON.stringify(notification),
+      headers: { 'event-id': event.id, 'event-type': event.type, 'schema-version': '1' },
+    });
+  }
+  return messages;
+};
 
 /**
  * Runs the relay (event store → bus) in this process when RELAY_ENABLED is set.
@@ -44,8 +65,7 @@ export class RelayService implements OnApplicationBootstrap {
       pool: this.pool,
       connectionString: this.config.databaseUrl,
       streamPrefix: COMPLAINT_STREAM_PREFIX,
-      // Only complaint streams (`complaint-<uuid>`) become complaint events on the bus.
-      route: (event) => (COMPLAINT_STREAM.test(event.streamId) ? [toComplaintEventMessage(event, this.topics.complaintEvents)] : []),
+      route: (event) => routeComplaintEvent(event, this.topics),
       log: (line) => this.logger.log(line),
     });
     this.relay.start();
@@ -118,10 +138,10 @@ export class PlatformModule {
     }
     return {
       module: PlatformModule,
-      controllers: [HealthController],
+      controllers: config.clockControl ? [HealthController, ClockController] : [HealthController],
       providers: [
         { provide: PLATFORM_CONFIG, useValue: config },
-        { provide: CLOCK, useValue: overrides.clock ?? systemClock },
+        { provide: CLOCK, useValue: overrides.clock ?? (config.clockControl ? new AdjustableClock() : systemClock) },
         { provide: TOPICS, useValue: topicNames(config.topicPrefix) },
         { provide: PG_POOL, useFactory: () => createPool(config.databaseUrl) },
         { provide: EVENT_STORE, inject: [PG_POOL], useFactory: (pool: Pool) => createEventStore(config, pool) },

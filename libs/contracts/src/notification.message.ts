@@ -1,0 +1,73 @@
+/**
+ * The integration event on `complaints.notifications.v1`: someone must be told that a
+ * complaint was chased (催办), escalated (升级) or became major (重大投诉). The relay
+ * derives it from the stored event; a notifier adapter delivers it. It carries no
+ * personal data of the complainant: ids, roles, the deadline and the level only.
+ */
+export type NotificationKind = 'chase' | 'escalation' | 'major';
+
+export type NotificationMessage = {
+  schemaVersion: 1;
+  /** Id of the complaint event this notification comes from (de-duplication key). */
+  eventId: string;
+  kind: NotificationKind;
+  complaintId: string;
+  at: string;
+  /** Role to tell (the owner of the overdue step, or the level escalated to). */
+  toRole: string;
+  toDepartment?: string;
+  /** Others to inform (e.g. leadership on a major complaint). */
+  alsoNotify?: string[];
+  deadline?: string;
+  dueAt?: string;
+  escalationLevel?: number;
+  reason?: string;
+  automatic?: boolean;
+};
+
+const NOTIFYING_EVENTS = new Set(['DeadlineChased', 'ComplaintEscalated', 'ComplaintMarkedMajor']);
+
+export const isNotifyingEvent = (type: string): boolean => NOTIFYING_EVENTS.has(type);
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+
+/** The notification a stored complaint event calls for, if any. */
+export const notificationFromEvent = (event: { id: string; type: string; data: Record<string, unknown> }, complaintId: string): NotificationMessage | undefined => {
+  const d = event.data;
+  const base = { schemaVersion: 1 as const, eventId: event.id, complaintId, at: str(d.at) ?? '' };
+  switch (event.type) {
+    case 'DeadlineChased':
+      return { ...base, kind: 'chase', toRole: str(d.notifyRole) ?? 'cs_assistant', toDepartment: str(d.notifyDepartment), deadline: str(d.deadline), dueAt: str(d.dueAt), escalationLevel: num(d.escalationLevel) };
+    case 'ComplaintEscalated':
+      return {
+        ...base,
+        kind: 'escalation',
+        toRole: str(d.escalatedTo) ?? 'cs_manager',
+        deadline: str(d.deadline),
+        dueAt: str(d.dueAt),
+        escalationLevel: num(d.toLevel),
+        reason: str(d.reason),
+        automatic: d.automatic === true,
+      };
+    case 'ComplaintMarkedMajor':
+      return {
+        ...base,
+        kind: 'major',
+        toRole: str(d.escalatedTo) ?? 'general_manager',
+        alsoNotify: Array.isArray(d.notify) ? d.notify.filter((r): r is string => typeof r === 'string') : undefined,
+        escalationLevel: num(d.escalationLevel),
+        reason: Array.isArray(d.reasons) ? d.reasons.join(',') : undefined,
+      };
+    default:
+      return undefined;
+  }
+};
+
+export const parseNotificationMessage = (value: string): NotificationMessage => {
+  const parsed = JSON.parse(value) as Partial<NotificationMessage>;
+  if (parsed.schemaVersion !== 1 || typeof parsed.eventId !== 'string' || typeof parsed.kind !== 'string' || typeof parsed.complaintId !== 'string') {
+    throw new Error('not a notification message (schemaVersion 1)');
+  }
+  return parsed as NotificationMessage;
+};

@@ -1,0 +1,46 @@
+import { Logger } from '@nestjs/common';
+import type { NotificationMessage } from '@complaints/contracts';
+
+/** Delivers a chase, escalation or major-complaint notice to the people concerned. */
+export type Notifier = { readonly channel: string; deliver(notification: NotificationMessage): Promise<void> };
+
+export const NOTIFIER = Symbol('NOTIFIER');
+
+const describe = (n: NotificationMessage): string => {
+  const what = n.kind === 'chase' ? `催办 chase: ${n.deadline} was due ${n.dueAt}` : n.kind === 'escalation' ? `升级 escalated to level ${n.escalationLevel}` : `重大投诉 major complaint (${n.reason})`;
+  return `${what} — complaint ${n.complaintId} → ${n.toRole}${n.toDepartment ? ` / ${n.toDepartment}` : ''}${n.alsoNotify?.length ? `, also ${n.alsoNotify.join(', ')}` : ''}`;
+};
+
+/** Writes each notification to the log: the default until a channel is configured. */
+export class LogNotifier implements Notifier {
+  readonly channel = 'log';
+  private readonly logger = new Logger('notifier');
+  async deliver(notification: NotificationMessage): Promise<void> {
+    this.logger.log(describe(notification));
+  }
+}
+
+/**
+ * POSTs each notification as JSON to a webhook (NOTIFY_WEBHOOK_URL), e.g. a bridge to
+ * WeCom/DingTalk or SMS. A non-2xx answer or a timeout fails the delivery, which is
+ * retried and finally dead-lettered by the bus.
+ */
+export class WebhookNotifier implements Notifier {
+  readonly channel = 'webhook';
+  constructor(
+    private readonly url: string,
+    private readonly timeoutMs = 5_000,
+  ) {}
+
+  async deliver(notification: NotificationMessage): Promise<void> {
+    const response = await fetch(this.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': notification.eventId },
+      body: JSON.stringify({ ...notification, text: describe(notification) }),
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    if (!response.ok) throw new Error(`webhook answered ${response.status}`);
+  }
+}
+
+export const notifierFromEnv = (env: NodeJS.ProcessEnv): Notifier => (env.NOTIFY_WEBHOOK_URL ? new WebhookNotifier(env.NOTIFY_WEBHOOK_URL) : new LogNotifier());
