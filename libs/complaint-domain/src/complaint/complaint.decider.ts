@@ -421,11 +421,20 @@ const triageComplaint = (command: TriageComplaint, state: ComplaintState, { poli
   const complaint = assertExists(state);
   const actor = command.metadata.actor;
   assertRole(policy, command.type, actor);
-  assertStatus(complaint, ['registered'], 'triage the complaint');
+  const d = command.data;
+  const automatic = actor.role === 'system';
+  // A duty officer's triage always wins: it may replace an automatic triage until handling starts.
+  const replacesAutomatic = !automatic && complaint.status === 'triaged' && complaint.triagedBy?.role === 'system';
+  if (!replacesAutomatic) assertStatus(complaint, ['registered'], 'triage the complaint');
+  if (automatic) {
+    if (complaint.referredToManager) throw new ForbiddenError('role', 'A case referred to the CS centre manager is not triaged automatically');
+    if (!policy.triage.autoApplyCategories.includes(d.category)) {
+      throw new ForbiddenError('role', `The policy does not apply triage suggestions automatically for category '${d.category}'`);
+    }
+  }
   if (complaint.referredToManager && !policy.triage.referredCaseRoles.includes(actor.role)) {
     throw new ForbiddenError('role', `This case was referred to the CS centre manager; role '${actor.role}' may not triage it`);
   }
-  const d = command.data;
   const problems = new ProblemList();
   problems.check(isOneOf(NATURES, d.nature), 'nature', `must be one of ${NATURES.join(', ')}`);
   problems.check(isOneOf(SEVERITIES, d.severity), 'severity', `must be one of ${SEVERITIES.join(', ')}`);
@@ -487,6 +496,7 @@ const triageComplaint = (command: TriageComplaint, state: ComplaintState, { poli
       policyVersion: policy.version,
       deadlineRules: policy.deadlines,
       deadlines: triageDeadlines(calendar, policy.deadlines, complaint, { nature: d.nature, urgency: d.urgency, major }, now),
+      automatic: automatic ? true : undefined,
     }),
   };
   const newlyMajor = major && !complaint.major;

@@ -83,6 +83,8 @@ export type ComplaintTriaged = Event<
     policyVersion: string;
     deadlineRules: DeadlinePolicy;
     deadlines: Deadlines;
+    /** Set when the policy applied the triage suggestion by itself; a duty officer's triage may still replace it. */
+    automatic?: true;
   }
 >;
 

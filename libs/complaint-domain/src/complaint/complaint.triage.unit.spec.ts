@@ -236,3 +236,47 @@ describe('Triage (判别 / 分类)', () => {
     });
   });
 });
+
+describe('Automatic triage (the policy may apply the suggestion for some categories)', () => {
+  const autoRepairs = resolvePolicy([{ level: 'site', id: 'SH01', version: 'auto', override: { triage: { autoApplyCategories: ['repairs'] } } }]);
+  const givenAuto = deciderSpecification({ decide, evolve, initialState }, { policy: autoRepairs });
+  const automaticTriage = triaged({ ...by(actors.system), automatic: true, policyVersion: autoRepairs.version });
+
+  describe('When the system applies the suggestion for a category the policy lists', () => {
+    it('should record the triage as automatic', () => {
+      givenAuto(registered).when(triage({}, actors.system)).then([automaticTriage]);
+    });
+  });
+
+  describe('When the system applies a suggestion for a category the policy does not list', () => {
+    it('should refuse it: only the listed categories are triaged without a duty officer', () => {
+      givenAuto(registered).when(triage({ category: 'noise', department: 'security' }, actors.system)).thenThrows(ForbiddenError);
+    });
+  });
+
+  describe('When no category is listed (the default policy)', () => {
+    it('should refuse any automatic triage', () => {
+      given(registered).when(triage({}, actors.system)).thenThrows(ForbiddenError);
+    });
+  });
+
+  describe('When a duty officer triages a complaint the system triaged automatically', () => {
+    it("should accept it: the duty officer's triage always wins", () => {
+      givenAuto([...registered, automaticTriage])
+        .when(triage({ urgency: 'normal', severity: 'important', department: 'engineering' }))
+        .then([triaged({ severity: 'important', escalationLevel: 1, policyVersion: autoRepairs.version })]);
+    });
+  });
+
+  describe('When the system tries to triage a complaint a duty officer already triaged', () => {
+    it('should refuse it, naming the current status', () => {
+      givenAuto([...registered, triaged()]).when(triage({}, actors.system)).thenThrows(InvalidStateError);
+    });
+  });
+
+  describe('When a duty officer triages again a complaint a person already triaged', () => {
+    it('should refuse it: only an automatic triage can be replaced', () => {
+      given([...registered, triaged()]).when(triage()).thenThrows(InvalidStateError);
+    });
+  });
+});

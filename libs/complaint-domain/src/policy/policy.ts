@@ -89,6 +89,12 @@ export type ComplaintPolicy = {
   triage: {
     /** Who may triage a case the duty officer referred to the CS centre manager. */
     referredCaseRoles: Role[];
+    /**
+     * Categories whose triage suggestion is applied automatically on registration (by the
+     * `system` actor). A duty officer's triage always wins: it may replace an automatic one
+     * until handling starts. Empty by default — the procedures have the duty officer judge.
+     */
+    autoApplyCategories: string[];
   };
   handling: {
     /** Natures whose resolution must record a root cause and responsible department (CAPA). */
@@ -182,7 +188,7 @@ export const DEFAULT_POLICY: ComplaintPolicy = {
     },
     emergency: { notifyDepartmentMinutes: 3, siteHeadEscalationMinutes: 5, companyHeadEscalationMinutes: 10, writtenReportHours: [24, 48] },
   },
-  triage: { referredCaseRoles: ['cs_manager', 'general_manager'] },
+  triage: { referredCaseRoles: ['cs_manager', 'general_manager'], autoApplyCategories: [] },
   handling: { requireRootCauseFor: [], handlerMustBeAssignee: false },
   callback: {
     maxAttempts: 3,
@@ -256,7 +262,7 @@ export const DEFAULT_POLICY: ComplaintPolicy = {
     RegisterComplaint: ['duty_officer', ...CS_STAFF],
     CorrectComplaint: ['duty_officer', 'cs_assistant', 'cs_supervisor', 'cs_manager'],
     ReferComplaintToManager: ['duty_officer', 'cs_assistant', 'cs_supervisor'],
-    TriageComplaint: ['duty_officer', ...CS_STAFF],
+    TriageComplaint: ['duty_officer', ...CS_STAFF, 'system'],
     RecordReply: ['duty_officer', ...CS_STAFF, 'department_head', 'handler'],
     RecordRectificationPlan: [...CS_STAFF, 'department_head', 'handler'],
     ResolveComplaint: [...CS_STAFF, 'department_head', 'handler'],

@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { ComplaintCommandsModule } from '@complaints/service-common';
 import { CallbackComplaintEventsConsumer } from './complaint-events.callback.consumer';
 import { CallbackController } from './http/callback.controller';
+import { CallbackTasksController } from './http/callback-tasks.controller';
 
 @Module({
   imports: [ComplaintCommandsModule],
-  controllers: [CallbackController],
+  controllers: [CallbackController, CallbackTasksController],
   providers: [CallbackComplaintEventsConsumer],
 })
 export class CallbackModule {}

@@ -1,13 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import type { ComplaintEventMessage, TopicNames } from '@complaints/contracts';
+import { isDomainError, suggestTriage, type Complaint } from '@complaints/domain';
 import { applyOnce, processedEventsTableSql, type MessageBus } from '@complaints/messaging';
-import { ComplaintEventsConsumer, MESSAGE_BUS, PG_POOL, TOPICS, migrateSql } from '@complaints/service-kit';
-import { complaintTrackingTableSql, trackComplaintEvent } from '@complaints/service-common';
+import { CLOCK, ComplaintEventsConsumer, MESSAGE_BUS, PG_POOL, TOPICS, migrateSql, type Clock } from '@complaints/service-kit';
+import { ComplaintCommandRunner, SiteDirectory, complaintTrackingTableSql, trackComplaintEvent } from '@complaints/service-common';
+
+const AUTO_TRIAGE_ACTOR = { id: 'system:auto-triage', role: 'system' as const, name: 'Automatic triage' };
 
 /**
- * Keeps the duty officer's inbox: registered complaints waiting for triage (判别), from the complaint events on the bus. Each event's effect and its id
- * are written in one transaction, so redelivery changes nothing.
+ * Keeps the duty officer's inbox (registered complaints waiting for triage, 判别) from
+ * the bus, and — where the site's policy lists the suggested category — applies the
+ * triage suggestion automatically. A duty officer's triage still wins (domain rule).
  */
 @Injectable()
 export class TriageComplaintEventsConsumer extends ComplaintEventsConsumer {
@@ -17,6 +21,9 @@ export class TriageComplaintEventsConsumer extends ComplaintEventsConsumer {
     @Inject(MESSAGE_BUS) bus: MessageBus,
     @Inject(TOPICS) topics: TopicNames,
     @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly runner: ComplaintCommandRunner,
+    private readonly sites: SiteDirectory,
   ) {
     super(bus, topics);
   }
@@ -27,5 +34,51 @@ export class TriageComplaintEventsConsumer extends ComplaintEventsConsumer {
 
   protected async apply(event: ComplaintEventMessage): Promise<void> {
     await applyOnce(this.pool, 'triage', this.groupId, event.eventId, (client) => trackComplaintEvent(client, 'triage', 'inbox', event));
+    if (event.type === 'ComplaintRegistered') await this.autoTriage(event.complaintId);
+  }
+
+  private async autoTriage(complaintId: string): Promise<void> {
+    const state = await this.runner.stateOf(complaintId);
+    if (!state.exists || state.status !== 'registered') return;
+    const policy = this.sites.policy(state.siteId);
+    if (policy.triage.autoApplyCategories.length === 0) return;
+    const suggestion = suggestTriage(suggestionInput(state), policy);
+    if (!policy.triage.autoApplyCategories.includes(suggestion.category)) return;
+    try {
+      await this.runner.run(
+        complaintId,
+        {
+          type: 'TriageComplaint',
+          data: {
+            nature: suggestion.nature,
+            severity: suggestion.severity,
+            urgency: suggestion.urgency,
+            major: suggestion.major || null,
+            majorReasons: suggestion.majorReasons.length ? suggestion.majorReasons : null,
+            category: suggestion.category,
+            department: suggestion.department,
+            note: `自动判别 automatic: ${suggestion.reasons.join('; ')}`.slice(0, 2000),
+          },
+          metadata: { now: this.clock.now().toISOString(), actor: AUTO_TRIAGE_ACTOR },
+        },
+        { idempotencyKey: `auto-triage:${complaintId}`, context: { policy } },
+      );
+    } catch (error) {
+      // A duty officer got there first, or the suggestion does not fit: nothing to do.
+      if (!isDomainError(error)) throw error;
+      this.logger.debug(`automatic triage of ${complaintId} not applied: ${error.message}`);
+    }
   }
 }
+
+export const suggestionInput = (state: Complaint) => ({
+  channel: state.channel,
+  title: state.title,
+  description: state.description,
+  request: state.request,
+  categoryHint: state.categoryHint,
+  householdCount: state.householdCount,
+  repeatCount: state.repeatCount,
+  occurredAt: state.occurredAt,
+  receivedAt: state.receivedAt,
+});

@@ -6,6 +6,7 @@ import { ApiError, CLOCK, type ActingUser, type Clock } from '@complaints/servic
 import { ComplaintCommandRunner, deterministicUuid, SiteDirectory } from '@complaints/service-common';
 import { ComplaintNumberingService } from './complaint-numbering.service';
 import { IdempotencyStore } from './idempotency.store';
+import { RepeatFinder, suggestedCategory } from '../repeats/repeat-detection';
 import type { RegisterComplaintDto, RegisteredComplaintDto } from './register-complaint.dto';
 
 export class RegisterComplaintCommand {
@@ -29,6 +30,7 @@ export class RegisterComplaintHandler implements ICommandHandler<RegisterComplai
     private readonly numbering: ComplaintNumberingService,
     private readonly idempotency: IdempotencyStore,
     private readonly sites: SiteDirectory,
+    private readonly repeats: RepeatFinder,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -49,10 +51,18 @@ export class RegisterComplaintHandler implements ICommandHandler<RegisterComplai
 
     const now = this.clock.now().toISOString();
     const actor: Actor = { id: user.id, role: user.role as Role, ...(user.name ? { name: user.name } : {}) };
+    const policy = this.sites.policy(body.siteId);
+    // An explicit relatedComplaintId wins; otherwise the same contact about the same issue within the window.
+    const relatedComplaintId =
+      body.relatedComplaintId ??
+      (body.complainant.anonymous
+        ? undefined
+        : await this.repeats.find(body.siteId, body.complainant.phone, suggestedCategory(body, policy), now, policy.repeat.windowDays));
     const command = (number: string): RegisterComplaint => ({
       type: 'RegisterComplaint',
       data: {
         ...body,
+        relatedComplaintId: relatedComplaintId ?? null,
         complaintId,
         number,
         receivedAt: now,
@@ -61,8 +71,8 @@ export class RegisterComplaintHandler implements ICommandHandler<RegisterComplai
       },
       metadata: { now, actor, correlationId },
     });
-    const repeatOf = body.relatedComplaintId ? await this.predecessor(body.relatedComplaintId) : null;
-    const context = { policy: this.sites.policy(body.siteId) };
+    const repeatOf = relatedComplaintId ? await this.predecessor(relatedComplaintId) : null;
+    const context = { policy };
     const withRepeat = (c: RegisterComplaint): RegisterComplaint => ({ ...c, data: { ...c.data, repeatOf } });
 
     // Dry run with a placeholder number: domain refusals happen before a number is taken.

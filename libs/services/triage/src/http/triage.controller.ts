@@ -5,6 +5,7 @@ import { suggestTriage, type TriageSuggestion } from '@complaints/domain';
 import { CurrentUser, notFound, type ActingUser } from '@complaints/service-kit';
 import { ComplaintCommandRunner, ExecuteComplaintCommand, SiteDirectory } from '@complaints/service-common';
 import { ReferComplaintDto, TriageComplaintDto } from './triage.dto';
+import { suggestionInput } from '../complaint-events.triage.consumer';
 
 @ApiTags('triage')
 @Controller('complaints')
@@ -21,20 +22,7 @@ export class TriageController {
   async suggestion(@Param('id', new ParseUUIDPipe()) id: string): Promise<TriageSuggestion> {
     const state = await this.runner.stateOf(id);
     if (!state.exists) throw notFound(`Complaint ${id} not found`);
-    return suggestTriage(
-      {
-        channel: state.channel,
-        title: state.title,
-        description: state.description,
-        request: state.request,
-        categoryHint: state.categoryHint,
-        householdCount: state.householdCount,
-        repeatCount: state.repeatCount,
-        occurredAt: state.occurredAt,
-        receivedAt: state.receivedAt,
-      },
-      this.sites.policy(state.siteId),
-    );
+    return suggestTriage(suggestionInput(state), this.sites.policy(state.siteId));
   }
 
   @Post(':id/triage')

@@ -1,0 +1,101 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import type { Pool } from 'pg';
+import type { ComplaintEventMessage, TopicNames } from '@complaints/contracts';
+import { suggestTriage, type ComplaintPolicy, type RegisterComplaintData } from '@complaints/domain';
+import { applyOnce, processedEventsTableSql, type MessageBus } from '@complaints/messaging';
+import { ComplaintEventsConsumer, MESSAGE_BUS, PG_POOL, TOPICS, migrateSql } from '@complaints/service-kit';
+import { SiteDirectory } from '@complaints/service-common';
+
+/**
+ * Repeat complaints (重复投诉): the same complainant about the same issue again, within
+ * the policy's window, is linked to the earlier complaint. "Same complainant" is the
+ * same contact number at the same site; "same issue" the same category (the triaged
+ * one, or the suggestion's until triage). The index keeps a digest of the number, not
+ * the number itself.
+ */
+export const contactIndexSql = `
+CREATE TABLE IF NOT EXISTS intake.contact_index (
+  complaint_id uuid PRIMARY KEY,
+  site_id      text        NOT NULL,
+  phone_digest text        NOT NULL,
+  category     text        NOT NULL,
+  received_at  timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS contact_index_lookup ON intake.contact_index (site_id, phone_digest, category, received_at DESC);`;
+
+export const phoneDigest = (phone: string): string => createHash('sha256').update(`complaints:phone:${phone.replace(/[^0-9+]/g, '')}`).digest('hex');
+
+type Registration = Pick<RegisterComplaintData, 'channel' | 'title' | 'description' | 'request' | 'categoryHint' | 'householdCount' | 'occurredAt'>;
+
+export const suggestedCategory = (registration: Registration, policy: ComplaintPolicy): string =>
+  suggestTriage(
+    {
+      channel: registration.channel,
+      title: registration.title,
+      description: registration.description,
+      request: registration.request,
+      categoryHint: registration.categoryHint,
+      householdCount: registration.householdCount,
+      occurredAt: registration.occurredAt,
+    },
+    policy,
+  ).category;
+
+@Injectable()
+export class ContactIndexConsumer extends ComplaintEventsConsumer {
+  protected readonly groupId = 'intake';
+
+  constructor(
+    @Inject(MESSAGE_BUS) bus: MessageBus,
+    @Inject(TOPICS) topics: TopicNames,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly sites: SiteDirectory,
+  ) {
+    super(bus, topics);
+  }
+
+  protected override async prepare(): Promise<void> {
+    await migrateSql(this.pool, 'intake', 'CREATE SCHEMA IF NOT EXISTS intake;' + processedEventsTableSql('intake') + contactIndexSql);
+  }
+
+  protected async apply(event: ComplaintEventMessage): Promise<void> {
+    if (event.type !== 'ComplaintRegistered' && event.type !== 'ComplaintTriaged') return;
+    await applyOnce(this.pool, 'intake', this.groupId, event.eventId, async (client) => {
+      const d = event.data as Registration & { siteId: string; receivedAt: string; complainant?: { phone?: string; anonymous?: boolean }; category?: string };
+      if (event.type === 'ComplaintTriaged') {
+        await client.query(`UPDATE intake.contact_index SET category = $2 WHERE complaint_id = $1`, [event.complaintId, d.category]);
+        return;
+      }
+      const phone = d.complainant?.anonymous ? undefined : d.complainant?.phone;
+      if (!phone) return;
+      const category = suggestedCategory(d, this.sites.policy(d.siteId));
+      await client.query(
+        `INSERT INTO intake.contact_index (complaint_id, site_id, phone_digest, category, received_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (complaint_id) DO NOTHING`,
+        [event.complaintId, d.siteId, phoneDigest(phone), category, d.receivedAt],
+      );
+    });
+  }
+}
+
+/** Finds the earlier complaint a new registration repeats, if any. */
+@Injectable()
+export class RepeatFinder {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  async find(siteId: string, phone: string | null | undefined, category: string, receivedAt: string, windowDays: number): Promise<string | undefined> {
+    if (!phone) return undefined;
+    const since = new Date(new Date(receivedAt).getTime() - windowDays * 86_400_000);
+    const { rows } = await this.pool
+      .query<{ complaint_id: string }>(
+        `SELECT complaint_id FROM intake.contact_index WHERE site_id = $1 AND phone_digest = $2 AND category = $3 AND received_at >= $4 AND received_at <= $5
+         ORDER BY received_at DESC LIMIT 1`,
+        [siteId, phoneDigest(phone), category, since, receivedAt],
+      )
+      .catch((error: { code?: string }) => {
+        if (error.code === '42P01') return { rows: [] }; // index not created yet (first start)
+        throw error;
+      });
+    return rows[0]?.complaint_id;
+  }
+}
