@@ -1,0 +1,280 @@
+import { eventually, kafkaBrokers, kafkaSkipReason, startServiceProcess } from '@complaints/testing';
+import { ACTORS, FiveProcessSystem, complaintBody } from './support/five-process-system';
+
+/**
+ * Whole complaint lifecycles through the public HTTP API of five separate service
+ * processes on the real Kafka broker and PostgreSQL (issue "The four writing services").
+ * The handling process runs with a controllable clock so deadlines can fall due.
+ */
+const brokers = kafkaBrokers();
+const describeKafka = brokers ? describe : describe.skip;
+if (!brokers) console.warn(`\n*** lifecycle e2e SKIPPED: ${kafkaSkipReason()} ***\n`);
+
+const DAY = 86_400_000;
+const shanghaiDate = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+
+describeKafka('Complaint lifecycles across five processes (real Kafka, real PostgreSQL)', () => {
+  const system = new FiveProcessSystem();
+
+  beforeAll(async () => {
+    await system.start(brokers ?? [], { handling: { CLOCK_CONTROL: 'true', SCHEDULER_INTERVAL_MS: '250' } });
+    console.log(`lifecycle e2e: broker ${brokers?.join(',')}, topics ${system.topicPrefix}.*, ${system.describe()}`);
+  }, 180_000);
+
+  afterAll(async () => {
+    await system.stop();
+  });
+
+  const triage = (id: string, overrides: Record<string, unknown> = {}) =>
+    system.post(`/api/complaints/${id}/triage`, { nature: 'valid', severity: 'minor', urgency: 'normal', category: 'repairs', department: 'engineering', ...overrides }, ACTORS.duty);
+
+  it('should take a normal valid complaint from registration to closed, with a root cause and the complainant accepting', async () => {
+    const { id, number } = await system.register(complaintBody());
+    expect(number).toMatch(/^SITEE2E-\d{6}-\d{3}$/);
+    await triage(id);
+    await system.post(`/api/complaints/${id}/replies`, { kind: 'first', message: '已安排电工明天上午维修', resolvedOnSpot: false, nextReplyDueAt: new Date(Date.now() + DAY).toISOString() }, ACTORS.handler);
+    await system.post(`/api/complaints/${id}/plan`, { measures: '更换灯具并检查线路', dueAt: new Date(Date.now() + 2 * DAY).toISOString() }, ACTORS.handler);
+    await system.post(`/api/complaints/${id}/resolve`, { resolution: '已更换灯具', rootCause: '灯具老化', responsibleDepartment: 'engineering', correctiveActions: '更换', preventiveActions: '每月巡检' }, ACTORS.handler);
+    await system.post(`/api/complaints/${id}/callbacks`, { method: 'phone', reached: true, satisfaction: 2, comment: '满意' }, ACTORS.assistant);
+
+    const view = await system.view(id, (v) => v.status === 'closed', 'closed');
+    expect(view).toMatchObject({ status: 'closed', nature: 'valid', satisfaction: 2, reopenCount: 0 });
+    expect(await system.eventTypes(id)).toEqual([
+      'ComplaintRegistered',
+      'ComplaintTriaged',
+      'FirstReplyGiven',
+      'RectificationPlanRecorded',
+      'ComplaintResolved',
+      'CallbackCompleted',
+      'ComplaintClosed',
+    ]);
+    const verify = await system.request('GET', `/api/complaints/${id}/verify`);
+    expect(verify.body).toEqual({ valid: true, events: 7 });
+  });
+
+  it('should handle an urgent outage the same day: the suggestion says urgent and every deadline falls on the day of receipt', async () => {
+    const { id } = await system.register(complaintBody({ title: '整栋楼停电', description: '3号楼突然停电，电梯也停了' }));
+    const suggestion = await system.request('GET', `/api/complaints/${id}/triage/suggestion`);
+    expect(suggestion.status).toBe(200);
+    expect(suggestion.body).toMatchObject({ urgency: 'urgent', category: 'facilities', department: 'engineering' });
+    expect((suggestion.body.reasons as string[]).some((r) => r.includes('停电'))).toBe(true);
+
+    const { nature, severity, urgency, category, department } = suggestion.body as Record<string, string>;
+    await triage(id, { nature, severity, urgency, category, department });
+    const triaged = await system.view(id, (v) => v.status === 'triaged', 'triaged');
+    const received = shanghaiDate(triaged.receivedAt as string);
+    const deadlines = triaged.deadlines as Record<string, string | null>;
+    expect(shanghaiDate(deadlines.firstReply as string)).toBe(received);
+    expect(shanghaiDate(deadlines.resolve as string)).toBe(received);
+
+    // Dealt with on the spot: the first reply resolves it; only the callback remains.
+    await system.post(`/api/complaints/${id}/replies`, { kind: 'first', message: '电工已到场，总闸跳闸已复位，供电已恢复', resolvedOnSpot: true }, ACTORS.handler);
+    await system.view(id, (v) => v.status === 'resolved', 'resolved on the spot');
+    await system.post(`/api/complaints/${id}/callbacks`, { method: 'phone', reached: true, satisfaction: 1 }, ACTORS.assistant);
+    await system.view(id, (v) => v.status === 'closed', 'closed');
+  });
+
+  it('should close an invalid complaint once the explanation is recorded, with no callback', async () => {
+    const { id } = await system.register(complaintBody({ title: '小区要拆迁', description: '听说小区要拆迁，物业要涨价' }));
+    await triage(id, { nature: 'invalid', invalidReason: 'rumour', category: 'other', department: 'management_office' });
+    await system.post(`/api/complaints/${id}/replies`, { kind: 'first', message: '经核实无拆迁计划，已向业主详细解释' }, ACTORS.assistant);
+    const view = await system.view(id, (v) => v.status === 'closed', 'closed');
+    expect(view.nature).toBe('invalid');
+    const types = await system.eventTypes(id);
+    expect(types).toContain('InvalidComplaintExplained');
+    expect(types).not.toContain('CallbackCompleted');
+    expect(types[types.length - 1]).toBe('ComplaintClosed');
+  });
+
+  it('should treat a collective complaint as major and accept only an on-site callback by a CS manager', async () => {
+    const { id } = await system.register(complaintBody({ title: '地下车库积水', description: '12户业主反映地下车库积水严重', householdCount: 12 }));
+    const registered = await system.view(id, (v) => v.major === true, 'major');
+    expect(registered.collective).toBe(true);
+    await triage(id, { severity: 'major', category: 'facilities' });
+    await system.post(`/api/complaints/${id}/resolve`, { resolution: '疏通排水沟并加装水泵', rootCause: '排水沟堵塞', responsibleDepartment: 'engineering' }, ACTORS.handler);
+
+    const byPhone = await system.request('POST', `/api/complaints/${id}/callbacks`, { method: 'phone', reached: true, satisfaction: 2 }, ACTORS.csManager);
+    expect([403, 422]).toContain(byPhone.status);
+    const byAssistant = await system.request('POST', `/api/complaints/${id}/callbacks`, { method: 'visit', reached: true, satisfaction: 2 }, ACTORS.assistant);
+    expect(byAssistant.status).toBe(403);
+    expect(await system.eventTypes(id)).not.toContain('CallbackCompleted');
+
+    await system.post(`/api/complaints/${id}/callbacks`, { method: 'visit', reached: true, satisfaction: 2, comment: '上门回访' }, ACTORS.csManager);
+    await system.view(id, (v) => v.status === 'closed', 'closed');
+  });
+
+  it('should reopen on a dissatisfied callback (4), one escalation level higher, and close on the second round', async () => {
+    const { id } = await system.register(complaintBody({ title: '电梯异响', description: '2号楼电梯运行时有异响' }));
+    await triage(id, { category: 'facilities' });
+    await system.post(`/api/complaints/${id}/resolve`, { resolution: '已调整导轨', rootCause: '导轨松动', responsibleDepartment: 'engineering' }, ACTORS.handler);
+    const before = await system.view(id, (v) => v.status === 'resolved', 'resolved');
+    await system.post(`/api/complaints/${id}/callbacks`, { method: 'phone', reached: true, satisfaction: 4, comment: '还是有声音' }, ACTORS.assistant);
+
+    const reopened = await system.view(id, (v) => v.status === 'reopened', 'reopened');
+    expect(reopened.reopenCount).toBe(1);
+    expect(reopened.escalationLevel).toBe((before.escalationLevel as number) + 1);
+    expect((reopened.deadlines as Record<string, string | null>).resolve).not.toBeNull();
+
+    await system.post(`/api/complaints/${id}/resolve`, { resolution: '更换导靴', rootCause: '导靴磨损', responsibleDepartment: 'engineering' }, ACTORS.handler);
+    await system.post(`/api/complaints/${id}/callbacks`, { method: 'phone', reached: true, satisfaction: 2 }, ACTORS.assistant);
+    const closed = await system.view(id, (v) => v.status === 'closed', 'closed');
+    expect(closed).toMatchObject({ satisfaction: 2, reopenCount: 1 });
+  });
+
+  it('should chase an overdue plan and then escalate it as the clock moves forward, each once, with notifications', async () => {
+    const { id } = await system.register(complaintBody({ title: '外墙渗水', description: '1802室外墙渗水' }));
+    const dump = async () =>
+      JSON.stringify((await system.sql.query(`SELECT type, data->>'deadline' AS d, data->>'key' AS k FROM event_store.events WHERE stream_id = $1 ORDER BY stream_revision`, [`complaint-${id}`])).rows);
+    await triage(id);
+    await system.post(`/api/complaints/${id}/replies`, { kind: 'first', message: '已登记，安排勘察', nextReplyDueAt: new Date(Date.now() + 20 * DAY).toISOString() }, ACTORS.handler);
+    const triaged = await system.view(id, (v) => v.status === 'in_progress', 'in progress');
+    const planDue = new Date((triaged.deadlines as Record<string, string>).plan);
+
+    // Past the plan deadline: a chase notice.
+    const setClock = async (to: Date) => expect((await system.request('POST', '/api/admin/clock', { set: to.toISOString() })).status).toBe(200);
+    await setClock(new Date(planDue.getTime() + 60_000));
+    const chaseOfPlan = async () =>
+      Number((await system.sql.query(`SELECT count(*) AS n FROM event_store.events WHERE stream_id = $1 AND type = 'DeadlineChased' AND data->>'deadline' = 'plan'`, [`complaint-${id}`])).rows[0].n);
+    await eventually(async () => ((await chaseOfPlan()) === 1 ? true : undefined), 'the plan to be chased', 20_000).catch(async (error: Error) => {
+      throw new Error(`${error.message}; events: ${await dump()}`);
+    });
+
+    // Still overdue days later: escalated one level up the chain. (The follow-up falls due
+    // with the plan; deadlines overdue together raise the complaint one level, not one each.)
+    await setClock(new Date(planDue.getTime() + 3 * DAY));
+    const escalations = async () =>
+      Number(
+        (
+          await system.sql.query(
+            `SELECT count(*) AS n FROM event_store.events WHERE stream_id = $1 AND type = 'ComplaintEscalated' AND (data->>'automatic')::boolean AND data->>'deadline' IN ('plan', 'followUp')`,
+            [`complaint-${id}`],
+          )
+        ).rows[0].n,
+      );
+    await eventually(async () => ((await escalations()) >= 1 ? true : undefined), 'the overdue plan to be escalated', 20_000).catch(async (error: Error) => {
+      throw new Error(`${error.message}; events: ${await dump()}`);
+    });
+
+    // The scheduler keeps ticking: nothing is chased or escalated twice for the same step.
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await chaseOfPlan()).toBe(1);
+    const { rows } = await system.sql.query<{ key: string; n: string }>(
+      `SELECT data->>'key' AS key, count(*) AS n FROM event_store.events WHERE stream_id = $1 AND type IN ('DeadlineChased', 'ComplaintEscalated') GROUP BY 1`,
+      [`complaint-${id}`],
+    );
+    expect(rows.every((r) => Number(r.n) === 1)).toBe(true);
+
+    // Every chase and escalation became a notification, delivered once.
+    await eventually(async () => {
+      const n = Number((await system.sql.query(`SELECT count(*) AS n FROM handling.notifications WHERE complaint_id = $1`, [id])).rows[0].n);
+      return n === rows.length ? n : undefined;
+    }, 'a notification per chase and escalation');
+    const kinds = (await system.sql.query<{ kind: string }>(`SELECT DISTINCT kind FROM handling.notifications WHERE complaint_id = $1`, [id])).rows.map((r) => r.kind).sort();
+    expect(kinds).toEqual(['chase', 'escalation']);
+    await setClock(new Date());
+  }, 90_000);
+
+  it('should link a repeat complaint (same contact, same issue) to its predecessor and start it one level higher', async () => {
+    // The CS assistant picks the category at intake (categoryHint): same contact + same category = same issue.
+    const body = complaintBody({ title: '楼上噪音', description: '楼上噪音太大，晚上十点还很吵', categoryHint: 'noise' });
+    const first = await system.register(body);
+    await system.view(first.id);
+    await eventually(async () => {
+      const n = Number((await system.sql.query(`SELECT count(*) AS n FROM intake.contact_index WHERE complaint_id = $1`, [first.id])).rows[0].n);
+      return n === 1 ? true : undefined;
+    }, 'intake to index the first complaint');
+    const second = await system.register({ ...body, title: '噪音又来了', description: '楼上噪音还是很大' });
+    const view = await system.view(second.id);
+    expect(view.repeatOf).toBe(first.id);
+    expect(view.escalationLevel).toBe(1);
+
+    const explicit = await system.register(complaintBody({ relatedComplaintId: first.id, title: '同一问题', description: '楼上噪音' }));
+    expect((await system.view(explicit.id)).repeatOf).toBe(first.id);
+  });
+
+  it('should neither lose nor duplicate a chase or an escalation when handling restarts with deadlines pending, even beside a second scheduler', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const { id } = await system.register(complaintBody({ title: `门禁失灵 #${i}`, description: '单元门禁刷卡无反应' }));
+      await triage(id, { category: 'facilities' });
+      ids.push(id);
+    }
+    const views = await Promise.all(ids.map((id) => system.view(id, (v) => v.status === 'triaged' && (v.deadlines as Record<string, string | null>).firstReply !== null, 'triaged')));
+    const latestFirstReply = Math.max(...views.map((v) => new Date((v.deadlines as Record<string, string>).firstReply).getTime()));
+    const handling = system.processes.handling;
+    const setClock = async (to: Date) => expect((await system.request('POST', '/api/admin/clock', { set: to.toISOString() })).status).toBe(200);
+
+    // Crash handling with the deadlines pending, bring it back, then let time pass the first replies.
+    await handling.kill('SIGKILL');
+    await handling.restart();
+    await setClock(new Date(latestFirstReply + 60_000));
+    const chases = async () =>
+      Number((await system.sql.query(`SELECT count(*) AS n FROM event_store.events WHERE stream_id = ANY($1) AND type = 'DeadlineChased' AND data->>'deadline' = 'firstReply'`, [ids.map((id) => `complaint-${id}`)])).rows[0].n);
+    await eventually(async () => ((await chases()) === 5 ? true : undefined), 'a first-reply chase for each of the 5 complaints', 30_000);
+
+    // A second scheduler joins, handling crashes again mid-run, time moves past the grace.
+    const second = await startServiceProcess('handling', {
+      DATABASE_URL: system.db.url,
+      BUS: 'kafka',
+      KAFKA_BROKERS: (brokers ?? []).join(','),
+      KAFKA_TOPIC_PREFIX: system.topicPrefix,
+      CLOCK_CONTROL: 'true',
+      SCHEDULER_INTERVAL_MS: '250',
+    });
+    try {
+      const later = new Date(latestFirstReply + 2 * DAY);
+      await fetch(`${second.url}/api/admin/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ set: later.toISOString() }) });
+      await setClock(later);
+      await new Promise((r) => setTimeout(r, 300));
+      await handling.kill('SIGKILL');
+      await handling.restart();
+      await setClock(later);
+      const escalated = async () =>
+        Number((await system.sql.query(`SELECT count(DISTINCT stream_id) AS n FROM event_store.events WHERE stream_id = ANY($1) AND type = 'ComplaintEscalated'`, [ids.map((id) => `complaint-${id}`)])).rows[0].n);
+      await eventually(async () => ((await escalated()) === 5 ? true : undefined), 'each complaint escalated', 30_000);
+      await new Promise((r) => setTimeout(r, 1_500)); // both schedulers keep ticking
+    } finally {
+      await second.stop();
+    }
+    const { rows } = await system.sql.query<{ key: string; n: string }>(
+      `SELECT data->>'key' AS key, count(*) AS n FROM event_store.events WHERE stream_id = ANY($1) AND type IN ('DeadlineChased', 'ComplaintEscalated') AND data ? 'key' GROUP BY 1`,
+      [ids.map((id) => `complaint-${id}`)],
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(10);
+    expect(rows.filter((r) => Number(r.n) !== 1)).toEqual([]);
+    expect(await chases()).toBe(5);
+    await setClock(new Date());
+  }, 150_000);
+
+  it('should refuse malformed bodies on every write endpoint with a 4xx naming the field, and append nothing', async () => {
+    const { id } = await system.register(complaintBody());
+    await system.view(id);
+    const before = await system.eventCount();
+    const cases: [string, unknown][] = [
+      ['/api/complaints', { siteId: 'site-e2e', channel: 'fax', title: '', description: 'x', complainant: {} }],
+      ['/api/complaints', { siteId: 'site-e2e', channel: 'phone', title: 't', description: 'd', complainant: { phone: 12 }, extra: true }],
+      [`/api/complaints/${id}/corrections`, { field: 'title' }],
+      [`/api/complaints/${id}/triage`, { nature: 'good', severity: 'minor', urgency: 'normal', category: 'repairs', department: 'engineering' }],
+      [`/api/complaints/${id}/replies`, { kind: 'third', message: '' }],
+      [`/api/complaints/${id}/plan`, { measures: 'x', dueAt: 'tomorrow' }],
+      [`/api/complaints/${id}/resolve`, { resolution: 42 }],
+      [`/api/complaints/${id}/escalate`, {}],
+      [`/api/complaints/${id}/reassign`, { department: '', reason: 'x' }],
+      [`/api/complaints/${id}/callbacks`, { method: 'phone', reached: 'yes', satisfaction: 9 }],
+      [`/api/complaints/${id}/callback-exemption`, { reason: 'because' }],
+    ];
+    for (const [path, body] of cases) {
+      const res = await system.request('POST', path, body, ACTORS.duty);
+      expect({ path, status: res.status }).toEqual({ path, status: 400 });
+      expect(Array.isArray(res.body.details) && (res.body.details as unknown[]).length > 0).toBe(true);
+    }
+    const notJson = await system.request('POST', `/api/complaints/${id}/replies`, undefined, ACTORS.handler, '{"kind":');
+    expect(notJson.status).toBe(400);
+    const unknown = await system.request('POST', '/api/complaints/00000000-0000-4000-8000-000000000000/resolve', { resolution: 'x' }, ACTORS.handler);
+    expect(unknown.status).toBe(404);
+    const wrongState = await system.request('POST', `/api/complaints/${id}/resolve`, { resolution: 'x' }, ACTORS.handler);
+    expect(wrongState.status).toBe(409);
+    expect(String(wrongState.body.message)).toContain('registered');
+    expect(await system.eventCount()).toBe(before);
+  });
+});

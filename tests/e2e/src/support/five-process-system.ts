@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { createTestDatabase, eventually, startServiceProcess, type ServiceProcess, type TestDatabase } from '@complaints/testing';
+
+/**
+ * The five services as five OS processes on one real broker and one real PostgreSQL,
+ * each with its own port, talking only through Kafka; plus a tiny HTTP client that
+ * sends each request to the service API.md assigns it (what the reverse proxy does).
+ */
+export const SERVICES = ['intake', 'triage', 'handling', 'callback', 'reporting'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+export type Actor = { id: string; role: string };
+export const ACTORS = {
+  duty: { id: 'u-duty', role: 'duty_officer' },
+  assistant: { id: 'u-assistant', role: 'cs_assistant' },
+  csManager: { id: 'u-cs-manager', role: 'cs_manager' },
+  handler: { id: 'u-handler', role: 'handler' },
+  auditor: { id: 'u-auditor', role: 'auditor' },
+} satisfies Record<string, Actor>;
+
+export type Response = { status: number; body: Record<string, unknown> };
+
+export class FiveProcessSystem {
+  readonly processes = {} as Record<ServiceName, ServiceProcess>;
+  db!: TestDatabase;
+  sql!: Client;
+  topicPrefix = `e2e-${randomUUID().slice(0, 8)}`;
+
+  async start(brokers: string[], extraEnv: Partial<Record<ServiceName, Record<string, string>>> = {}): Promise<void> {
+    this.db = await createTestDatabase('e2e_life');
+    const env = { DATABASE_URL: this.db.url, BUS: 'kafka', KAFKA_BROKERS: brokers.join(','), KAFKA_TOPIC_PREFIX: this.topicPrefix, EVENT_STORE: 'postgres' };
+    for (const name of SERVICES) this.processes[name] = await startServiceProcess(name, { ...env, ...(extraEnv[name] ?? {}) });
+    this.sql = new Client({ connectionString: this.db.url });
+    await this.sql.connect();
+  }
+
+  async stop(): Promise<void> {
+    await this.sql?.end();
+    await Promise.all(Object.values(this.processes).map((p) => p.stop()));
+    await this.db?.drop();
+  }
+
+  describe(): string {
+    return SERVICES.map((n) => `${n} pid ${this.processes[n].pid} :${this.processes[n].port}`).join(', ');
+  }
+
+  /** Which service API.md assigns a request to (what the reverse proxy does). */
+  route(method: string, path: string): ServiceName {
+    const p = path.split('?')[0];
+    if (p.startsWith('/api/admin/clock')) return 'handling';
+    if (p.startsWith('/api/callbacks')) return 'callback';
+    if (method === 'GET') return /\/triage(\/suggestion)?$/.test(p) ? 'triage' : 'reporting';
+    if (p === '/api/complaints' || p.endsWith('/corrections')) return 'intake';
+    if (/\/triage(\/referral)?$/.test(p)) return 'triage';
+    if (/\/(replies|plan|resolve|escalate|reassign)$/.test(p)) return 'handling';
+    if (/\/(callbacks|callback-exemption)$/.test(p)) return 'callback';
+    return 'reporting';
+  }
+
+  async request(method: string, path: string, body?: unknown, actor: Actor = ACTORS.assistant, raw?: string): Promise<Response> {
+    const res = await fetch(`${this.processes[this.route(method, path)].url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', 'x-actor-id': actor.id, 'x-actor-role': actor.role },
+      body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+    });
+    const text = await res.text();
+    let parsed: Record<string, unknown> = {};
+    try {
+      parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    } catch {
+      parsed = { text };
+    }
+    return { status: res.status, body: parsed };
+  }
+
+  /** A POST that must be accepted; shows the error body when it is not. */
+  async post(path: string, body: unknown, actor: Actor = ACTORS.assistant): Promise<Record<string, unknown>> {
+    const res = await this.request('POST', path, body, actor);
+    if (res.status !== 201 && res.status !== 202) throw new Error(`POST ${path} → ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+
+  async register(body: Record<string, unknown>): Promise<{ id: string; number: string }> {
+    return (await this.post('/api/complaints', body, ACTORS.assistant)) as { id: string; number: string };
+  }
+
+  /** Polls reporting until the view satisfies `predicate`. */
+  view(id: string, predicate: (v: Record<string, unknown>) => boolean = () => true, what = 'the view'): Promise<Record<string, unknown>> {
+    return eventually(
+      async () => {
+        const res = await this.request('GET', `/api/complaints/${id}`);
+        return res.status === 200 && predicate(res.body) ? res.body : undefined;
+      },
+      `${what} of ${id}`,
+      30_000,
+      150,
+    );
+  }
+
+  async eventTypes(id: string): Promise<string[]> {
+    const { rows } = await this.sql.query<{ type: string }>(`SELECT type FROM event_store.events WHERE stream_id = $1 ORDER BY stream_revision`, [`complaint-${id}`]);
+    return rows.map((r) => r.type);
+  }
+
+  async eventCount(): Promise<number> {
+    return Number((await this.sql.query<{ n: string }>(`SELECT count(*) AS n FROM event_store.events`)).rows[0].n);
+  }
+}
+
+let phoneCounter = 0;
+export const complaintBody = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+  siteId: 'site-e2e',
+  channel: 'phone',
+  complainant: { name: '陈女士', phone: `1390000${String(++phoneCounter).padStart(4, '0')}`, building: '5', unit: '1802' },
+  title: '楼道灯不亮',
+  description: '5号楼18层楼道灯坏了三天，晚上看不见路',
+  request: '尽快维修',
+  householdCount: 1,
+  ...overrides,
+});
