@@ -8,12 +8,24 @@
 //   EventStoreDB — only through testcontainers where a Docker engine answers.
 // Extra arguments go to jest (e.g. `npm test -- libs/complaint-domain`).
 import { spawnSync, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
+const portFree = (port) =>
+  new Promise((resolve) => {
+    const server = createServer().once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+// Two ports in a row (broker, controller) that nobody listens on: 19092/19093 unless taken
+// (say, by another checkout's test run), else the first free pair above.
+const freePortPair = async (preferred) => {
+  for (let port = preferred; port < preferred + 200; port += 2) if ((await portFree(port)) && (await portFree(port + 1))) return port;
+  throw new Error(`no two free ports from ${preferred}`);
+};
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 const tiers = [];
 let broker;
@@ -22,7 +34,7 @@ const env = { ...process.env };
 if (!env.KAFKA_BROKERS) {
   if (has('java') && has('mvn')) {
     const { startKafka } = require(join(root, 'infra/kafka/kafka-broker.cjs'));
-    const port = Number(env.TEST_KAFKA_PORT ?? 19092);
+    const port = env.TEST_KAFKA_PORT ? Number(env.TEST_KAFKA_PORT) : await freePortPair(19092);
     const started = Date.now();
     try {
       broker = await startKafka({ port, controllerPort: port + 1, dataDir: join(root, '.data/kafka-test'), fresh: true });

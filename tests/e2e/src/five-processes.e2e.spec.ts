@@ -33,7 +33,7 @@ const body = (i: number) => ({
 
 describeKafka('Five services as five processes on the real Kafka broker and PostgreSQL', () => {
   let db: TestDatabase;
-  const processes: Partial<Record<(typeof SERVICES)[number], ServiceProcess>> = {};
+  const processes = {} as Record<(typeof SERVICES)[number], ServiceProcess>;
   let sql: Client;
 
   beforeAll(async () => {
@@ -52,18 +52,18 @@ describeKafka('Five services as five processes on the real Kafka broker and Post
     await sql.connect();
     console.log(
       `five-process e2e: broker ${env.KAFKA_BROKERS}, topics ${env.KAFKA_TOPIC_PREFIX}.*, database ${db.name}; ` +
-        SERVICES.map((n) => `${n} pid ${processes[n]?.pid} :${processes[n]?.port}`).join(', '),
+        SERVICES.map((n) => `${n} pid ${processes[n].pid} :${processes[n].port}`).join(', '),
     );
   }, 180_000);
 
   afterAll(async () => {
     await sql?.end();
-    await Promise.all(Object.values(processes).map((p) => p?.stop()));
+    await Promise.all(Object.values(processes).map((p) => p.stop()));
     await db?.drop();
   });
 
   const register = async (i: number): Promise<Registered> => {
-    const res = await fetch(`${processes.intake!.url}/api/complaints`, {
+    const res = await fetch(`${processes.intake.url}/api/complaints`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body(i)),
@@ -73,7 +73,7 @@ describeKafka('Five services as five processes on the real Kafka broker and Post
   };
 
   const correct = async (id: string, i: number) => {
-    const res = await fetch(`${processes.intake!.url}/api/complaints/${id}/corrections`, {
+    const res = await fetch(`${processes.intake.url}/api/complaints/${id}/corrections`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ field: 'complainant.unit', value: `${2200 + i}`, reason: '房号登记有误' }),
@@ -91,12 +91,12 @@ describeKafka('Five services as five processes on the real Kafka broker and Post
 
     for (const r of registered) {
       const view = await eventually(async () => {
-        const res = await fetch(`${processes.reporting!.url}/api/complaints/${r.id}`);
+        const res = await fetch(`${processes.reporting.url}/api/complaints/${r.id}`);
         return res.status === 200 ? ((await res.json()) as Record<string, unknown>) : undefined;
       }, `complaint ${r.number} in reporting`);
       expect(view).toMatchObject({ id: r.id, number: r.number, status: 'registered', siteId: 'site-e2e' });
     }
-    const list = (await (await fetch(`${processes.reporting!.url}/api/complaints?siteId=site-e2e&pageSize=50`)).json()) as { total: number };
+    const list = (await (await fetch(`${processes.reporting.url}/api/complaints?siteId=site-e2e&pageSize=50`)).json()) as { total: number };
     expect(list.total).toBe(10);
 
     // Every consumer group got every event, once.
@@ -106,7 +106,7 @@ describeKafka('Five services as five processes on the real Kafka broker and Post
   }, 120_000);
 
   it('should lose nothing and apply nothing twice when a consumer process is killed mid-run and restarted', async () => {
-    const triage = processes.triage!;
+    const triage = processes.triage;
     const before = await count(`SELECT count(*) AS n FROM triage.inbox`);
     const batch: Registered[] = [];
     for (let i = 100; i < 130; i++) {

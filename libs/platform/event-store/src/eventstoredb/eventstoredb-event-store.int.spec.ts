@@ -11,7 +11,7 @@ const EVENTSTOREDB_IMAGE = process.env.EVENTSTOREDB_IMAGE ?? 'eventstore/eventst
 
 if (dockerStatus === 'available') {
   eventStoreContract(`EventStoreDB (${EVENTSTOREDB_IMAGE}, testcontainers)`, async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only where Docker exists
+    // Loaded only where Docker exists.
     const { GenericContainer, Wait } = require('testcontainers') as typeof import('testcontainers');
     const container = await new GenericContainer(EVENTSTOREDB_IMAGE)
       .withEnvironment({
