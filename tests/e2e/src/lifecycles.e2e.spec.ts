@@ -246,6 +246,28 @@ describeKafka('Complaint lifecycles across five processes (real Kafka, real Post
     await setClock(new Date());
   }, 150_000);
 
+  it('should answer a repeated Idempotency-Key with the same complaint, and refuse the key with another body', async () => {
+    const body = complaintBody({ title: '水压低', description: '顶楼水压太低' });
+    const post = (b: unknown, key: string) =>
+      fetch(`${system.processes.intake.url}/api/complaints`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': key, 'x-actor-id': 'u-assistant', 'x-actor-role': 'cs_assistant' },
+        body: JSON.stringify(b),
+      });
+    const key = `e2e-${Date.now()}`;
+    const [a, b] = await Promise.all([post(body, key), post(body, key)]);
+    const first = (await a.json()) as { id: string; number: string };
+    const second = (await b.json()) as { id: string; number: string };
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(second).toEqual(first);
+    const third = await post(body, key);
+    expect(third.status).toBe(201);
+    expect(await third.json()).toEqual(first);
+    const other = await post({ ...body, title: '别的问题' }, key);
+    expect(other.status).toBe(409);
+    expect(await system.eventTypes(first.id)).toEqual(['ComplaintRegistered']);
+  });
+
   it('should refuse malformed bodies on every write endpoint with a 4xx naming the field, and append nothing', async () => {
     const { id } = await system.register(complaintBody());
     await system.view(id);

@@ -79,7 +79,15 @@ export class RegisterComplaintHandler implements ICommandHandler<RegisterComplai
     decide(withRepeat(command(`${this.sites.site(body.siteId).code}-000000-000`)), initialState(), context);
 
     const number = await this.numbering.allocate(body.siteId, complaintId, now);
-    await this.runner.run(complaintId, withRepeat(command(number)), { idempotencyKey: `register:${complaintId}`, correlationId, context });
+    try {
+      await this.runner.run(complaintId, withRepeat(command(number)), { idempotencyKey: `register:${complaintId}`, correlationId, context });
+    } catch (error) {
+      // A concurrent request with the same Idempotency-Key registered this very complaint
+      // first (the key fixes the id): answer with what it made.
+      const raced = idempotencyKey ? await this.runner.readHistory(complaintId) : [];
+      if (raced.length === 0) throw error;
+      return this.remember(idempotencyKey, { id: complaintId, number: (raced[0].data as { number: string }).number, status: 'registered' });
+    }
     return this.remember(idempotencyKey, { id: complaintId, number, status: 'registered' });
   }
 
