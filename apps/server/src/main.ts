@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InMemoryMessageBus } from '@complaints/messaging';
 import {
@@ -16,6 +18,16 @@ import { TriageModule } from '@complaints/triage-service';
 import { HandlingModule } from '@complaints/handling-service';
 import { CallbackModule } from '@complaints/callback-service';
 import { ReportingModule } from '@complaints/reporting-service';
+
+/** A signing secret made on first start and kept with the data, so sign-ins survive restarts. */
+const localJwtSecret = (dataDir: string): string => {
+  const file = `${dataDir}/jwt-secret`;
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+};
 
 /**
  * The embedded default (`npm start`): all five services in one process, a real
@@ -41,7 +53,15 @@ const main = async () => {
   }
   const config = loadConfig(
     { ...process.env, DATABASE_URL: databaseUrl },
-    { processName: 'embedded', port: 3000, bus: 'memory', relayEnabled: true, schedulerEnabled: true, host: '0.0.0.0' },
+    {
+      processName: 'embedded',
+      port: 3000,
+      bus: 'memory',
+      relayEnabled: true,
+      schedulerEnabled: true,
+      host: '0.0.0.0',
+      auth: { login: true, seedDemoUsers: true, jwtSecret: process.env.JWT_SECRET || localJwtSecret(dataDir) },
+    },
   );
   const bus = config.bus === 'memory' ? new InMemoryMessageBus((line) => logger.warn(line)) : undefined;
   const root = composeRootModule(config, [IntakeModule, TriageModule, HandlingModule, CallbackModule, ReportingModule], { bus });

@@ -30,7 +30,7 @@ describeKafka('Complaint lifecycles across five processes (real Kafka, real Post
 
   it('should take a normal valid complaint from registration to closed, with a root cause and the complainant accepting', async () => {
     const { id, number } = await system.register(complaintBody());
-    expect(number).toMatch(/^SITEE2E-\d{6}-\d{3}$/);
+    expect(number).toMatch(/^SITEA-\d{6}-\d{3}$/);
     await triage(id);
     await system.post(`/api/complaints/${id}/replies`, { kind: 'first', message: '已安排电工明天上午维修', resolvedOnSpot: false, nextReplyDueAt: new Date(Date.now() + DAY).toISOString() }, ACTORS.handler);
     await system.post(`/api/complaints/${id}/plan`, { measures: '更换灯具并检查线路', dueAt: new Date(Date.now() + 2 * DAY).toISOString() }, ACTORS.handler);
@@ -213,14 +213,7 @@ describeKafka('Complaint lifecycles across five processes (real Kafka, real Post
     await eventually(async () => ((await chases()) === 5 ? true : undefined), 'a first-reply chase for each of the 5 complaints', 30_000);
 
     // A second scheduler joins, handling crashes again mid-run, time moves past the grace.
-    const second = await startServiceProcess('handling', {
-      DATABASE_URL: system.db.url,
-      BUS: 'kafka',
-      KAFKA_BROKERS: (brokers ?? []).join(','),
-      KAFKA_TOPIC_PREFIX: system.topicPrefix,
-      CLOCK_CONTROL: 'true',
-      SCHEDULER_INTERVAL_MS: '250',
-    });
+    const second = await startServiceProcess('handling', { ...system.env, CLOCK_CONTROL: 'true', SCHEDULER_INTERVAL_MS: '250' });
     try {
       const later = new Date(latestFirstReply + 2 * DAY);
       await fetch(`${second.url}/api/admin/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ set: later.toISOString() }) });
@@ -248,10 +241,11 @@ describeKafka('Complaint lifecycles across five processes (real Kafka, real Post
 
   it('should answer a repeated Idempotency-Key with the same complaint, and refuse the key with another body', async () => {
     const body = complaintBody({ title: '水压低', description: '顶楼水压太低' });
+    const token = await system.token(ACTORS.assistant);
     const post = (b: unknown, key: string) =>
       fetch(`${system.processes.intake.url}/api/complaints`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': key, 'x-actor-id': 'u-assistant', 'x-actor-role': 'cs_assistant' },
+        headers: { 'content-type': 'application/json', 'idempotency-key': key, authorization: `Bearer ${token}` },
         body: JSON.stringify(b),
       });
     const key = `e2e-${Date.now()}`;
@@ -294,9 +288,29 @@ describeKafka('Complaint lifecycles across five processes (real Kafka, real Post
     expect(notJson.status).toBe(400);
     const unknown = await system.request('POST', '/api/complaints/00000000-0000-4000-8000-000000000000/resolve', { resolution: 'x' }, ACTORS.handler);
     expect(unknown.status).toBe(404);
-    const wrongState = await system.request('POST', `/api/complaints/${id}/resolve`, { resolution: 'x' }, ACTORS.handler);
+    const wrongState = await system.request('POST', `/api/complaints/${id}/resolve`, { resolution: 'x' }, ACTORS.csManager);
     expect(wrongState.status).toBe(409);
     expect(String(wrongState.body.message)).toContain('registered');
+    expect(await system.eventCount()).toBe(before);
+  });
+
+  it('should keep staff to their own site and department, and let auditors read but not write', async () => {
+    const { id } = await system.register(complaintBody());
+    await system.view(id);
+    const before = await system.eventCount();
+    // Another site's assistant can neither act on nor read this complaint.
+    expect((await system.request('POST', `/api/complaints/${id}/triage`, { nature: 'valid', severity: 'minor', urgency: 'normal', category: 'repairs', department: 'engineering' }, ACTORS.otherSiteAssistant)).status).toBe(403);
+    expect((await system.request('GET', `/api/complaints/${id}/triage/suggestion`, undefined, ACTORS.otherSiteAssistant)).status).toBe(403);
+    expect((await system.request('POST', '/api/complaints', complaintBody({ siteId: 'site-a' }), ACTORS.otherSiteAssistant)).status).toBe(403);
+    // A handler of engineering may not act before the complaint is routed to engineering.
+    expect((await system.request('POST', `/api/complaints/${id}/replies`, { kind: 'first', message: '已收到' }, ACTORS.handler)).status).toBe(403);
+    // The auditor reads everything and writes nothing.
+    expect((await system.request('GET', `/api/complaints/${id}/history`, undefined, ACTORS.auditor)).status).toBe(200);
+    expect((await system.request('POST', `/api/complaints/${id}/escalate`, { reason: '稽核' }, ACTORS.auditor)).status).toBe(403);
+    // No token, no access (health excepted).
+    const anonymous = await fetch(`${system.processes.reporting.url}/api/complaints/${id}`);
+    expect(anonymous.status).toBe(401);
+    expect((await fetch(`${system.processes.reporting.url}/api/health`)).status).toBe(200);
     expect(await system.eventCount()).toBe(before);
   });
 });

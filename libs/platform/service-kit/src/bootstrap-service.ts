@@ -4,12 +4,15 @@ import { PlatformModule, type PlatformOverrides } from './platform.module';
 import { createHttpApp, listen } from './http/create-http-app';
 
 /** Where the relay and the deadline scheduler run by default in the distributed topology. */
-const DEFAULTS: Record<ServiceName, Partial<PlatformConfig>> = {
+type ServiceDefaults = Partial<Omit<PlatformConfig, 'auth'>> & { auth?: Partial<PlatformConfig['auth']> };
+
+const DEFAULTS: Record<ServiceName, ServiceDefaults> = {
   intake: { relayEnabled: true },
   triage: {},
   handling: { schedulerEnabled: true },
   callback: {},
-  reporting: {},
+  // Sign-in is served by reporting (the reverse proxy routes /api/auth there).
+  reporting: { auth: { login: true } },
 };
 
 @Module({})

@@ -31,6 +31,19 @@ export type PlatformConfig = {
   clockControl: boolean;
   /** How often the deadline scheduler looks for due timers. */
   schedulerIntervalMs: number;
+  auth: {
+    /** Shared HS256 secret for tokens this system issues (≥ 32 characters). */
+    jwtSecret?: string;
+    issuer: string;
+    audience: string;
+    ttlSeconds: number;
+    /** An OIDC provider's JWKS: tokens it signs are accepted too (RS256/ES256). */
+    oidcJwksUri?: string;
+    /** Serve `POST /api/auth/login` and `GET /api/auth/me` from this process (local users). */
+    login: boolean;
+    /** Create the demo users when the user table is empty. */
+    seedDemoUsers: boolean;
+  };
 };
 
 export class ConfigError extends Error {}
@@ -55,7 +68,23 @@ const oneOf = <T extends string>(name: string, value: string | undefined, allowe
   return v;
 };
 
-export const loadConfig = (env: NodeJS.ProcessEnv, defaults: Partial<PlatformConfig> & { processName: string }): PlatformConfig => {
+const authConfig = (env: NodeJS.ProcessEnv, defaults: Partial<PlatformConfig['auth']> = {}): PlatformConfig['auth'] => {
+  const jwtSecret = env.JWT_SECRET || defaults.jwtSecret;
+  const oidcJwksUri = env.OIDC_JWKS_URI || defaults.oidcJwksUri;
+  if (!jwtSecret && !oidcJwksUri) throw new ConfigError('JWT_SECRET (≥ 32 characters, the same in every service) or OIDC_JWKS_URI is required to verify tokens');
+  if (jwtSecret && jwtSecret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
+  return {
+    jwtSecret,
+    oidcJwksUri,
+    issuer: env.JWT_ISSUER || defaults.issuer || 'complaints',
+    audience: env.JWT_AUDIENCE || defaults.audience || 'complaints-api',
+    ttlSeconds: positiveInt('JWT_TTL_SECONDS', env.JWT_TTL_SECONDS, defaults.ttlSeconds ?? 1_800),
+    login: bool(env.AUTH_LOGIN_ENABLED, defaults.login ?? false),
+    seedDemoUsers: bool(env.SEED_DEMO_USERS, defaults.seedDemoUsers ?? false),
+  };
+};
+
+export const loadConfig = (env: NodeJS.ProcessEnv, defaults: Partial<Omit<PlatformConfig, 'auth'>> & { processName: string; auth?: Partial<PlatformConfig['auth']> }): PlatformConfig => {
   const databaseUrl = env.DATABASE_URL ?? defaults.databaseUrl;
   if (!databaseUrl) throw new ConfigError('DATABASE_URL is required (postgres://user:pass@host:5432/db)');
   const port = Number(env.PORT ?? defaults.port ?? 3000);
@@ -81,5 +110,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv, defaults: Partial<PlatformCon
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL, ['debug', 'info', 'warn', 'error'] as const, defaults.logLevel ?? 'info'),
     clockControl: bool(env.CLOCK_CONTROL, defaults.clockControl ?? false),
     schedulerIntervalMs: positiveInt('SCHEDULER_INTERVAL_MS', env.SCHEDULER_INTERVAL_MS, defaults.schedulerIntervalMs ?? 5_000),
+    auth: authConfig(env, defaults.auth),
   };
 };

@@ -17,6 +17,23 @@ import { AdjustableClock, CLOCK, systemClock, type Clock } from './clock';
 import { ClockController } from './http/clock.controller';
 import { EVENT_STORE, MESSAGE_BUS, PG_POOL, PLATFORM_CONFIG, TOPICS } from './tokens';
 import { HealthController } from './http/health.controller';
+import { APP_GUARD } from '@nestjs/core';
+import { AuthController, AuthGuard, TokenService, USER_STORE, UserStore } from '@complaints/auth';
+
+/** Local users and sign-in, where this process serves them; demo users on first start if asked. */
+const userStoreProvider = (config: PlatformConfig) => ({
+  provide: USER_STORE,
+  inject: [PG_POOL],
+  useFactory: async (pool: Pool) => {
+    const store = new UserStore(pool);
+    await store.migrate();
+    if (config.auth.seedDemoUsers) {
+      const created = await store.seedDemoUsers();
+      if (created) new Logger('auth').log(`created ${created} demo users (password demo1234; see README)`);
+    }
+    return store;
+  },
+});
 
 const COMPLAINT_STREAM = /^complaint-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -138,7 +155,7 @@ export class PlatformModule {
     }
     return {
       module: PlatformModule,
-      controllers: config.clockControl ? [HealthController, ClockController] : [HealthController],
+      controllers: [HealthController, ...(config.clockControl ? [ClockController] : []), ...(config.auth.login ? [AuthController] : [])],
       providers: [
         { provide: PLATFORM_CONFIG, useValue: config },
         { provide: CLOCK, useValue: overrides.clock ?? (config.clockControl ? new AdjustableClock() : systemClock) },
@@ -148,8 +165,21 @@ export class PlatformModule {
         { provide: MESSAGE_BUS, useFactory: () => overrides.bus ?? createBus(config) },
         RelayService,
         PlatformLifecycle,
+        {
+          provide: TokenService,
+          useFactory: () =>
+            new TokenService({
+              secret: config.auth.jwtSecret,
+              jwksUri: config.auth.oidcJwksUri,
+              issuer: config.auth.issuer,
+              audience: config.auth.audience,
+              ttlSeconds: config.auth.ttlSeconds,
+            }),
+        },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        ...(config.auth.login ? [userStoreProvider(config)] : []),
       ],
-      exports: [PLATFORM_CONFIG, CLOCK, TOPICS, PG_POOL, EVENT_STORE, MESSAGE_BUS, RelayService],
+      exports: [TokenService, PLATFORM_CONFIG, CLOCK, TOPICS, PG_POOL, EVENT_STORE, MESSAGE_BUS, RelayService],
     };
   }
 }

@@ -13,6 +13,8 @@ import {
 import { handleCommand, type EventStore, type RecordedEvent } from '@complaints/event-store';
 import { complaintStreamId } from '@complaints/contracts';
 import { EVENT_STORE } from '@complaints/service-kit';
+import { mayAccessComplaint, mayAccessSite, type AuthUser } from '@complaints/auth';
+import { ForbiddenError } from '@complaints/domain';
 import { deterministicUuid } from './deterministic-id';
 import { SiteDirectory } from './site-directory';
 
@@ -23,9 +25,25 @@ export type RunOptions = {
   causationId?: string;
   /** Policy and calendar; by default the policy in force at the complaint's site. */
   context?: Partial<DecisionContext>;
+  /**
+   * The signed-in user whose sites (and, for department staff, departments) bound what
+   * the command may touch. Omitted for the system's own commands (scheduler, automation).
+   */
+  scope?: AuthUser;
 };
 
 export type RunResult = { state: ComplaintState; newEvents: ComplaintEvent[]; history: RecordedEvent[] };
+
+/** Site scoping of every write, in the one command path (issue "Security"). */
+const assertInScope = (user: AuthUser, state: ComplaintState, command: ComplaintCommand): void => {
+  if (!state.exists) {
+    if (command.type === 'RegisterComplaint' && !mayAccessSite(user, command.data.siteId)) {
+      throw new ForbiddenError('role', `You may not register complaints for site ${command.data.siteId}`);
+    }
+    return;
+  }
+  if (!mayAccessComplaint(user, state)) throw new ForbiddenError('role', 'This complaint is outside your sites or departments');
+};
 
 const fold = (events: RecordedEvent[]): ComplaintState =>
   events.reduce((state, e) => evolve(state, { type: e.type, data: e.data } as unknown as ComplaintEvent), initialState());
@@ -46,6 +64,7 @@ export class ComplaintCommandRunner {
     const commandId = options.idempotencyKey ? deterministicUuid(`command:${options.idempotencyKey}`) : randomUUID();
     const decideUnderPolicy = (c: ComplaintCommand, state: ComplaintState) => {
       if (!state.exists && c.type !== 'RegisterComplaint') throw new NotFoundError('Complaint', complaintId);
+      if (options.scope) assertInScope(options.scope, state, c);
       const siteId = state.exists ? state.siteId : c.type === 'RegisterComplaint' ? c.data.siteId : undefined;
       const context = options.context ?? (siteId ? { policy: this.sites.policy(siteId) } : undefined);
       return decide(c, state, context);

@@ -35,6 +35,6 @@ export class ExecuteComplaintCommandHandler implements ICommandHandler<ExecuteCo
       data,
       metadata: { now: this.clock.now().toISOString(), actor: { id: user.id, role: user.role as Role, ...(user.name ? { name: user.name } : {}) }, correlationId },
     } as ComplaintCommand;
-    return this.runner.run(complaintId, command, { correlationId });
+    return this.runner.run(complaintId, command, { correlationId, scope: user });
   }
 }

@@ -10,14 +10,19 @@ import { createTestDatabase, eventually, startServiceProcess, type ServiceProces
 export const SERVICES = ['intake', 'triage', 'handling', 'callback', 'reporting'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
-export type Actor = { id: string; role: string };
+/** Demo users (README): who signs in for each step. Site-a staff unless named otherwise. */
+export type Actor = { username: string };
 export const ACTORS = {
-  duty: { id: 'u-duty', role: 'duty_officer' },
-  assistant: { id: 'u-assistant', role: 'cs_assistant' },
-  csManager: { id: 'u-cs-manager', role: 'cs_manager' },
-  handler: { id: 'u-handler', role: 'handler' },
-  auditor: { id: 'u-auditor', role: 'auditor' },
+  duty: { username: 'duty.a' },
+  assistant: { username: 'assistant.a' },
+  csManager: { username: 'csmanager.a' },
+  handler: { username: 'handler.a' },
+  auditor: { username: 'auditor' },
+  otherSiteAssistant: { username: 'assistant.b' },
 } satisfies Record<string, Actor>;
+
+/** The signing secret every process of the test system shares. */
+export const TEST_JWT_SECRET = 'e2e-only-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 
 export type Response = { status: number; body: Record<string, unknown> };
 
@@ -26,10 +31,36 @@ export class FiveProcessSystem {
   db!: TestDatabase;
   sql!: Client;
   topicPrefix = `e2e-${randomUUID().slice(0, 8)}`;
+  env: Record<string, string> = {};
+  private readonly tokens = new Map<string, string>();
+
+  /** Signs in (once per user) through reporting's `POST /api/auth/login`. */
+  async token(actor: Actor): Promise<string> {
+    const cached = this.tokens.get(actor.username);
+    if (cached) return cached;
+    const res = await fetch(`${this.processes.reporting.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: actor.username, password: 'demo1234' }),
+    });
+    if (res.status !== 200) throw new Error(`login ${actor.username} → ${res.status} ${await res.text()}`);
+    const { accessToken } = (await res.json()) as { accessToken: string };
+    this.tokens.set(actor.username, accessToken);
+    return accessToken;
+  }
 
   async start(brokers: string[], extraEnv: Partial<Record<ServiceName, Record<string, string>>> = {}): Promise<void> {
     this.db = await createTestDatabase('e2e_life');
-    const env = { DATABASE_URL: this.db.url, BUS: 'kafka', KAFKA_BROKERS: brokers.join(','), KAFKA_TOPIC_PREFIX: this.topicPrefix, EVENT_STORE: 'postgres' };
+    const env = {
+      DATABASE_URL: this.db.url,
+      BUS: 'kafka',
+      KAFKA_BROKERS: brokers.join(','),
+      KAFKA_TOPIC_PREFIX: this.topicPrefix,
+      EVENT_STORE: 'postgres',
+      JWT_SECRET: TEST_JWT_SECRET,
+      SEED_DEMO_USERS: 'true',
+    };
+    this.env = env;
     for (const name of SERVICES) this.processes[name] = await startServiceProcess(name, { ...env, ...(extraEnv[name] ?? {}) });
     this.sql = new Client({ connectionString: this.db.url });
     await this.sql.connect();
@@ -61,7 +92,7 @@ export class FiveProcessSystem {
   async request(method: string, path: string, body?: unknown, actor: Actor = ACTORS.assistant, raw?: string): Promise<Response> {
     const res = await fetch(`${this.processes[this.route(method, path)].url}${path}`, {
       method,
-      headers: { 'content-type': 'application/json', 'x-actor-id': actor.id, 'x-actor-role': actor.role },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await this.token(actor)}` },
       body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
     });
     const text = await res.text();
@@ -110,7 +141,7 @@ export class FiveProcessSystem {
 
 let phoneCounter = 0;
 export const complaintBody = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
-  siteId: 'site-e2e',
+  siteId: 'site-a',
   channel: 'phone',
   complainant: { name: '陈女士', phone: `1390000${String(++phoneCounter).padStart(4, '0')}`, building: '5', unit: '1802' },
   title: '楼道灯不亮',

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { IsISO8601, IsInt, IsOptional } from 'class-validator';
+import { Public } from '@complaints/auth';
 import { CLOCK, type AdjustableClock } from '../clock';
 
 export class ClockChangeDto {
@@ -13,6 +14,7 @@ export class ClockChangeDto {
  * end-to-end tests move time forward to make deadlines fall due in a running system.
  */
 @ApiExcludeController()
+@Public()
 @Controller('admin/clock')
 export class ClockController {
   constructor(@Inject(CLOCK) private readonly clock: AdjustableClock) {}

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Pool } from 'pg';
 import type { MessageBus } from '@complaints/messaging';
+import { Public } from '@complaints/auth';
 import type { PlatformConfig } from '../config';
 import { MESSAGE_BUS, PG_POOL, PLATFORM_CONFIG } from '../tokens';
 
@@ -18,6 +19,7 @@ export class HealthController {
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
+  @Public()
   @Get()
   @HttpCode(200)
   @ApiOkResponse({ description: '{ status: "ok" | "degraded", components: { … } }' })

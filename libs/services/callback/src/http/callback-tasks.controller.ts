@@ -3,7 +3,8 @@ import { ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { Pool } from 'pg';
-import { PG_POOL } from '@complaints/service-kit';
+import { ApiError, CurrentUser, PG_POOL, type ActingUser } from '@complaints/service-kit';
+import { mayAccessSite, seesAllSites } from '@complaints/auth';
 
 const STATUSES = ['open', 'done', 'exempt'] as const;
 
@@ -25,11 +26,14 @@ export class CallbackTasksController {
 
   @Get()
   @ApiOkResponse({ description: '{ items: [{ complaintId, number, siteId, status, openedAt, dueAt, attempts, round, satisfaction }], total, page }' })
-  async list(@Query() query: CallbackTasksQueryDto) {
+  async list(@Query() query: CallbackTasksQueryDto, @CurrentUser() user: ActingUser) {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 50;
-    const params = [query.status ?? 'open', query.siteId ?? null, query.dueBefore ?? null];
-    const where = `status = $1 AND ($2::text IS NULL OR site_id = $2) AND ($3::timestamptz IS NULL OR due_at < $3)`;
+    if (query.siteId && !mayAccessSite(user, query.siteId)) throw new ApiError(403, `Site ${query.siteId} is outside your sites`);
+    // Never more than the user's own sites.
+    const sites = seesAllSites(user) ? null : user.siteIds;
+    const params = [query.status ?? 'open', query.siteId ?? null, query.dueBefore ?? null, sites];
+    const where = `status = $1 AND ($2::text IS NULL OR site_id = $2) AND ($3::timestamptz IS NULL OR due_at < $3) AND ($4::text[] IS NULL OR site_id = ANY($4))`;
     const [{ rows }, total] = await Promise.all([
       this.pool.query<TaskRow>(`SELECT * FROM callback.tasks WHERE ${where} ORDER BY due_at NULLS LAST, complaint_id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`, params),
       this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM callback.tasks WHERE ${where}`, params),

@@ -3,6 +3,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { decide, initialState, type Actor, type RegisterComplaint, type RepeatPredecessor, type Role } from '@complaints/domain';
 import { ApiError, CLOCK, type ActingUser, type Clock } from '@complaints/service-kit';
+import { mayAccessSite } from '@complaints/auth';
 import { ComplaintCommandRunner, deterministicUuid, SiteDirectory } from '@complaints/service-common';
 import { ComplaintNumberingService } from './complaint-numbering.service';
 import { IdempotencyStore } from './idempotency.store';
@@ -35,6 +36,7 @@ export class RegisterComplaintHandler implements ICommandHandler<RegisterComplai
   ) {}
 
   async execute({ body, user, idempotencyKey, correlationId }: RegisterComplaintCommand): Promise<RegisteredComplaintDto> {
+    if (!mayAccessSite(user, body.siteId)) throw new ApiError(403, `You may not register complaints for site ${body.siteId}`);
     let complaintId: string = randomUUID();
     if (idempotencyKey) {
       const claimed = await this.idempotency.claim<RegisteredComplaintDto>(idempotencyKey, body, deterministicUuid(`complaint:${idempotencyKey}`));
@@ -71,7 +73,7 @@ export class RegisterComplaintHandler implements ICommandHandler<RegisterComplai
       },
       metadata: { now, actor, correlationId },
     });
-    const repeatOf = relatedComplaintId ? await this.predecessor(relatedComplaintId) : null;
+    const repeatOf = relatedComplaintId ? await this.predecessor(relatedComplaintId, body.siteId) : null;
     const context = { policy };
     const withRepeat = (c: RegisterComplaint): RegisterComplaint => ({ ...c, data: { ...c.data, repeatOf } });
 
@@ -80,7 +82,7 @@ export class RegisterComplaintHandler implements ICommandHandler<RegisterComplai
 
     const number = await this.numbering.allocate(body.siteId, complaintId, now);
     try {
-      await this.runner.run(complaintId, withRepeat(command(number)), { idempotencyKey: `register:${complaintId}`, correlationId, context });
+      await this.runner.run(complaintId, withRepeat(command(number)), { idempotencyKey: `register:${complaintId}`, correlationId, context, scope: user });
     } catch (error) {
       // A concurrent request with the same Idempotency-Key registered this very complaint
       // first (the key fixes the id): answer with what it made.
@@ -91,7 +93,7 @@ export class RegisterComplaintHandler implements ICommandHandler<RegisterComplai
     return this.remember(idempotencyKey, { id: complaintId, number, status: 'registered' });
   }
 
-  private async predecessor(relatedComplaintId: string): Promise<RepeatPredecessor> {
+  private async predecessor(relatedComplaintId: string, siteId: string): Promise<RepeatPredecessor> {
     const history = await this.runner.readHistory(relatedComplaintId);
     if (history.length === 0) {
       throw new ApiError(422, `relatedComplaintId ${relatedComplaintId} does not name a registered complaint`, [
@@ -99,7 +101,9 @@ export class RegisterComplaintHandler implements ICommandHandler<RegisterComplai
       ]);
     }
     const state = await this.runner.stateOf(relatedComplaintId, history);
-    if (!state.exists) throw new ApiError(422, 'relatedComplaintId is not a complaint', [{ field: 'relatedComplaintId', problem: 'no complaint with this id' }]);
+    if (!state.exists || state.siteId !== siteId) {
+      throw new ApiError(422, 'relatedComplaintId must name a complaint of the same site', [{ field: 'relatedComplaintId', problem: 'no complaint with this id at this site' }]);
+    }
     return { complaintId: state.id, number: state.number, receivedAt: state.receivedAt, repeatCount: state.repeatCount };
   }
 

@@ -2,7 +2,8 @@ import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post } 
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { suggestTriage, type TriageSuggestion } from '@complaints/domain';
-import { CurrentUser, notFound, type ActingUser } from '@complaints/service-kit';
+import { ApiError, CurrentUser, notFound, type ActingUser } from '@complaints/service-kit';
+import { mayAccessComplaint } from '@complaints/auth';
 import { ComplaintCommandRunner, ExecuteComplaintCommand, SiteDirectory } from '@complaints/service-common';
 import { ReferComplaintDto, TriageComplaintDto } from './triage.dto';
 import { suggestionInput } from '../complaint-events.triage.consumer';
@@ -19,9 +20,10 @@ export class TriageController {
   /** Explainable suggestion from the registration (keywords, channel, households, repeats); the duty officer decides. */
   @Get(':id/triage/suggestion')
   @ApiOkResponse({ description: '{ nature, severity, urgency, major, majorReasons, category, department, reasons[] }' })
-  async suggestion(@Param('id', new ParseUUIDPipe()) id: string): Promise<TriageSuggestion> {
+  async suggestion(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: ActingUser): Promise<TriageSuggestion> {
     const state = await this.runner.stateOf(id);
     if (!state.exists) throw notFound(`Complaint ${id} not found`);
+    if (!mayAccessComplaint(user, state)) throw new ApiError(403, 'This complaint is outside your sites or departments');
     return suggestTriage(suggestionInput(state), this.sites.policy(state.siteId));
   }
 

@@ -1,0 +1,46 @@
+import { Injectable, SetMetadata, UnauthorizedException, createParamDecorator, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import type { AuthUser } from './auth-user';
+import { TokenService } from './token.service';
+
+const IS_PUBLIC = 'complaints:public';
+
+/** Marks an endpoint that needs no token (API.md: only health and sign-in). */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+type AuthenticatedRequest = Request & { user?: AuthUser };
+
+/**
+ * The one place every endpoint is authenticated: registered as a global guard, so a new
+ * endpoint is protected unless it says `@Public()`. It verifies the bearer token and
+ * puts the user on the request for `@CurrentUser()` and for scoping.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = request.header('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw new UnauthorizedException('A bearer token is required (POST /api/auth/login)');
+    try {
+      request.user = await this.tokens.verify(match[1]);
+    } catch {
+      throw new UnauthorizedException('The token is invalid or has expired');
+    }
+    return true;
+  }
+}
+
+/** The signed-in user of the request (set by AuthGuard). */
+export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext): AuthUser => {
+  const user = context.switchToHttp().getRequest<AuthenticatedRequest>().user;
+  if (!user) throw new UnauthorizedException('Not signed in');
+  return user;
+});
