@@ -1,0 +1,7 @@
+/** Architecture tests: the module boundaries of ARCHITECTURE.md are enforced, not just drawn. */
+module.exports = {
+  displayName: 'architecture',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+  testMatch: ['<rootDir>/src/**/*.spec.ts'],
+};
