@@ -88,7 +88,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv, defaults: Partial<Omit<Platfo
   const databaseUrl = env.DATABASE_URL ?? defaults.databaseUrl;
   if (!databaseUrl) throw new ConfigError('DATABASE_URL is required (postgres://user:pass@host:5432/db)');
   const port = Number(env.PORT ?? defaults.port ?? 3000);
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new ConfigError(`PORT must be a TCP port; got "${env.PORT}"`);
+  // 0 = any free port (tests).
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a TCP port; got "${env.PORT}"`);
   const bus = oneOf('BUS', env.BUS, ['kafka', 'memory'] as const, defaults.bus ?? 'kafka');
   const kafkaBrokers = (env.KAFKA_BROKERS ?? defaults.kafkaBrokers?.join(',') ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
   const eventStore = oneOf('EVENT_STORE', env.EVENT_STORE, ['postgres', 'eventstoredb'] as const, defaults.eventStore ?? 'postgres');
