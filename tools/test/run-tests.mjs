@@ -37,7 +37,7 @@ if (!env.KAFKA_BROKERS) {
     const port = env.TEST_KAFKA_PORT ? Number(env.TEST_KAFKA_PORT) : await freePortPair(19092);
     const started = Date.now();
     try {
-      broker = await startKafka({ port, controllerPort: port + 1, dataDir: join(root, '.data/kafka-test'), fresh: true });
+      broker = await startKafka({ port, controllerPort: port + 1, dataDir: join(root, `.data/kafka-test-${port}`), fresh: true });
       env.KAFKA_BROKERS = broker.brokers.join(',');
       tiers.push(`kafka: real broker Apache Kafka ${broker.version} at ${env.KAFKA_BROKERS} (pid ${broker.pid}, started in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
     } catch (error) {
@@ -58,6 +58,13 @@ const jest = spawn(process.execPath, [join(root, 'node_modules/jest/bin/jest.js'
   stdio: 'inherit',
 });
 const code = await new Promise((resolve) => jest.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+// The dashboard's component tests (vitest + jsdom) after jest, on a full run; either failing fails the run.
+let dashboardCode = 0;
+if (process.argv.length <= 2) {
+  const vitest = spawn(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', join(root, 'apps/dashboard/vite.config.ts')], { cwd: root, env, stdio: 'inherit' });
+  dashboardCode = await new Promise((resolve) => vitest.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+  tiers.push(`dashboard: vitest component tests ${dashboardCode === 0 ? 'passed' : `FAILED (exit ${dashboardCode})`}`);
+} else tiers.push('dashboard: vitest not run (arguments given to jest); run it with `npx vitest run --config apps/dashboard/vite.config.ts`');
 if (broker) await broker.stop().catch((error) => console.error(`kafka: stop failed: ${error.message}`));
 console.log(`\ntest tiers:\n  ${tiers.join('\n  ')}\n  eventstoredb: runs through testcontainers only where a Docker engine answers (see the suite's own line above)`);
-process.exit(code);
+process.exit(code || dashboardCode);

@@ -1,10 +1,10 @@
 import { createTestDatabase, type TestDatabase } from '@complaints/testing';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { randomUUID } from 'node:crypto';
 import { eventStoreContract } from '../event-store.contract';
 import { PostgresEventStore } from './postgres-event-store';
 import { chainEvents, GENESIS_HASH, lastHashOf, verifyChain } from '../hash-chain';
-import type { RecordedEvent } from '../event-store.port';
+import { WrongExpectedRevisionError, type RecordedEvent } from '../event-store.port';
 
 const newStore = async (db: TestDatabase) => {
   const store = new PostgresEventStore({ connectionString: db.url, pollIntervalMs: 200 });
@@ -109,5 +109,83 @@ describe('Tamper evidence on the PostgreSQL store', () => {
     await sql.end();
 
     expect(verifyChain(await store.readStream(streamId))).toEqual({ valid: false, events: 4, brokenAt: 3, reason: 'hash_mismatch' });
+  });
+});
+
+describe('PostgreSQL appends as the store grows, and appends that repeat stored ids', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase('es_append');
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  const tableStats = async (sql: Client) =>
+    (
+      await sql.query<{ seq_tup_read: string; idx_scan: string }>(
+        `SELECT seq_tup_read, coalesce(idx_scan, 0) AS idx_scan FROM pg_stat_user_tables WHERE schemaname = 'event_store' AND relname = 'events'`,
+      )
+    ).rows[0];
+
+  it('should never scan the whole events table to append, however many appends one connection has made', async () => {
+    // One connection, so its cached plans are the ones in use: a generic plan made while
+    // the table was small used to turn the duplicate-id lookup into a sequential scan.
+    const pool = new Pool({ connectionString: db.url, max: 1 });
+    pool.on('error', () => undefined);
+    const store = new PostgresEventStore({ pool });
+    await store.migrate();
+    const sql = new Client({ connectionString: db.url });
+    await sql.connect();
+    const before = await tableStats(sql);
+    const appends = 1_500;
+    for (let i = 0; i < appends; i++) {
+      await store.appendToStream(`complaint-${randomUUID()}`, chainEvents(GENESIS_HASH, [
+        { id: randomUUID(), type: 'ComplaintRegistered', data: { i }, metadata: {} },
+        { id: randomUUID(), type: 'ComplaintTriaged', data: { i }, metadata: {} },
+      ]), { expectedRevision: 'no_stream' });
+    }
+    await store.close();
+    await pool.end(); // the backend flushes its statistics as it exits
+    let after = await tableStats(sql);
+    for (let tries = 0; Number(after.idx_scan) - Number(before.idx_scan) < appends && tries < 50; tries++) {
+      await new Promise((r) => setTimeout(r, 100));
+      after = await tableStats(sql);
+    }
+    await sql.end();
+    expect(Number(after.idx_scan) - Number(before.idx_scan)).toBeGreaterThanOrEqual(appends);
+    // (Creating the table's indexes at migration counts as scans of the then empty table: 0 rows read.)
+    expect(Number(after.seq_tup_read) - Number(before.seq_tup_read)).toBe(0);
+  }, 60_000);
+
+  it('should treat a retry with any as a no-op and keep nothing of an append that mixes new ids with stored ones', async () => {
+    const store = new PostgresEventStore({ connectionString: db.url });
+    await store.migrate();
+    const e = (type: string) => ({ id: randomUUID(), type, data: {}, metadata: {} });
+    const [a, b, c] = [e('A'), e('B'), e('C')];
+    const s1 = `complaint-${randomUUID()}`;
+    const s2 = `complaint-${randomUUID()}`;
+    const first = await store.appendToStream(s1, [a, b], { expectedRevision: 'no_stream' });
+
+    // A retry of the same events with `any` goes through the insert and is a no-op.
+    expect(await store.appendToStream(s1, [a, b], { expectedRevision: 'any' })).toEqual(first);
+    expect(await store.appendToStream(s1, [a, b], { expectedRevision: 1n })).toEqual(first);
+    const countAll = async () => (await store.readAll({ maxCount: 100 })).length;
+    const storedBefore = await countAll();
+
+    // New and stored ids mixed, on the stream they belong to and on another one: rejected, nothing kept.
+    await expect(store.appendToStream(s1, [c, a], { expectedRevision: 'any' })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    await expect(store.appendToStream(s1, [c, a], { expectedRevision: 1n })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    await expect(store.appendToStream(s2, [c, b], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    await expect(store.appendToStream(s2, [a, b], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    expect((await store.readStream(s1)).map((x) => x.id)).toEqual([a.id, b.id]);
+    expect(await store.readStream(s2)).toEqual([]);
+    expect(await countAll()).toBe(storedBefore);
+
+    // The stream carries on normally, and the new id is still free to use.
+    const next = await store.appendToStream(s1, [c], { expectedRevision: 1n });
+    expect(next.nextExpectedRevision).toBe(2n);
+    expect((await store.readStream(s1)).map((x) => x.id)).toEqual([a.id, b.id, c.id]);
+    await store.close();
   });
 });

@@ -24,6 +24,10 @@ export const EXPECTED_NO_STREAM = -1;
 export const EXPECTED_ANY = -2;
 export const EXPECTED_STREAM_EXISTS = -3;
 
+/** How many of the ids exist, how many of them in the stream, and where (dynamic SQL: $1 ids, $2 stream). */
+const duplicateCheck = (schema: string): string =>
+  `'SELECT count(*), count(*) FILTER (WHERE e.stream_id = $2), max(e.stream_revision), max(e.position) FROM ${schema}.events e WHERE e.event_id = ANY ($1)'`;
+
 export const eventStoreSchemaSql = (schema: string): string => `
 CREATE SCHEMA IF NOT EXISTS ${schema};
 
@@ -52,24 +56,13 @@ DECLARE
   v_existing_here int;
   v_existing_rev bigint;
   v_existing_pos bigint;
+  v_inserted int;
+  v_positions bigint[];
   v_last_position bigint;
 BEGIN
   PERFORM pg_advisory_lock(${APPEND_LOCK_KEY});
   BEGIN
     PERFORM pg_current_xact_id();
-
-    SELECT count(*), count(*) FILTER (WHERE e.stream_id = p_stream), max(e.stream_revision), max(e.position)
-      INTO v_existing, v_existing_here, v_existing_rev, v_existing_pos
-      FROM ${schema}.events e WHERE e.event_id = ANY (p_ids);
-    IF v_existing > 0 THEN
-      PERFORM pg_advisory_unlock(${APPEND_LOCK_KEY});
-      IF v_existing = v_n AND v_existing_here = v_n THEN
-        RETURN QUERY SELECT 'idempotent'::text, v_existing_rev, v_existing_pos;
-      ELSE
-        RETURN QUERY SELECT 'duplicate_ids'::text, v_existing_rev, v_existing_pos;
-      END IF;
-      RETURN;
-    END IF;
 
     SELECT e.stream_revision INTO v_current
       FROM ${schema}.events e WHERE e.stream_id = p_stream
@@ -78,19 +71,49 @@ BEGIN
     IF (p_expected = ${EXPECTED_NO_STREAM} AND v_current IS NOT NULL)
        OR (p_expected = ${EXPECTED_STREAM_EXISTS} AND v_current IS NULL)
        OR (p_expected >= 0 AND v_current IS DISTINCT FROM p_expected) THEN
+      -- A retried append whose events are all stored already is a no-op whatever the
+      -- stream's revision is now; anything else is a concurrency conflict.
+      EXECUTE ${duplicateCheck(schema)} INTO v_existing, v_existing_here, v_existing_rev, v_existing_pos USING p_ids, p_stream;
       PERFORM pg_advisory_unlock(${APPEND_LOCK_KEY});
-      RETURN QUERY SELECT 'wrong_expected_revision'::text, v_current, NULL::bigint;
+      IF v_existing = v_n AND v_existing_here = v_n THEN
+        RETURN QUERY SELECT 'idempotent'::text, v_existing_rev, v_existing_pos;
+      ELSIF v_existing > 0 THEN
+        RETURN QUERY SELECT 'duplicate_ids'::text, v_existing_rev, v_existing_pos;
+      ELSE
+        RETURN QUERY SELECT 'wrong_expected_revision'::text, v_current, NULL::bigint;
+      END IF;
       RETURN;
     END IF;
 
+    -- Ids stored already are found by the unique index while inserting, not by a
+    -- separate lookup beforehand: a cached generic plan for \`event_id = ANY($1)\`, made
+    -- while the table was small, scans the whole table on every append (append time
+    -- grew with the size of the store until the next ANALYZE).
     WITH inserted AS (
       INSERT INTO ${schema}.events (event_id, stream_id, stream_revision, type, data, metadata)
       SELECT u.id, p_stream, coalesce(v_current, -1) + u.ord, u.type, u.data, u.metadata
         FROM unnest(p_ids, p_types, p_data, p_metadata) WITH ORDINALITY AS u(id, type, data, metadata, ord)
        ORDER BY u.ord
+      ON CONFLICT ON CONSTRAINT events_event_id_unique DO NOTHING
       RETURNING position
     )
-    SELECT max(position) INTO v_last_position FROM inserted;
+    SELECT count(*), max(position), array_agg(position) INTO v_inserted, v_last_position, v_positions FROM inserted;
+
+    IF v_inserted < v_n THEN
+      -- Some of these ids are stored already: the append is a retry (a no-op) or an
+      -- error, and none of it is kept. (Rare, so planned afresh each time: EXECUTE.)
+      IF v_inserted > 0 THEN
+        EXECUTE 'DELETE FROM ${schema}.events WHERE position = ANY ($1)' USING v_positions;
+      END IF;
+      EXECUTE ${duplicateCheck(schema)} INTO v_existing, v_existing_here, v_existing_rev, v_existing_pos USING p_ids, p_stream;
+      PERFORM pg_advisory_unlock(${APPEND_LOCK_KEY});
+      IF v_existing = v_n AND v_existing_here = v_n THEN
+        RETURN QUERY SELECT 'idempotent'::text, v_existing_rev, v_existing_pos;
+      ELSE
+        RETURN QUERY SELECT 'duplicate_ids'::text, v_existing_rev, v_existing_pos;
+      END IF;
+      RETURN;
+    END IF;
 
     PERFORM pg_notify('${NOTIFY_CHANNEL}', p_stream);
     PERFORM pg_advisory_unlock(${APPEND_LOCK_KEY});

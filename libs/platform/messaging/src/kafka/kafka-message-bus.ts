@@ -8,6 +8,12 @@ export type KafkaMessageBusOptions = {
   /** Partitions for topics this bus creates (default 6). */
   partitions?: number;
   log?: (line: string) => void;
+  /**
+   * How long the group coordinator waits for a silent consumer before handing its
+   * partitions to others (default 10 s). After a crash the group stalls for about this
+   * long; the broker refuses values below its `group.min.session.timeout.ms` (6 s by default).
+   */
+  sessionTimeoutMs?: number;
 };
 
 const headersToRecord = (headers: IHeaders | undefined): Record<string, string> => {
@@ -104,7 +110,7 @@ export class KafkaMessageBus implements MessageBus {
     await this.ensureTopics([options.topic]);
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
-      sessionTimeout: 10_000,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: 1_000,
       rebalanceTimeout: 10_000,
       allowAutoTopicCreation: true,

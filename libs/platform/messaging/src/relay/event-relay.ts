@@ -111,6 +111,8 @@ export class EventRelay {
           continue;
         }
         const after = await this.checkpoint();
+        // stop() may have been called while this instance was taking the lead.
+        if (this.stopped) break;
         this.log(`relay ${this.name}: leading, publishing from position ${after ?? 'start'}`);
         this.subscription = this.options.store.subscribeToAll(
           { after, streamPrefix: this.options.streamPrefix, batchSize: this.options.batchSize ?? 500 },
@@ -121,6 +123,8 @@ export class EventRelay {
             this.published += events.length;
           },
         );
+        // Ends when stop() is called, when the leadership session is lost (see
+        // acquireLeadership), or with the error of a failed batch.
         await this.subscription.done;
       } catch (error) {
         if (this.stopped) break;
@@ -134,12 +138,27 @@ export class EventRelay {
   private async acquireLeadership(): Promise<boolean> {
     if (this.lockClient) return true;
     const client = new Client({ connectionString: this.options.connectionString });
-    client.on('error', () => undefined);
-    await client.connect();
-    const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`relay:${this.name}`]);
-    if (!rows[0].ok) {
-      await client.end();
-      return false;
+    // The lock lives exactly as long as this session. If the session dies (server
+    // restart, terminated backend, network), the lock is free for a stand-by at once,
+    // so this instance must stop publishing too, or two relays would publish together.
+    const lost = () => {
+      if (this.lockClient !== client) return;
+      this.lockClient = undefined;
+      this.log(`relay ${this.name}: leadership session lost; stepping down`);
+      void this.subscription?.stop();
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+    try {
+      await client.connect();
+      const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`relay:${this.name}`]);
+      if (!rows[0].ok) {
+        await client.end();
+        return false;
+      }
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
     }
     this.lockClient = client;
     return true;
