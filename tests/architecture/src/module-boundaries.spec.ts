@@ -17,19 +17,24 @@ const { ESLint } = require('eslint');
 const path = require('node:path');
 (async () => {
   const probes = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
+  // The boundary rule reads Nx's cached project graph and skips itself without one
+  // (a fresh checkout): compute it first.
+  await require('@nx/devkit').createProjectGraphAsync({ exitOnError: true });
   const eslint = new ESLint({ cwd: process.cwd() });
   const out = [];
   for (const p of probes) {
     const [r] = await eslint.lintText(p.code, { filePath: path.resolve(p.filePath) });
     out.push(r.messages.filter((m) => m.severity === 2).map((m) => m.ruleId + ': ' + m.message));
   }
-  process.stdout.write(JSON.stringify(out));
+  process.stdout.write('@@lint-results@@' + JSON.stringify(out));
 })().catch((e) => { console.error(e); process.exit(1); });`;
 
 const lintAll = (probes: Probe[]): string[][] => {
   const run = spawnSync(process.execPath, ['-e', LINTER], { cwd: root, input: JSON.stringify(probes), encoding: 'utf8', maxBuffer: 10_000_000 });
   if (run.status !== 0) throw new Error(`eslint failed: ${run.stderr}`);
-  return JSON.parse(run.stdout) as string[][];
+  const marker = run.stdout.lastIndexOf('@@lint-results@@');
+  if (marker < 0) throw new Error(`no lint results: ${run.stdout.slice(0, 500)} ${run.stderr.slice(0, 500)}`);
+  return JSON.parse(run.stdout.slice(marker + '@@lint-results@@'.length)) as string[][];
 };
 
 const PROBES = {

@@ -1,4 +1,6 @@
-import { history } from '../testing/complaint.fixtures';
+import { T0, history } from '../testing/complaint.fixtures';
+import { evolve, initialState } from './complaint.state';
+import type { ComplaintEvent } from './complaint.events';
 import { complaintView, maskName, maskPhone } from './complaint.view';
 
 describe('The complaint view (API.md GET /api/complaints/:id)', () => {
@@ -43,5 +45,14 @@ describe('The complaint view (API.md GET /api/complaints/:id)', () => {
     it('should keep the first character of a name and the ends of a phone number', () => {
       expect([maskName('刘先生'), maskName('A'), maskPhone('13800138000'), maskPhone('12345')]).toEqual(['刘**', '*', '138****8000', '***45']);
     });
+  });
+});
+
+describe('Tolerant reading of history', () => {
+  it('should leave the state unchanged (but counted) for an event type this version does not know', () => {
+    const registered = history().register().events;
+    const before = registered.reduce(evolve, initialState());
+    const after = evolve(before, { type: 'SomethingFromTheFuture', data: { at: T0 } } as unknown as ComplaintEvent);
+    expect(after).toEqual({ ...before, version: (before.exists ? before.version : 0) + 1, lastEventAt: T0 });
   });
 });

@@ -1,13 +1,23 @@
 import { Module, type OnApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { createReadModelDataSource, migrateReadModel } from '@complaints/read-model';
+import { SiteDirectory } from '@complaints/service-common';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@complaints/service-kit';
 import { REPORTING_DATA_SOURCE } from './reporting.tokens';
 import { ComplaintViewEntity } from './complaint-view/complaint-view.entity';
-import { ComplaintViewConsumer } from './complaint-view/complaint-view.consumer';
 import { ComplaintViewController } from './complaint-view/complaint-view.controller';
 import { AuditController } from './audit/audit.controller';
-import { ReportingInitial1764000000000 } from './migrations/1764000000000-reporting-initial';
+import { DashboardCaseEntity } from './dashboard/dashboard-case.entity';
+import { DepartmentDashboardController } from './dashboard/department-dashboard.controller';
+import { ReportComplaintEntity, ReportFactEntity } from './monthly-report/report-fact.entity';
+import { MonthlyReportController } from './monthly-report/monthly-report.controller';
+import { ArchiveController } from './archive/archive.controller';
+import { ProjectionAdminController } from './admin/projection-admin.controller';
+import { ProjectionService } from './projections/projection.service';
+import { ReportingEventsConsumer } from './projections/reporting-events.consumer';
+import { REPORTING_MIGRATIONS } from './migrations';
+
+export const REPORTING_ENTITIES = [ComplaintViewEntity, DashboardCaseEntity, ReportComplaintEntity, ReportFactEntity];
 
 @Injectable()
 class ReportingDataSourceLifecycle implements OnApplicationShutdown {
@@ -17,27 +27,32 @@ class ReportingDataSourceLifecycle implements OnApplicationShutdown {
   }
 }
 
-/** Reporting (统计/稽核): read models in PostgreSQL, the complaint view and list, audit. */
+/** Opens the reporting schema's data source and brings its tables up to date. */
+export const openReportingDataSource = async (databaseUrl: string, poolSize?: number): Promise<DataSource> => {
+  const dataSource = createReadModelDataSource({ url: databaseUrl, schema: 'reporting', entities: REPORTING_ENTITIES, migrations: REPORTING_MIGRATIONS, poolSize });
+  await dataSource.initialize();
+  await migrateReadModel(dataSource, 'reporting');
+  return dataSource;
+};
+
+/**
+ * Reporting (统计/稽核): the read models in PostgreSQL fed from the bus (complaint view and
+ * list, department dashboard, monthly pack), their rebuilds, the audit trail and the sealed
+ * yearly archive.
+ */
 @Module({
-  controllers: [ComplaintViewController, AuditController],
+  controllers: [ComplaintViewController, AuditController, DepartmentDashboardController, MonthlyReportController, ArchiveController, ProjectionAdminController],
   providers: [
     {
       provide: REPORTING_DATA_SOURCE,
       inject: [PLATFORM_CONFIG],
-      useFactory: async (config: PlatformConfig) => {
-        const dataSource = createReadModelDataSource({
-          url: config.databaseUrl,
-          schema: 'reporting',
-          entities: [ComplaintViewEntity],
-          migrations: [ReportingInitial1764000000000],
-        });
-        await dataSource.initialize();
-        await migrateReadModel(dataSource, 'reporting');
-        return dataSource;
-      },
+      useFactory: (config: PlatformConfig) => openReportingDataSource(config.databaseUrl),
     },
+    // Constructed here rather than injected: the directory reads its sites from the environment.
+    { provide: SiteDirectory, useFactory: () => new SiteDirectory() },
     ReportingDataSourceLifecycle,
-    ComplaintViewConsumer,
+    ProjectionService,
+    ReportingEventsConsumer,
   ],
 })
 export class ReportingModule {}

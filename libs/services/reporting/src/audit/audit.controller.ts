@@ -1,10 +1,20 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { evolve, initialState, type ComplaintEvent, type ComplaintState } from '@complaints/domain';
+import { ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsISO8601, IsOptional } from 'class-validator';
+import { initialState, type ComplaintState } from '@complaints/domain';
 import { complaintStreamId } from '@complaints/contracts';
 import { verifyChain, type EventStore, type RecordedEvent } from '@complaints/event-store';
 import { CurrentUser, EVENT_STORE, badRequest, notFound, type ActingUser } from '@complaints/service-kit';
 import { presentComplaint, type ComplaintView } from '../complaint-view/complaint-view.presenter';
+import { assertComplaint } from '../access/reporting-access';
+import { evolveComplaint } from '../projections/complaint-stream';
+
+export class HistoryQueryDto {
+  @ApiPropertyOptional({ description: 'ISO-8601 instant: only events recorded by then, and the state they produce' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  asOf?: string;
+}
 
 type HistoryEntry = {
   seq: number;
@@ -17,6 +27,8 @@ type HistoryEntry = {
   prevHash: string | null;
 };
 
+const fold = (events: RecordedEvent[]): ComplaintState => events.reduce<ComplaintState>((s, e) => evolveComplaint(s, e), initialState());
+
 /**
  * Audit (稽核): the complaint's stream straight from the event store — who did what and
  * when, the state at any past moment, and the hash chain's verdict.
@@ -26,26 +38,29 @@ type HistoryEntry = {
 export class AuditController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  private async stream(id: string): Promise<RecordedEvent[]> {
+  /** The stream, for a user allowed to see the complaint (its site and department now). */
+  private async stream(id: string, user: ActingUser): Promise<RecordedEvent[]> {
     const events = await this.store.readStream(complaintStreamId(id));
     if (events.length === 0) throw notFound(`Complaint ${id} not found`);
+    const state = fold(events);
+    if (state.exists) assertComplaint(user, state);
     return events;
   }
 
   @Get(':id/history')
-  @ApiQuery({ name: 'asOf', required: false, description: 'ISO-8601 instant: only events recorded by then, and the state they produce' })
   @ApiOkResponse({ description: '{ events: [ { seq, type, at, actor, data, hash, prevHash } ], stateAsOf? }' })
   async history(
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentUser() user: ActingUser,
-    @Query('asOf') asOf?: string,
+    @Query() query: HistoryQueryDto,
   ): Promise<{ events: HistoryEntry[]; stateAsOf?: ComplaintView | null }> {
+    const { asOf } = query;
     let cutoff: number | undefined;
     if (asOf !== undefined) {
       cutoff = Date.parse(asOf);
       if (!/^\d{4}-\d{2}-\d{2}T/.test(asOf) || Number.isNaN(cutoff)) throw badRequest('asOf must be an ISO-8601 time', [{ field: 'asOf', problem: 'must be an ISO-8601 time' }]);
     }
-    const all = await this.stream(id);
+    const all = await this.stream(id, user);
     const events = cutoff === undefined ? all : all.filter((e) => e.recordedAt.getTime() <= (cutoff as number));
     const entries = events.map((e) => ({
       seq: Number(e.revision) + 1,
@@ -58,13 +73,13 @@ export class AuditController {
       prevHash: e.metadata.prevHash ?? null,
     }));
     if (cutoff === undefined) return { events: entries };
-    const state = events.reduce<ComplaintState>((s, e) => evolve(s, { type: e.type, data: e.data } as unknown as ComplaintEvent), initialState());
+    const state = fold(events);
     return { events: entries, stateAsOf: state.exists ? presentComplaint(state, user.role, new Date(cutoff)) : null };
   }
 
   @Get(':id/verify')
   @ApiOkResponse({ description: '{ valid, events, brokenAt? }' })
-  async verify(@Param('id', new ParseUUIDPipe()) id: string): Promise<{ valid: boolean; events: number; brokenAt?: number; reason?: string }> {
-    return verifyChain(await this.stream(id));
+  async verify(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: ActingUser): Promise<{ valid: boolean; events: number; brokenAt?: number; reason?: string }> {
+    return verifyChain(await this.stream(id, user));
   }
 }

@@ -1,68 +1,84 @@
-import { evolve, initialState, type Complaint, type ComplaintEvent, type ComplaintState } from '@complaints/domain';
-import type { RecordedEvent } from '@complaints/event-store';
+import type { Complaint, ComplaintState } from '@complaints/domain';
+import { upsertRows, type ColumnSpec, type ProjectedEvent, type StateChange, type StreamProjection } from '@complaints/read-model';
 import type { EntityManager } from 'typeorm';
-import { ComplaintViewEntity } from './complaint-view.entity';
+import { evolveComplaint } from '../projections/complaint-stream';
 
-export type ProjectableEvent = { type: string; data: Record<string, unknown>; revision: number };
+const COLUMNS: ColumnSpec[] = [
+  { name: 'id', type: 'uuid' },
+  { name: 'number', type: 'text' },
+  { name: 'site_id', type: 'text' },
+  { name: 'channel', type: 'text' },
+  { name: 'status', type: 'text' },
+  { name: 'nature', type: 'text' },
+  { name: 'severity', type: 'text' },
+  { name: 'urgency', type: 'text' },
+  { name: 'major', type: 'boolean' },
+  { name: 'category', type: 'text' },
+  { name: 'department', type: 'text' },
+  { name: 'assignee', type: 'text' },
+  { name: 'complainant', type: 'jsonb' },
+  { name: 'title', type: 'text' },
+  { name: 'description', type: 'text' },
+  { name: 'received_at', type: 'timestamptz' },
+  { name: 'deadlines', type: 'jsonb' },
+  { name: 'escalation_level', type: 'integer' },
+  { name: 'reopen_count', type: 'integer' },
+  { name: 'satisfaction', type: 'integer' },
+  { name: 'closed_at', type: 'timestamptz' },
+  { name: 'related_complaint_id', type: 'text' },
+  { name: 'repeat_count', type: 'integer' },
+  { name: 'version', type: 'integer' },
+  { name: 'state', type: 'jsonb' },
+  { name: 'updated_at', type: 'timestamptz' },
+];
 
-const toRow = (state: Complaint, updatedAt: Date): ComplaintViewEntity =>
-  Object.assign(new ComplaintViewEntity(), {
-    id: state.id,
-    number: state.number,
-    siteId: state.siteId,
-    channel: state.channel,
-    status: state.status,
-    nature: state.nature ?? null,
-    severity: state.severity ?? null,
-    urgency: state.urgency ?? null,
-    major: state.major,
-    category: state.category ?? null,
-    department: state.department ?? null,
-    assignee: state.assignee ?? null,
-    complainant: state.complainant as Record<string, unknown>,
-    title: state.title,
-    description: state.description,
-    receivedAt: new Date(state.receivedAt),
-    deadlines: state.deadlines as Record<string, string>,
-    escalationLevel: state.escalationLevel,
-    reopenCount: state.reopenCount,
-    satisfaction: state.satisfaction ?? null,
-    closedAt: state.closedAt ? new Date(state.closedAt) : null,
-    relatedComplaintId: state.relatedComplaintId ?? null,
-    repeatCount: state.repeatCount,
-    version: state.version,
-    state: state as unknown as Record<string, unknown>,
-    updatedAt,
-  });
-
-const fold = (events: ProjectableEvent[], from: ComplaintState): ComplaintState =>
-  events.reduce((s, e) => evolve(s, { type: e.type, data: e.data } as unknown as ComplaintEvent), from);
+/** The row of `reporting.complaint_view`: the list's filter columns plus the folded domain state. */
+export const complaintViewRow = (state: Complaint, version: number, lastEvent: ProjectedEvent): Record<string, unknown> => ({
+  id: state.id,
+  number: state.number,
+  site_id: state.siteId,
+  channel: state.channel,
+  status: state.status,
+  nature: state.nature ?? null,
+  severity: state.severity ?? null,
+  urgency: state.urgency ?? null,
+  major: state.major,
+  category: state.category ?? null,
+  department: state.department ?? null,
+  assignee: state.assignee ?? null,
+  complainant: state.complainant,
+  title: state.title,
+  description: state.description,
+  received_at: state.receivedAt,
+  deadlines: state.deadlines,
+  escalation_level: state.escalationLevel,
+  reopen_count: state.reopenCount,
+  satisfaction: state.satisfaction ?? null,
+  closed_at: state.closedAt ?? null,
+  related_complaint_id: state.relatedComplaintId ?? null,
+  repeat_count: state.repeatCount,
+  version,
+  state,
+  // The recorded time of the last event, not the clock: a rebuild writes the very same row.
+  updated_at: lastEvent.recordedAt,
+});
 
 /**
- * The complaint view: each row holds the domain state folded with the domain's own
- * `evolve` (one source of truth for what an event means) and the columns the list
- * filters on. Events of one complaint arrive in stream order; an event the row has
- * already folded is skipped, and a gap (a message lost to the dead-letter topic) is
- * healed by folding the complaint's stream from the event store.
+ * The complaint view and list of API.md: one row per complaint holding the state folded
+ * with the domain's own `evolve` (one source of truth for what an event means) and the
+ * columns the list filters and searches on.
  */
-export class ComplaintViewProjection {
-  constructor(private readonly readStream: (complaintId: string) => Promise<RecordedEvent[]>) {}
-
-  async apply(manager: EntityManager, complaintId: string, event: ProjectableEvent): Promise<void> {
-    const row = await manager.findOne(ComplaintViewEntity, { where: { id: complaintId } });
-    const folded = row?.version ?? 0;
-    if (event.revision < folded) return;
-    let state: ComplaintState;
-    if (event.revision === folded) {
-      state = fold([event], (row?.state as unknown as ComplaintState) ?? initialState());
-    } else {
-      const history = await this.readStream(complaintId);
-      state = fold(
-        history.filter((e) => Number(e.revision) <= event.revision).map((e) => ({ type: e.type, data: e.data, revision: Number(e.revision) })),
-        initialState(),
-      );
-    }
-    if (!state.exists) return;
-    await manager.save(ComplaintViewEntity, toRow(state, new Date()));
-  }
-}
+export const complaintViewProjection: StreamProjection<ComplaintState> = {
+  name: 'complaint-view',
+  description: 'GET /api/complaints and /api/complaints/:id',
+  stateTable: { table: 'reporting.complaint_view', key: 'id', keyType: 'uuid' },
+  tables: ['reporting.complaint_view'],
+  evolve: (state, event) => {
+    const next = evolveComplaint(state, event);
+    return next.exists ? next : undefined;
+  },
+  write: async (manager: EntityManager, changes: readonly StateChange<ComplaintState>[]) => {
+    const rows = changes.flatMap((c) => (c.after.exists ? [complaintViewRow(c.after, c.version, c.lastEvent)] : []));
+    await upsertRows(manager, 'reporting.complaint_view', COLUMNS, ['id'], rows, { chunkSize: 1_000 });
+  },
+};

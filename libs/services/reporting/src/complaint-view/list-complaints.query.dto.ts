@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { COMPLAINT_STATUSES, NATURES } from '@complaints/domain';
+import { CHANNELS, COMPLAINT_STATUSES, NATURES } from '@complaints/domain';
 
 const toBool = ({ value }: { value: unknown }) => (value === 'true' || value === true ? true : value === 'false' || value === false ? false : value);
 
@@ -10,6 +10,8 @@ export class ListComplaintsQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) siteId?: string;
   @ApiPropertyOptional({ enum: COMPLAINT_STATUSES }) @IsOptional() @IsIn(COMPLAINT_STATUSES as string[]) status?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) department?: string;
+  @ApiPropertyOptional({ description: 'Category of the policy (repairs, cleaning, …)' }) @IsOptional() @IsString() @MaxLength(64) category?: string;
+  @ApiPropertyOptional({ enum: CHANNELS }) @IsOptional() @IsIn(CHANNELS as string[]) channel?: string;
   @ApiPropertyOptional({ enum: NATURES }) @IsOptional() @IsIn(NATURES as string[]) nature?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(toBool) @IsBoolean() major?: boolean;
   @ApiPropertyOptional({ description: 'Only complaints with a pending deadline already passed' })

@@ -1,0 +1,229 @@
+import { performance } from 'node:perf_hooks';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { RecordedEvent } from '@complaints/event-store';
+import { markProcessed } from '../read-model-data-source';
+import { RebuildBuffer, applyEvents, type ApplyResult } from './projection-engine';
+import type { ProjectedEvent } from './projected-event';
+import type { StreamProjection, StreamReader } from './stream-projection';
+import {
+  advanceCheckpoint,
+  finishCheckpoint,
+  markProcessedMany,
+  readCheckpoint,
+  readCheckpoints,
+  startCheckpoint,
+  type ProjectionCheckpoint,
+} from './projection-checkpoint';
+
+/** Where a projection's events come from: the event store, read in global order or per stream. */
+export type ProjectionSource = {
+  /** Events strictly after `after` in global order, at most `maxCount` (a bounded batch). */
+  readAll(after: bigint, maxCount: number): Promise<RecordedEvent[]>;
+  readStream: StreamReader;
+  /** The projection's view of a stored event, or undefined for streams it does not follow. */
+  toProjected(event: RecordedEvent): ProjectedEvent | undefined;
+  /** The store's current last position, for a progress percentage (optional). */
+  headPosition?(): Promise<bigint | undefined>;
+};
+
+export type RebuildProgress = { projection: string; events: number; position: bigint; head?: bigint; elapsedMs: number };
+
+export type RebuildOptions = {
+  /** Events per read from the store (default 2 000). */
+  batchSize?: number;
+  /** Events folded in memory before the changed rows are written with the checkpoint (default 25 000). */
+  flushEvery?: number;
+  /** Continue an interrupted rebuild from its checkpoint instead of starting over. */
+  resume?: boolean;
+  onProgress?: (progress: RebuildProgress) => void;
+  /** Checked between batches: a shutdown stops the rebuild (its checkpoint stays, `resume` continues it). */
+  shouldStop?: () => boolean;
+};
+
+export type RebuildReport = {
+  projection: string;
+  events: number;
+  rows: number;
+  batches: number;
+  elapsedMs: number;
+  eventsPerSecond: number;
+  /** Where the time went: waiting for the store's reads, folding, writing (with the checkpoint). */
+  timings: { readWaitMs: number; foldMs: number; writeMs: number };
+  resumedFrom?: string;
+};
+
+export class RebuildInProgressError extends Error {
+  constructor(readonly projection: string) {
+    super(`projection ${projection} is already being rebuilt`);
+    this.name = 'RebuildInProgressError';
+  }
+}
+
+export class RebuildStoppedError extends Error {
+  constructor(readonly projection: string) {
+    super(`rebuild of ${projection} stopped before it finished; run it again with resume to continue`);
+    this.name = 'RebuildStoppedError';
+  }
+}
+
+/**
+ * Runs a schema's projections: the live path (one event from the bus, its applied id
+ * recorded in the same transaction as the rows) and the rebuild (drop the rows, read the
+ * whole event store in bounded batches, write each batch with its checkpoint and applied
+ * ids in one transaction).
+ *
+ * Every write transaction of a projection first takes that projection's advisory lock,
+ * so the live consumer and a rebuild never interleave their writes; a rebuild running
+ * beside live traffic stays correct because both go through the same version check: the
+ * live path heals a row the rebuild has not reached yet from the event store, and the
+ * rebuild then skips the events that row already holds.
+ */
+export class ProjectionRunner {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly schema: string,
+    private readonly source: ProjectionSource,
+  ) {}
+
+  private lock(manager: EntityManager, projection: StreamProjection<unknown>): Promise<unknown> {
+    return manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`projection:${this.schema}.${projection.name}`]);
+  }
+
+  /** Applies one delivered event; 'duplicate' when this projection had already applied its id. */
+  async applyLive<S>(projection: StreamProjection<S>, event: ProjectedEvent): Promise<'applied' | 'duplicate'> {
+    return this.dataSource.transaction(async (manager) => {
+      await this.lock(manager, projection as StreamProjection<unknown>);
+      if (!(await markProcessed(manager, this.schema, projection.name, event.id))) return 'duplicate';
+      await applyEvents(manager, projection, [event], this.source.readStream);
+      return 'applied';
+    });
+  }
+
+  /** Applies a batch in one transaction without recording ids (catch-up and tests). */
+  async applyBatch<S>(projection: StreamProjection<S>, events: readonly ProjectedEvent[]): Promise<ApplyResult> {
+    return this.dataSource.transaction(async (manager) => {
+      await this.lock(manager, projection as StreamProjection<unknown>);
+      return applyEvents(manager, projection, events, this.source.readStream);
+    });
+  }
+
+  checkpoints(): Promise<ProjectionCheckpoint[]> {
+    return readCheckpoints(this.dataSource.manager, this.schema);
+  }
+
+  checkpoint(name: string): Promise<ProjectionCheckpoint | undefined> {
+    return readCheckpoint(this.dataSource.manager, this.schema, name);
+  }
+
+  /**
+   * Drops the projection's rows and rebuilds them from the event store. Only one rebuild of
+   * a projection runs at a time across all processes (a session advisory lock); a second
+   * one fails with RebuildInProgressError.
+   */
+  async rebuild<S>(projection: StreamProjection<S>, options: RebuildOptions = {}): Promise<RebuildReport> {
+    const batchSize = options.batchSize ?? 2_000;
+    const session = this.dataSource.createQueryRunner();
+    await session.connect();
+    const lockKey = `rebuild:${this.schema}.${projection.name}`;
+    try {
+      const [{ locked }] = (await session.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [lockKey])) as { locked: boolean }[];
+      if (!locked) throw new RebuildInProgressError(projection.name);
+      try {
+        return await this.runRebuild(projection, batchSize, options);
+      } finally {
+        await session.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => undefined);
+      }
+    } finally {
+      await session.release();
+    }
+  }
+
+  private async runRebuild<S>(projection: StreamProjection<S>, batchSize: number, options: RebuildOptions): Promise<RebuildReport> {
+    const name = projection.name;
+    let after = 0n;
+    let events = 0;
+    let resumedFrom: string | undefined;
+    const existing = options.resume ? await this.checkpoint(name) : undefined;
+    if (existing?.status === 'rebuilding' || existing?.status === 'failed') {
+      after = BigInt(existing.position);
+      events = existing.events;
+      resumedFrom = existing.position;
+      await this.dataSource.transaction((manager) => finishCheckpoint(manager, this.schema, name, 'rebuilding'));
+    } else {
+      await this.dataSource.transaction(async (manager) => {
+        await this.lock(manager, projection as StreamProjection<unknown>);
+        await manager.query(`TRUNCATE ${projection.tables.join(', ')}`);
+        await manager.query(`DELETE FROM ${this.schema}.processed_events WHERE consumer = $1`, [name]);
+        await startCheckpoint(manager, this.schema, name);
+      });
+    }
+    const head = await this.source.headPosition?.().catch(() => undefined);
+    const started = performance.now();
+    let batches = 0;
+    const read = (from: bigint) => {
+      const promise = this.source.readAll(from, batchSize);
+      promise.catch(() => undefined); // a prefetch abandoned by a failing batch must not go unhandled
+      return promise;
+    };
+    const buffer = new RebuildBuffer(projection, this.source.readStream);
+    const flushEvery = options.flushEvery ?? 25_000;
+    const timings = { readWaitMs: 0, foldMs: 0, writeMs: 0 };
+    const flush = async (position: string) => {
+      const n = buffer.pendingEvents;
+      const t0 = performance.now();
+      await this.dataSource.transaction(async (manager) => {
+        await this.lock(manager, projection as StreamProjection<unknown>);
+        await buffer.flush(manager);
+        await markProcessedMany(manager, this.schema, name, buffer.pendingIds);
+        await advanceCheckpoint(manager, this.schema, name, position, n);
+      });
+      buffer.committed();
+      batches++;
+      timings.writeMs += performance.now() - t0;
+    };
+    try {
+      let next = read(after);
+      for (;;) {
+        const t0 = performance.now();
+        const raw = await next;
+        timings.readWaitMs += performance.now() - t0;
+        if (raw.length === 0) break;
+        after = raw[raw.length - 1].position;
+        // Read the next batch while this one is folded: reading and writing overlap.
+        next = read(after);
+        const batch = raw.map((e) => this.source.toProjected(e)).filter((e): e is ProjectedEvent => e !== undefined);
+        const t1 = performance.now();
+        await buffer.add(this.dataSource.manager, batch);
+        timings.foldMs += performance.now() - t1;
+        events += batch.length;
+        if (buffer.pendingEvents >= flushEvery) await flush(after.toString());
+        options.onProgress?.({ projection: name, events, position: after, head, elapsedMs: performance.now() - started });
+        if (options.shouldStop?.()) {
+          await flush(after.toString());
+          throw new RebuildStoppedError(name);
+        }
+      }
+      await flush(after.toString());
+      await this.dataSource.transaction((manager) => finishCheckpoint(manager, this.schema, name, 'live'));
+    } catch (error) {
+      if (!(error instanceof RebuildStoppedError)) {
+        await this.dataSource
+          .transaction((manager) => finishCheckpoint(manager, this.schema, name, 'failed', error instanceof Error ? error.message : String(error)))
+          .catch(() => undefined);
+      }
+      throw error;
+    }
+    const elapsedMs = performance.now() - started;
+    const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM ${projection.stateTable.table}`)) as { n: number }[];
+    return {
+      projection: name,
+      events,
+      rows: n,
+      batches,
+      elapsedMs,
+      eventsPerSecond: elapsedMs > 0 ? Math.round((events / elapsedMs) * 1000) : events,
+      timings: { readWaitMs: Math.round(timings.readWaitMs), foldMs: Math.round(timings.foldMs), writeMs: Math.round(timings.writeMs) },
+      ...(resumedFrom !== undefined ? { resumedFrom } : {}),
+    };
+  }
+}

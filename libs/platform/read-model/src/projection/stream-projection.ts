@@ -1,0 +1,37 @@
+import type { EntityManager } from 'typeorm';
+import type { ProjectedEvent } from './projected-event';
+
+/**
+ * A projection that keeps one row per stream (a complaint): it folds the stream's events
+ * into a state with a pure `evolve`, stores that state with the number of events folded
+ * (`version` = last revision + 1), and derives its table rows from the state alone.
+ * Because rows depend only on the folded events, feeding the same events live (at least
+ * once, out of order, with gaps healed from the store) or in one rebuild gives the same rows.
+ */
+export type StreamProjection<S> = {
+  /** Stable name: the consumer name for applied event ids, the checkpoint key, the CLI argument. */
+  readonly name: string;
+  readonly description: string;
+  /** The table with one row per key holding `version` and the folded `state` (jsonb). */
+  readonly stateTable: { table: string; key: string; keyType: 'uuid' | 'text' };
+  /** Every table the projection writes; emptied before a rebuild. */
+  readonly tables: readonly string[];
+  /** Pure: the next state, or undefined while there is nothing to show (e.g. no registration yet). */
+  evolve(state: S | undefined, event: ProjectedEvent): S | undefined;
+  /** Writes the rows of every changed key in as few statements as it can (batched). */
+  write(manager: EntityManager, changes: readonly StateChange<S>[]): Promise<void>;
+};
+
+export type StateChange<S> = {
+  key: string;
+  /** Events folded into `after` (last revision + 1). */
+  version: number;
+  /** The state stored before this batch (undefined for a new row). */
+  before: S | undefined;
+  after: S;
+  /** The last event folded, e.g. for a deterministic `updated_at`. */
+  lastEvent: ProjectedEvent;
+};
+
+/** Reads one stream from the event store in revision order (used to heal a gap). */
+export type StreamReader = (streamId: string) => Promise<ProjectedEvent[]>;

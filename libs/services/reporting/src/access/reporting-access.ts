@@ -1,0 +1,46 @@
+import { DEPARTMENT_ROLES, mayAccessComplaint, mayAccessSite, seesAllSites, type AuthUser } from '@complaints/auth';
+import { ApiError } from '@complaints/service-kit';
+
+/**
+ * Who may read what in reporting (API.md: "Not allowed for this user, site or department:
+ * 403"). Users see their own sites ('*': the whole group); department staff (department
+ * heads, handlers) see their departments' complaints only.
+ */
+export const forbidden = (message: string): ApiError => new ApiError(403, message);
+
+export const assertSite = (user: AuthUser, siteId: string): void => {
+  if (!mayAccessSite(user, siteId)) throw forbidden(`Site ${siteId} is outside your sites`);
+};
+
+export const assertComplaint = (user: AuthUser, complaint: { siteId: string; department?: string | null }): void => {
+  if (!mayAccessComplaint(user, complaint)) throw forbidden('This complaint is outside your sites or departments');
+};
+
+/** What a list may show this user: null = no limit. */
+export type ListScope = { siteIds: string[] | null; departments: string[] | null };
+
+export const listScope = (user: AuthUser): ListScope => ({
+  siteIds: seesAllSites(user) ? null : user.siteIds,
+  departments: DEPARTMENT_ROLES.has(user.role) ? user.departments : null,
+});
+
+/** The department a dashboard request may show: department staff only their own. */
+export const dashboardDepartment = (user: AuthUser, requested: string | undefined): string | undefined => {
+  if (!DEPARTMENT_ROLES.has(user.role)) return requested;
+  if (requested === undefined && user.departments.length === 1) return user.departments[0];
+  if (requested === undefined || !user.departments.includes(requested)) throw forbidden(`Department staff see their own department's dashboard (${user.departments.join(', ') || 'none'})`);
+  return requested;
+};
+
+/** The group and region roll-ups span every site: for users who see the whole group. */
+export const assertWholeGroup = (user: AuthUser, what: string): void => {
+  if (!seesAllSites(user)) throw forbidden(`${what} covers every site; ask for one of your sites with siteId`);
+};
+
+/** Who may take a sealed archive out: auditors (稽核), administrators and management. */
+export const ARCHIVE_ROLES: ReadonlySet<string> = new Set(['auditor', 'admin', 'cs_manager', 'general_manager', 'leadership']);
+
+/** Who may drop and rebuild read models. */
+export const assertAdmin = (user: AuthUser): void => {
+  if (user.role !== 'admin') throw forbidden(`Rebuilding a projection needs the admin role, not '${user.role}'`);
+};

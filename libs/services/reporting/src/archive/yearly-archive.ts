@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { startOfLocalDate } from '@complaints/domain';
+import { complaintStreamId } from '@complaints/contracts';
+import { GENESIS_HASH, canonicalJson, verifyChain, type EventStore } from '@complaints/event-store';
+
+/**
+ * The year-end sealed archive (装订封存, DOMAIN.md §6) of one site: every closed complaint
+ * whose closing date (site-local) falls in the year — or that was sealed into it with
+ * ComplaintArchived — as its full event stream in JSON lines, one file per complaint, and
+ * a manifest with each file's SHA-256 and a root hash over the whole manifest. Anyone can
+ * check it offline with `node tools/verify-archive.mjs <dir or .tar>`: the files against the
+ * manifest, the manifest against its root hash, and every stream against its hash chain.
+ */
+export const ARCHIVE_FORMAT = 'complaints-yearly-archive/1';
+
+export type ArchiveFileEntry = {
+  path: string;
+  sha256: string;
+  bytes: number;
+  complaintId: string;
+  number: string;
+  events: number;
+  closedAt: string | null;
+  /** Hash of the stream's last event: compare with the live store's GET /api/complaints/:id/verify and history. */
+  lastHash: string;
+};
+
+export type ArchiveManifest = {
+  format: typeof ARCHIVE_FORMAT;
+  siteId: string;
+  year: number;
+  timeZone: string;
+  selection: string;
+  createdAt: string;
+  hashing: { file: string; event: string; root: string };
+  complaints: number;
+  events: number;
+  files: ArchiveFileEntry[];
+  rootHash: string;
+};
+
+export type ArchiveBundle = { directory: string; files: { path: string; content: Buffer }[]; manifest: ArchiveManifest };
+
+export const sha256 = (content: Buffer | string): string => createHash('sha256').update(content).digest('hex');
+
+/** The root hash: SHA-256 of the canonical JSON (keys sorted, no spaces) of the manifest without `rootHash`. */
+export const manifestRootHash = (manifest: Omit<ArchiveManifest, 'rootHash'> & { rootHash?: string }): string => {
+  const { rootHash: _omitted, ...rest } = manifest;
+  return sha256(canonicalJson(rest));
+};
+
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$/;
+
+export class ArchiveIntegrityError extends Error {}
+
+export const buildYearlyArchive = async (
+  dataSource: DataSource,
+  store: EventStore,
+  params: { siteId: string; year: number; timeZone: string; now: Date },
+): Promise<ArchiveBundle> => {
+  const { siteId, year, timeZone } = params;
+  const from = new Date(startOfLocalDate(`${year}-01-01`, timeZone));
+  const to = new Date(startOfLocalDate(`${year + 1}-01-01`, timeZone));
+  const selected = (await dataSource.query(
+    `SELECT id, number, closed_at FROM reporting.complaint_view
+      WHERE site_id = $1 AND status = 'closed'
+        AND CASE WHEN coalesce((state->>'archived')::boolean, false) THEN (state->>'archiveYear')::int = $4
+                 ELSE closed_at >= $2 AND closed_at < $3 END
+      ORDER BY number, id`,
+    [siteId, from, to, year],
+  )) as { id: string; number: string; closed_at: Date | null }[];
+
+  const directory = `${siteId.replace(/[^A-Za-z0-9._-]/g, '_')}-${year}`;
+  const files: { path: string; content: Buffer }[] = [];
+  const entries: ArchiveFileEntry[] = [];
+  let total = 0;
+  for (const complaint of selected) {
+    const events = await store.readStream(complaintStreamId(complaint.id));
+    // Never seal a stream whose chain is already broken: the archive would certify it.
+    const chain = verifyChain(events);
+    if (!chain.valid) throw new ArchiveIntegrityError(`complaint ${complaint.number} (${complaint.id}): hash chain broken at event ${chain.brokenAt}`);
+    const lines = events.map((e) =>
+      JSON.stringify({
+        seq: Number(e.revision) + 1,
+        revision: Number(e.revision),
+        id: e.id,
+        type: e.type,
+        streamId: e.streamId,
+        recordedAt: e.recordedAt.toISOString(),
+        data: e.data,
+        metadata: e.metadata,
+      }),
+    );
+    const content = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+    const name = SAFE_NAME.test(complaint.number) ? complaint.number : complaint.id;
+    const path = `events/${name}.jsonl`;
+    files.push({ path, content });
+    entries.push({
+      path,
+      sha256: sha256(content),
+      bytes: content.length,
+      complaintId: complaint.id,
+      number: complaint.number,
+      events: events.length,
+      closedAt: complaint.closed_at?.toISOString() ?? null,
+      lastHash: events.length ? String(events[events.length - 1].metadata.hash) : GENESIS_HASH,
+    });
+    total += events.length;
+  }
+  const unsigned: Omit<ArchiveManifest, 'rootHash'> = {
+    format: ARCHIVE_FORMAT,
+    siteId,
+    year,
+    timeZone,
+    selection: `closed complaints of site ${siteId} whose closing date in ${timeZone} falls in ${year}, or sealed into ${year} by ComplaintArchived`,
+    createdAt: params.now.toISOString(),
+    hashing: {
+      file: 'sha256 hex of the file bytes',
+      event: 'sha256 hex of canonical JSON (keys sorted at every level, no whitespace) of { id, type, data, metadata } with metadata.hash removed and metadata.prevHash = the previous event’s hash (64 zeros for the first)',
+      root: 'sha256 hex of the canonical JSON of this manifest without rootHash',
+    },
+    complaints: entries.length,
+    events: total,
+    files: entries,
+  };
+  const manifest: ArchiveManifest = { ...unsigned, rootHash: manifestRootHash(unsigned) };
+  files.push({ path: 'manifest.json', content: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8') });
+  return { directory, files, manifest };
+};

@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Client, Pool } from 'pg';
+import { EventStoreDbEventStore, PostgresEventStore, type EventStore } from '@complaints/event-store';
+import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgres } from '@complaints/service-kit';
+
+/**
+ * What a reporting command-line tool connects to: DATABASE_URL (and EVENT_STORE /
+ * EVENTSTORE_CONNECTION_STRING) like the services; without DATABASE_URL, the embedded
+ * default's database — the running `npm start` server if there is one, else its data
+ * folder (DATA_DIR, default ./.data) started just for the command and stopped after.
+ */
+export type CliEnvironment = { databaseUrl: string; pool: Pool; store: EventStore; eventStore: 'postgres' | 'eventstoredb'; close(): Promise<void> };
+
+const reachable = async (url: string): Promise<boolean> => {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 1_500 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+};
+
+export const openCliEnvironment = async (log: (line: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<CliEnvironment> => {
+  let embedded: EmbeddedPostgres | undefined;
+  let databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl) {
+    const port = Number(env.EMBEDDED_PG_PORT ?? 54329);
+    const running = `postgres://postgres:postgres@127.0.0.1:${port}/complaints`;
+    if (await reachable(running)) {
+      databaseUrl = running;
+      log(`using the embedded default's running PostgreSQL on port ${port}`);
+    } else {
+      const dataDir = resolve(env.DATA_DIR ?? '.data', 'postgres');
+      if (!existsSync(dataDir)) throw new Error(`No DATABASE_URL, no server on port ${port} and no embedded data in ${dataDir}: nothing to work on`);
+      log(`starting the embedded PostgreSQL of ${dataDir} for this command`);
+      embedded = await startEmbeddedPostgres({ dataDir, port });
+      databaseUrl = await ensureDatabase(embedded.adminUrl, 'complaints');
+    }
+  }
+  const pool = new Pool({ connectionString: databaseUrl, max: 4 });
+  pool.on('error', () => undefined);
+  const eventStore = env.EVENT_STORE === 'eventstoredb' ? 'eventstoredb' : 'postgres';
+  let store: EventStore;
+  if (eventStore === 'eventstoredb') store = new EventStoreDbEventStore({ connectionString: env.EVENTSTORE_CONNECTION_STRING ?? '' });
+  else {
+    const postgres = new PostgresEventStore({ pool });
+    await postgres.migrate(); // a database nothing has written to yet has an empty store
+    store = postgres;
+  }
+  return {
+    databaseUrl,
+    pool,
+    store,
+    eventStore,
+    close: async () => {
+      await store.close().catch(() => undefined);
+      await pool.end().catch(() => undefined);
+      await embedded?.stop();
+    },
+  };
+};

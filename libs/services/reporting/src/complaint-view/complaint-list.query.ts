@@ -1,0 +1,50 @@
+import type { DataSource } from 'typeorm';
+import type { Complaint } from '@complaints/domain';
+import { ComplaintViewEntity } from './complaint-view.entity';
+import { presentComplaint, type ComplaintView } from './complaint-view.presenter';
+import type { ListComplaintsQueryDto } from './list-complaints.query.dto';
+import type { ListScope } from '../access/reporting-access';
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export type ComplaintPage = { items: ComplaintView[]; total: number; page: number; pageSize: number };
+
+/**
+ * The complaint list of API.md (`GET /api/complaints`): filters, newest first, pages.
+ * `q` is a substring match over title and description with ILIKE on the same expression the
+ * trigram (pg_trgm) index covers, so Chinese text is found anywhere in a word; queries of
+ * three or more characters use the index, shorter ones are checked row by row.
+ */
+export const queryComplaintList = async (
+  dataSource: DataSource,
+  query: ListComplaintsQueryDto,
+  role: string,
+  now: Date,
+  scope: ListScope = { siteIds: null, departments: null },
+): Promise<ComplaintPage> => {
+  const page = query.page ?? 1;
+  const pageSize = query.pageSize ?? 20;
+  const qb = dataSource.getRepository(ComplaintViewEntity).createQueryBuilder('c');
+  if (scope.siteIds) qb.andWhere('c.site_id = ANY(:scopeSites)', { scopeSites: scope.siteIds });
+  if (scope.departments) qb.andWhere('c.department = ANY(:scopeDepartments)', { scopeDepartments: scope.departments });
+  if (query.siteId) qb.andWhere('c.site_id = :siteId', { siteId: query.siteId });
+  if (query.status) qb.andWhere('c.status = :status', { status: query.status });
+  if (query.department) qb.andWhere('c.department = :department', { department: query.department });
+  if (query.category) qb.andWhere('c.category = :category', { category: query.category });
+  if (query.channel) qb.andWhere('c.channel = :channel', { channel: query.channel });
+  if (query.nature) qb.andWhere('c.nature = :nature', { nature: query.nature });
+  if (query.major !== undefined) qb.andWhere('c.major = :major', { major: query.major });
+  if (query.from) qb.andWhere('c.received_at >= :from', { from: new Date(query.from) });
+  if (query.to) qb.andWhere('c.received_at < :to', { to: new Date(query.to) });
+  if (query.q) qb.andWhere(`(c.title || ' ' || c.description) ILIKE :q`, { q: `%${escapeLike(query.q)}%` });
+  if (query.overdue !== undefined) {
+    qb.andWhere(`${query.overdue ? '' : 'NOT '}EXISTS (SELECT 1 FROM jsonb_each_text(c.deadlines) d WHERE d.value::timestamptz <= :now)`, { now });
+  }
+  const [rows, total] = await qb
+    .orderBy('c.received_at', 'DESC')
+    .addOrderBy('c.id', 'ASC')
+    .skip((page - 1) * pageSize)
+    .take(pageSize)
+    .getManyAndCount();
+  return { items: rows.map((r) => presentComplaint(r.state as unknown as Complaint, role, now)), total, page, pageSize };
+};

@@ -1,0 +1,4 @@
+import { ReportingInitial1764000000000 } from './1764000000000-reporting-initial';
+import { ReportingProjections1764100000000 } from './1764100000000-reporting-projections';
+
+export const REPORTING_MIGRATIONS = [ReportingInitial1764000000000, ReportingProjections1764100000000];

@@ -1,0 +1,36 @@
+import { Pool } from 'pg';
+import type { DataSource } from 'typeorm';
+import { PostgresEventStore } from '@complaints/event-store';
+import { openReportingDataSource } from '../reporting.module';
+import { ReportingProjections } from '../projections/reporting-projections';
+
+/** A real event store and the reporting schema in one (test) database. */
+export type ReportingHarness = { dataSource: DataSource; pool: Pool; store: PostgresEventStore; projections: ReportingProjections; close(): Promise<void> };
+
+export const openReportingHarness = async (databaseUrl: string): Promise<ReportingHarness> => {
+  const pool = new Pool({ connectionString: databaseUrl, max: 6 });
+  // An idle connection closed by the server (another test dropping its database with FORCE,
+  // a restart) is replaced by the pool; it must not crash the test run.
+  pool.on('error', () => undefined);
+  const store = new PostgresEventStore({ pool });
+  await store.migrate();
+  const dataSource = await openReportingDataSource(databaseUrl, 4);
+  const projections = new ReportingProjections(dataSource, store);
+  return {
+    dataSource,
+    pool,
+    store,
+    projections,
+    close: async () => {
+      await dataSource.destroy();
+      await store.close();
+      await pool.end();
+    },
+  };
+};
+
+/** A checksum of a table's rows in key order: equal checksums, equal rows. */
+export const tableChecksum = async (dataSource: DataSource, table: string, orderBy: string): Promise<{ rows: number; md5: string }> => {
+  const [r] = (await dataSource.query(`SELECT count(*)::int AS rows, coalesce(md5(string_agg(t::text, E'\\n' ORDER BY ${orderBy})), '') AS md5 FROM ${table} t`)) as { rows: number; md5: string }[];
+  return r;
+};
