@@ -1,0 +1,153 @@
+import { DEFAULT_POLICY, type ComplaintCommandType, type Role } from '@complaints/domain';
+import { DEMO_USERS, mayAccessComplaint, mayAccessSite, type AuthUser } from '@complaints/auth';
+import { InProcessSystem } from './support/in-process-system';
+
+/**
+ * The authorization matrix: every endpoint × every role × own site / other site, expecting
+ * "allowed" (anything but 401/403) or 403. It is generated from ONE table below, and the
+ * first test checks that table against the OpenAPI document of the running system, so an
+ * endpoint added without a rule here fails the suite.
+ *
+ * The target is a complaint of site-a routed to engineering. "Own site" users are the
+ * site-a demo users, "other site" the site-b ones; group-wide users (leadership, auditor,
+ * admin) see every site. Allowed writes may still answer 409/422 (wrong state, bad data):
+ * who may act is checked before what state allows, so the 403 line is exact.
+ */
+const system = new InProcessSystem();
+let complaintId = '';
+const SITE = 'site-a';
+const DEPARTMENT = 'engineering';
+
+type Rule =
+  | { kind: 'public' }
+  | { kind: 'signed-in' } // any valid token
+  | { kind: 'command'; command: ComplaintCommandType; body: Record<string, unknown> } // policy.permissions + scope of the complaint
+  | { kind: 'register'; body: Record<string, unknown> } // policy.permissions + the body's site
+  | { kind: 'read-complaint' } // sees the complaint (site, and department for department staff)
+  | { kind: 'read-site'; query: string } // sees the site named in the query
+  | { kind: 'dashboard' } // sees the site; department staff only with their department
+  | { kind: 'group' } // whole-group roll-up: users who see every site
+  | { kind: 'archive' } // archive roles at their sites
+  | { kind: 'admin' }; // administrators only
+
+const MATRIX: Record<string, Rule> = {
+  'GET /api/health': { kind: 'public' },
+  'POST /api/auth/login': { kind: 'public' },
+  'GET /api/auth/me': { kind: 'signed-in' },
+  'POST /api/complaints': {
+    kind: 'register',
+    body: { siteId: SITE, channel: 'phone', complainant: { name: '矩阵', phone: '13800000000' }, title: '矩阵测试', description: '权限矩阵' },
+  },
+  'GET /api/complaints': { kind: 'read-site', query: `?siteId=${SITE}` },
+  'GET /api/complaints/{id}': { kind: 'read-complaint' },
+  'GET /api/complaints/{id}/history': { kind: 'read-complaint' },
+  'GET /api/complaints/{id}/verify': { kind: 'read-complaint' },
+  'GET /api/complaints/{id}/triage/suggestion': { kind: 'read-complaint' },
+  'POST /api/complaints/{id}/corrections': { kind: 'command', command: 'CorrectComplaint', body: { field: 'title', value: '更正', reason: '矩阵' } },
+  'POST /api/complaints/{id}/triage': {
+    kind: 'command',
+    command: 'TriageComplaint',
+    body: { nature: 'valid', severity: 'minor', urgency: 'normal', category: 'repairs', department: DEPARTMENT },
+  },
+  'POST /api/complaints/{id}/triage/referral': { kind: 'command', command: 'ReferComplaintToManager', body: { reason: '矩阵' } },
+  'POST /api/complaints/{id}/replies': { kind: 'command', command: 'RecordReply', body: { kind: 'progress', message: '矩阵进展' } },
+  'POST /api/complaints/{id}/plan': { kind: 'command', command: 'RecordRectificationPlan', body: { measures: '矩阵', dueAt: '2031-01-01T00:00:00+08:00' } },
+  'POST /api/complaints/{id}/resolve': { kind: 'command', command: 'ResolveComplaint', body: { resolution: '矩阵', rootCause: '矩阵', responsibleDepartment: DEPARTMENT } },
+  'POST /api/complaints/{id}/escalate': { kind: 'command', command: 'EscalateComplaint', body: { reason: '矩阵' } },
+  'POST /api/complaints/{id}/reassign': { kind: 'command', command: 'ReassignComplaint', body: { department: DEPARTMENT, reason: '矩阵' } },
+  'POST /api/complaints/{id}/callbacks': { kind: 'command', command: 'RecordCallback', body: { method: 'visit', reached: true, satisfaction: 2 } },
+  'POST /api/complaints/{id}/callback-exemption': { kind: 'command', command: 'ExemptFromCallback', body: { reason: 'sensitive', note: '矩阵' } },
+  'GET /api/callbacks': { kind: 'read-site', query: `?siteId=${SITE}` },
+  'GET /api/dashboards/department': { kind: 'dashboard' },
+  'GET /api/reports/monthly': { kind: 'read-site', query: `?siteId=${SITE}&month=2026-01` },
+  'GET /api/reports/monthly (group)': { kind: 'group' },
+  'GET /api/archives/{siteId}/{year}': { kind: 'archive' },
+  'GET /api/archives/{siteId}/{year}/manifest': { kind: 'archive' },
+  'GET /api/admin/projections': { kind: 'admin' },
+  'POST /api/admin/projections/{name}/rebuild': { kind: 'admin' },
+};
+
+const ARCHIVE_ROLES = new Set(['auditor', 'admin', 'cs_manager', 'general_manager', 'leadership']);
+const TARGET = { siteId: SITE, department: DEPARTMENT };
+
+/** What the table says this user may do at this endpoint. */
+const expectedAllowed = (rule: Rule, user: AuthUser): boolean => {
+  switch (rule.kind) {
+    case 'public':
+    case 'signed-in':
+      return true;
+    case 'register':
+      return DEFAULT_POLICY.permissions.RegisterComplaint.includes(user.role as Role) && mayAccessSite(user, SITE);
+    case 'command':
+      return DEFAULT_POLICY.permissions[rule.command].includes(user.role as Role) && mayAccessComplaint(user, TARGET);
+    case 'read-complaint':
+      return mayAccessComplaint(user, TARGET);
+    case 'read-site':
+      return mayAccessSite(user, SITE);
+    case 'dashboard':
+      return mayAccessSite(user, SITE) && (!['department_head', 'handler'].includes(user.role) || user.departments.includes(DEPARTMENT));
+    case 'group':
+      return user.siteIds.includes('*');
+    case 'archive':
+      return ARCHIVE_ROLES.has(user.role) && mayAccessSite(user, SITE);
+    case 'admin':
+      return user.role === 'admin';
+  }
+};
+
+const request = (key: string, rule: Rule): { method: string; path: string; body?: unknown } => {
+  const [method, template] = key.split(' ');
+  let path = template.replace('{id}', complaintId).replace('{siteId}', SITE).replace('{year}', '2026').replace('{name}', 'complaint-view');
+  if (rule.kind === 'read-site') path += rule.query;
+  if (rule.kind === 'dashboard') path += `?siteId=${SITE}&department=${DEPARTMENT}`;
+  if (rule.kind === 'group') path += '?month=2026-01';
+  const body = rule.kind === 'command' || rule.kind === 'register' ? rule.body : key === 'POST /api/auth/login' ? { username: 'assistant.a', password: 'demo1234' } : undefined;
+  return { method, path, body };
+};
+
+// Every demo user: one per role on each of the two sites, plus the group-wide ones.
+const USERS = DEMO_USERS;
+
+beforeAll(async () => {
+  await system.start();
+  const reg = await system.request('POST', '/api/complaints', { username: 'assistant.a', body: (MATRIX['POST /api/complaints'] as { body: unknown }).body });
+  expect(reg.status).toBe(201);
+  complaintId = String(reg.body.id);
+  const triage = await system.request('POST', `/api/complaints/${complaintId}/triage`, {
+    username: 'duty.a',
+    body: { nature: 'valid', severity: 'minor', urgency: 'normal', category: 'repairs', department: DEPARTMENT },
+  });
+  expect(triage.status).toBe(202);
+  // The read side is eventually consistent: wait until reporting shows the routed complaint.
+  for (let i = 0; i < 100; i++) {
+    const view = await system.request('GET', `/api/complaints/${complaintId}`, { username: 'admin' });
+    if (view.status === 200 && view.body.department === DEPARTMENT) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await system.stop();
+});
+
+describe('Authorization matrix (every endpoint × every role × own / other site)', () => {
+  it('should have a rule for every endpoint the system serves, and no rule for one it does not', async () => {
+    const doc = await system.request('GET', '/api/docs-json');
+    const paths = doc.body.paths as Record<string, Record<string, unknown>>;
+    const served = Object.entries(paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    const ruled = Object.keys(MATRIX).map((k) => k.replace(/ \(.*\)$/, ''));
+    expect([...new Set(served)].sort()).toEqual([...new Set(ruled)].sort());
+  });
+
+  const cases = Object.entries(MATRIX).flatMap(([key, rule]) => USERS.map((user) => [key, user.username, rule, user] as const));
+
+  it.each(cases.map(([key, username]) => [key, username]))('%s as %s', async (key, username) => {
+    const rule = MATRIX[key];
+    const user = USERS.find((u) => u.username === username) as AuthUser;
+    const { method, path, body } = request(key, rule);
+    const res = await system.request(method, path, { username: rule.kind === 'public' ? undefined : username, body });
+    const allowed = expectedAllowed(rule, user);
+    const outcome = res.status === 403 ? 'forbidden' : res.status === 401 ? 'unauthenticated' : res.status >= 500 ? `error ${res.status}` : 'allowed';
+    expect({ key, username, role: user.role, outcome }).toEqual({ key, username, role: user.role, outcome: allowed ? 'allowed' : 'forbidden' });
+  });
+});
