@@ -5,9 +5,11 @@
 //      (`npm install`, not `npm ci`: the lockfile is written without the platform-
 //      specific optional packages of other platforms — @swc/core-*, @nx/nx-* … — and
 //      `npm ci` refuses such a lockfile, while `npm install` resolves it as is);
-//   2. compiles the workspace with tsc into dist/ (incremental, a few seconds).
+//   2. compiles the workspace with tsc into dist/ (incremental, a few seconds);
+//   3. builds the dashboard (apps/dashboard) with vite into dist/dashboard/, only when its
+//      sources changed since the last build (hash of apps/dashboard/** in dist/dashboard/.source-hash).
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,3 +37,22 @@ if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== lockHash) {
   writeFileSync(stamp, lockHash);
 }
 if (process.env.SKIP_BUILD !== '1') run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], 'build');
+
+const dashboardSources = (dir) =>
+  readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.name !== 'node_modules' && !/\.test\.tsx?$/.test(e.name))
+    .flatMap((e) => (e.isDirectory() ? dashboardSources(join(dir, e.name)) : [join(dir, e.name)]))
+    .sort();
+if (process.env.SKIP_BUILD !== '1') {
+  const dashboard = join(root, 'apps', 'dashboard');
+  const hash = createHash('sha256');
+  for (const file of dashboardSources(dashboard)) hash.update(file.slice(dashboard.length)).update(readFileSync(file));
+  const sourceHash = hash.digest('hex');
+  const stampFile = join(root, 'dist', 'dashboard', '.source-hash');
+  const built = existsSync(join(root, 'dist', 'dashboard', 'index.html')) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === sourceHash;
+  if (!built) {
+    console.log('bootstrap: building the dashboard (vite build → dist/dashboard)…');
+    run(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(dashboard, 'vite.config.ts'), '--logLevel', 'warn'], 'dashboard build');
+    writeFileSync(stampFile, sourceHash);
+  }
+}

@@ -9,6 +9,7 @@ import type { PoolClient, Pool } from 'pg';
  * `reviewDeadlines`; this file only stores when to ask again.
  */
 export const deadlineTimersSql = `
+CREATE SCHEMA IF NOT EXISTS handling;
 CREATE TABLE IF NOT EXISTS handling.deadline_timers (
   complaint_id  uuid PRIMARY KEY,
   site_id       text        NOT NULL,

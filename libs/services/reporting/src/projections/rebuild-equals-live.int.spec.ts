@@ -74,13 +74,23 @@ describe('Rebuild equals live', () => {
     h = await openReportingHarness(db.url);
     const stories = generateStories({ count: 160, seed: 7, sites: ['site-a', 'site-b', 'site-c'] });
     for (const { story, command } of commandsInTimeOrder(stories)) await appendCommand(h.store, story.id, command);
-    events = [];
-    for (let after = 0n; ; ) {
+    // $all shows an event only once every older transaction in the cluster has ended (the
+    // store's ordering rule), so under a busy test run the tail may appear a moment later:
+    // read until everything appended is there.
+    const [{ n }] = (await h.dataSource.query(`SELECT count(*)::int AS n FROM event_store.events WHERE stream_id LIKE 'complaint-%'`)) as { n: number }[];
+    const recorded: Awaited<ReturnType<typeof h.store.readAll>> = [];
+    for (let after = 0n, attempts = 0; recorded.length < n && attempts < 200; ) {
       const batch = await h.store.readAll({ after, maxCount: 1_000, streamPrefix: 'complaint-' });
-      if (batch.length === 0) break;
-      events.push(...batch.map((e) => projectedFromRecorded(e)).filter((e): e is ProjectedEvent => e !== undefined));
+      if (batch.length === 0) {
+        attempts++;
+        await new Promise((r) => setTimeout(r, 50));
+        continue;
+      }
+      recorded.push(...batch);
       after = batch[batch.length - 1].position;
     }
+    expect(recorded).toHaveLength(n);
+    events = recorded.map((e) => projectedFromRecorded(e)).filter((e): e is ProjectedEvent => e !== undefined);
   }, 120_000);
 
   afterAll(async () => {

@@ -1,0 +1,338 @@
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { api } from '../api/client';
+import type { ComplaintView } from '../api/types';
+import { useI18n } from '../i18n/i18n';
+import { CALLBACK_METHODS, DEPARTMENTS, EXEMPTION_REASONS } from '../i18n/labels';
+import { replyKinds, type Action, type CaseFacts } from '../lib/permissions';
+import {
+  callbackBody,
+  hasProblems,
+  replyBody,
+  validateCallback,
+  validatePlan,
+  validateReason,
+  validateReassign,
+  validateReply,
+  validateResolve,
+  localToOffsetIso,
+  type CallbackForm as CallbackFormState,
+  type Problems,
+  type ReplyForm as ReplyFormState,
+  type ResolveForm as ResolveFormState,
+} from '../lib/validation';
+import { ErrorBanner, Field, useFormErrors } from './ui';
+
+type FormProps = { view: ComplaintView; facts: CaseFacts; onDone: (action: Action) => void; onCancel: () => void };
+
+/** Submits one action: checks first, then POSTs, and keeps the API's error for the fields. */
+const useAction = (view: ComplaintView, action: Action, path: string, onDone: (a: Action) => void) => {
+  const errors = useFormErrors();
+  const [busy, setBusy] = useState(false);
+  const run = async (problems: Problems, body: () => Record<string, unknown>) => {
+    errors.setProblems(problems);
+    errors.setApiError(null);
+    if (hasProblems(problems)) return;
+    setBusy(true);
+    try {
+      await api.act(view.id, path, body());
+      onDone(action);
+    } catch (error) {
+      errors.setApiError(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { ...errors, busy, run };
+};
+
+const Buttons = ({ busy, onCancel, label, testId }: { busy: boolean; onCancel: () => void; label: string; testId: string }) => {
+  const { t } = useI18n();
+  return (
+    <div className="form-actions">
+      <button type="submit" className="btn btn-primary" disabled={busy} data-testid={testId}>
+        {busy ? t('common.loading') : label}
+      </button>
+      <button type="button" className="btn" onClick={onCancel} disabled={busy}>
+        {t('common.cancel')}
+      </button>
+    </div>
+  );
+};
+
+/** Editing a field clears its messages (inputs carry the API's field names). */
+const Shell = ({ title, onSubmit, children, testId, clear }: { title: string; onSubmit: (e: FormEvent) => void; children: ReactNode; testId: string; clear: (...fields: string[]) => void }) => (
+  <form
+    className="form action-form"
+    onSubmit={onSubmit}
+    onChange={(e) => {
+      const name = (e.target as unknown as HTMLInputElement).name;
+      if (name) clear(name, ...(name === 'reached' ? ['satisfaction'] : []));
+    }}
+    noValidate
+    data-testid={testId}
+    aria-label={title}
+  >
+    <h3>{title}</h3>
+    {children}
+  </form>
+);
+
+export const ReplyForm = ({ view, facts, onDone, onCancel }: FormProps) => {
+  const { t, l } = useI18n();
+  const kinds = replyKinds(view, facts);
+  const [f, setF] = useState<ReplyFormState>({ kind: kinds[0] ?? 'progress', message: '', resolvedOnSpot: false, nextReplyDueAt: '' });
+  const a = useAction(view, 'reply', 'replies', onDone);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void a.run(validateReply(f), () => replyBody(f));
+  };
+  return (
+    <Shell title={t('action.reply')} onSubmit={submit} testId="form-reply" clear={a.clear}>
+      <ErrorBanner error={a.apiError} shownFields={['kind', 'message', 'resolvedOnSpot', 'nextReplyDueAt']} />
+      <Field label={t('reply.kind')} problem={a.problems.kind} serverProblems={a.server('kind')} required>
+        <div className="segmented" role="radiogroup" aria-label={t('reply.kind')}>
+          {kinds.map((k) => (
+            <label key={k} className={f.kind === k ? 'on' : ''}>
+              <input type="radio" name="kind" value={k} checked={f.kind === k} onChange={() => setF({ ...f, kind: k, resolvedOnSpot: k === 'first' ? f.resolvedOnSpot : false })} />
+              {l('replyKind', k)}
+            </label>
+          ))}
+        </div>
+      </Field>
+      <Field label={t('reply.message')} htmlFor="reply-message" problem={a.problems.message} serverProblems={a.server('message')} required>
+        <textarea id="reply-message" name="message" rows={3} value={f.message} onChange={(e) => setF({ ...f, message: e.target.value })} />
+      </Field>
+      {f.kind === 'first' && (
+        <div className="field checkbox-field">
+          <label>
+            <input type="checkbox" name="resolvedOnSpot" checked={f.resolvedOnSpot} onChange={(e) => setF({ ...f, resolvedOnSpot: e.target.checked })} /> {t('reply.resolvedOnSpot')}
+          </label>
+          {a.server('resolvedOnSpot').map((m, i) => (
+            <div key={i} className="field-error">
+              {m}
+            </div>
+          ))}
+        </div>
+      )}
+      {!(f.kind === 'first' && f.resolvedOnSpot) && (
+        <Field label={t('reply.nextReplyDueAt')} htmlFor="reply-next" problem={a.problems.nextReplyDueAt} serverProblems={a.server('nextReplyDueAt')}>
+          <input id="reply-next" name="nextReplyDueAt" type="datetime-local" value={f.nextReplyDueAt} onChange={(e) => setF({ ...f, nextReplyDueAt: e.target.value })} />
+        </Field>
+      )}
+      <Buttons busy={a.busy} onCancel={onCancel} label={t('common.submit')} testId="reply-submit" />
+    </Shell>
+  );
+};
+
+export const PlanForm = ({ view, onDone, onCancel }: FormProps) => {
+  const { t } = useI18n();
+  const [f, setF] = useState({ measures: '', dueAt: '' });
+  const a = useAction(view, 'plan', 'plan', onDone);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void a.run(validatePlan(f), () => ({ measures: f.measures.trim(), dueAt: localToOffsetIso(f.dueAt) }));
+  };
+  return (
+    <Shell title={t('action.plan')} onSubmit={submit} testId="form-plan" clear={a.clear}>
+      <ErrorBanner error={a.apiError} shownFields={['measures', 'dueAt']} />
+      <Field label={t('plan.measures')} htmlFor="plan-measures" problem={a.problems.measures} serverProblems={a.server('measures')} required>
+        <textarea id="plan-measures" name="measures" rows={3} value={f.measures} onChange={(e) => setF({ ...f, measures: e.target.value })} />
+      </Field>
+      <Field label={t('plan.dueAt')} htmlFor="plan-due" problem={a.problems.dueAt} serverProblems={a.server('dueAt')} required>
+        <input id="plan-due" name="dueAt" type="datetime-local" value={f.dueAt} onChange={(e) => setF({ ...f, dueAt: e.target.value })} />
+      </Field>
+      <Buttons busy={a.busy} onCancel={onCancel} label={t('common.submit')} testId="plan-submit" />
+    </Shell>
+  );
+};
+
+export const ResolveForm = ({ view, onDone, onCancel }: FormProps) => {
+  const { t, l } = useI18n();
+  const [f, setF] = useState<ResolveFormState>({ resolution: '', rootCause: '', responsibleDepartment: view.department ?? '', correctiveActions: '', preventiveActions: '' });
+  const a = useAction(view, 'resolve', 'resolve', onDone);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const opt = (v: string) => (v.trim() ? v.trim() : undefined);
+    void a.run(validateResolve(f), () => ({
+      resolution: f.resolution.trim(),
+      rootCause: opt(f.rootCause),
+      responsibleDepartment: opt(f.responsibleDepartment),
+      correctiveActions: opt(f.correctiveActions),
+      preventiveActions: opt(f.preventiveActions),
+    }));
+  };
+  return (
+    <Shell title={t('action.resolve')} onSubmit={submit} testId="form-resolve" clear={a.clear}>
+      <ErrorBanner error={a.apiError} shownFields={['resolution', 'rootCause', 'responsibleDepartment', 'correctiveActions', 'preventiveActions']} />
+      <Field label={t('resolve.resolution')} htmlFor="resolve-resolution" problem={a.problems.resolution} serverProblems={a.server('resolution')} required>
+        <textarea id="resolve-resolution" name="resolution" rows={3} value={f.resolution} onChange={(e) => setF({ ...f, resolution: e.target.value })} />
+      </Field>
+      <div className="grid-2">
+        <Field label={t('resolve.rootCause')} htmlFor="resolve-root" problem={a.problems.rootCause} serverProblems={a.server('rootCause')}>
+          <input id="resolve-root" name="rootCause" value={f.rootCause} onChange={(e) => setF({ ...f, rootCause: e.target.value })} />
+        </Field>
+        <Field label={t('resolve.responsibleDepartment')} htmlFor="resolve-dept" serverProblems={a.server('responsibleDepartment')}>
+          <select id="resolve-dept" name="responsibleDepartment" value={f.responsibleDepartment} onChange={(e) => setF({ ...f, responsibleDepartment: e.target.value })}>
+            <option value="">{t('common.choose')}</option>
+            {DEPARTMENTS.map((d) => (
+              <option key={d} value={d}>
+                {l('department', d)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label={t('resolve.correctiveActions')} htmlFor="resolve-corrective" problem={a.problems.correctiveActions} serverProblems={a.server('correctiveActions')}>
+          <textarea id="resolve-corrective" name="correctiveActions" rows={2} value={f.correctiveActions} onChange={(e) => setF({ ...f, correctiveActions: e.target.value })} />
+        </Field>
+        <Field label={t('resolve.preventiveActions')} htmlFor="resolve-preventive" problem={a.problems.preventiveActions} serverProblems={a.server('preventiveActions')}>
+          <textarea id="resolve-preventive" name="preventiveActions" rows={2} value={f.preventiveActions} onChange={(e) => setF({ ...f, preventiveActions: e.target.value })} />
+        </Field>
+      </div>
+      <Buttons busy={a.busy} onCancel={onCancel} label={t('common.submit')} testId="resolve-submit" />
+    </Shell>
+  );
+};
+
+export const EscalateForm = ({ view, onDone, onCancel }: FormProps) => {
+  const { t } = useI18n();
+  const [reason, setReason] = useState('');
+  const a = useAction(view, 'escalate', 'escalate', onDone);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void a.run(validateReason(reason), () => ({ reason: reason.trim() }));
+  };
+  return (
+    <Shell title={t('action.escalate')} onSubmit={submit} testId="form-escalate" clear={a.clear}>
+      <ErrorBanner error={a.apiError} shownFields={['reason']} />
+      <Field label={t('escalate.reason')} htmlFor="escalate-reason" problem={a.problems.reason} serverProblems={a.server('reason')} required>
+        <textarea id="escalate-reason" name="reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
+      </Field>
+      <Buttons busy={a.busy} onCancel={onCancel} label={t('action.escalate')} testId="escalate-submit" />
+    </Shell>
+  );
+};
+
+export const ReassignForm = ({ view, onDone, onCancel }: FormProps) => {
+  const { t, l } = useI18n();
+  const [f, setF] = useState({ department: '', assignee: '', reason: '' });
+  const a = useAction(view, 'reassign', 'reassign', onDone);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void a.run(validateReassign(f, view), () => ({ department: f.department, ...(f.assignee.trim() ? { assignee: f.assignee.trim() } : {}), reason: f.reason.trim() }));
+  };
+  return (
+    <Shell title={t('action.reassign')} onSubmit={submit} testId="form-reassign" clear={a.clear}>
+      <ErrorBanner error={a.apiError} shownFields={['department', 'assignee', 'reason']} />
+      <div className="grid-2">
+        <Field label={t('reassign.department')} htmlFor="reassign-dept" problem={a.problems.department} serverProblems={a.server('department')} required>
+          <select id="reassign-dept" name="department" value={f.department} onChange={(e) => setF({ ...f, department: e.target.value })}>
+            <option value="">{t('common.choose')}</option>
+            {DEPARTMENTS.map((d) => (
+              <option key={d} value={d}>
+                {l('department', d)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label={t('reassign.assignee')} htmlFor="reassign-assignee" problem={a.problems.assignee} serverProblems={a.server('assignee')}>
+          <input id="reassign-assignee" name="assignee" value={f.assignee} onChange={(e) => setF({ ...f, assignee: e.target.value })} />
+        </Field>
+      </div>
+      <Field label={t('reassign.reason')} htmlFor="reassign-reason" problem={a.problems.reason} serverProblems={a.server('reason')} required>
+        <textarea id="reassign-reason" name="reason" rows={2} value={f.reason} onChange={(e) => setF({ ...f, reason: e.target.value })} />
+      </Field>
+      <Buttons busy={a.busy} onCancel={onCancel} label={t('action.reassign')} testId="reassign-submit" />
+    </Shell>
+  );
+};
+
+export const CallbackForm = ({ view, onDone, onCancel }: FormProps) => {
+  const { t, l } = useI18n();
+  const [f, setF] = useState<CallbackFormState>({ method: view.major ? 'visit' : 'phone', reached: true, satisfaction: '', comment: '' });
+  const a = useAction(view, 'callback', 'callbacks', onDone);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void a.run(validateCallback(f, view.major), () => callbackBody(f));
+  };
+  return (
+    <Shell title={t('action.callback')} onSubmit={submit} testId="form-callback" clear={a.clear}>
+      <ErrorBanner error={a.apiError} shownFields={['method', 'reached', 'satisfaction', 'comment']} />
+      {view.major && <p className="notice notice-warn">{t('callback.majorHint')}</p>}
+      <div className="grid-2">
+        <Field label={t('callback.method')} htmlFor="callback-method" problem={a.problems.method} serverProblems={a.server('method')} required>
+          <select id="callback-method" name="method" value={f.method} onChange={(e) => setF({ ...f, method: e.target.value })}>
+            {CALLBACK_METHODS.map((m) => (
+              <option key={m} value={m}>
+                {l('callbackMethod', m)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label={t('callback.reached')} serverProblems={a.server('reached')}>
+          <label className="checkbox-inline">
+            <input type="checkbox" name="reached" checked={f.reached} onChange={(e) => setF({ ...f, reached: e.target.checked, satisfaction: e.target.checked ? f.satisfaction : '' })} data-testid="callback-reached" />
+            {t('callback.reached')}
+          </label>
+        </Field>
+      </div>
+      {f.reached && (
+        <Field label={t('callback.satisfaction')} problem={a.problems.satisfaction} serverProblems={a.server('satisfaction')} hint={t('callback.satisfaction.hint')} required>
+          <div className="scale" role="radiogroup" aria-label={t('callback.satisfaction')}>
+            {['1', '2', '3', '4', '5'].map((n) => (
+              <label key={n} className={`scale-item scale-${n} ${f.satisfaction === n ? 'on' : ''}`} data-testid={`satisfaction-${n}`}>
+                <input type="radio" name="satisfaction" value={n} checked={f.satisfaction === n} onChange={() => setF({ ...f, satisfaction: n })} />
+                <span className="scale-n">{n}</span>
+                <span className="scale-label">{l('satisfaction', n)}</span>
+              </label>
+            ))}
+          </div>
+        </Field>
+      )}
+      <Field label={t('callback.comment')} htmlFor="callback-comment" problem={a.problems.comment} serverProblems={a.server('comment')}>
+        <textarea id="callback-comment" name="comment" rows={2} value={f.comment} onChange={(e) => setF({ ...f, comment: e.target.value })} />
+      </Field>
+      <Buttons busy={a.busy} onCancel={onCancel} label={t('common.submit')} testId="callback-submit" />
+    </Shell>
+  );
+};
+
+export const ExemptForm = ({ view, onDone, onCancel }: FormProps) => {
+  const { t, l } = useI18n();
+  const [f, setF] = useState({ reason: '', note: '' });
+  const a = useAction(view, 'exempt', 'callback-exemption', onDone);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const p: Problems = {};
+    if (!f.reason) p.reason = { key: 'validation.required' };
+    void a.run(p, () => ({ reason: f.reason, ...(f.note.trim() ? { note: f.note.trim() } : {}) }));
+  };
+  return (
+    <Shell title={t('action.exempt')} onSubmit={submit} testId="form-exempt" clear={a.clear}>
+      <ErrorBanner error={a.apiError} shownFields={['reason', 'note']} />
+      <Field label={t('exempt.reason')} htmlFor="exempt-reason" problem={a.problems.reason} serverProblems={a.server('reason')} required>
+        <select id="exempt-reason" name="reason" value={f.reason} onChange={(e) => setF({ ...f, reason: e.target.value })}>
+          <option value="">{t('common.choose')}</option>
+          {EXEMPTION_REASONS.map((r) => (
+            <option key={r} value={r}>
+              {l('exemptionReason', r)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label={t('exempt.note')} htmlFor="exempt-note" serverProblems={a.server('note')}>
+        <input id="exempt-note" name="note" value={f.note} onChange={(e) => setF({ ...f, note: e.target.value })} />
+      </Field>
+      <Buttons busy={a.busy} onCancel={onCancel} label={t('common.submit')} testId="exempt-submit" />
+    </Shell>
+  );
+};
+
+export const ACTION_FORMS: Partial<Record<Action, (p: FormProps) => ReactNode>> = {
+  reply: ReplyForm,
+  plan: PlanForm,
+  resolve: ResolveForm,
+  escalate: EscalateForm,
+  reassign: ReassignForm,
+  callback: CallbackForm,
+  exempt: ExemptForm,
+};

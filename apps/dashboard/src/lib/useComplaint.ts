@@ -1,0 +1,75 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, ApiError, pollUntil } from '../api/client';
+import type { ComplaintView, HistoryEvent } from '../api/types';
+
+/**
+ * One complaint's view and history. A complaint registered a moment ago may not be in the
+ * read model yet (eventually consistent), so a 404 is retried for a while before it is shown.
+ */
+export const useComplaint = (id: string) => {
+  const [view, setView] = useState<ComplaintView | null>(null);
+  const [events, setEvents] = useState<HistoryEvent[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [loading, setLoading] = useState(true);
+  const [syncing, setSyncing] = useState(false);
+  const alive = useRef(true);
+
+  const loadHistory = useCallback(async () => {
+    try {
+      const h = await api.history(id);
+      if (alive.current) setEvents(h.events);
+    } catch (e) {
+      if (alive.current && !(e instanceof ApiError && e.statusCode === 404)) setEvents((prev) => prev ?? []);
+    }
+  }, [id]);
+
+  const load = useCallback(async () => {
+    setLoading(true);
+    setError(null);
+    try {
+      const { value } = await pollUntil(
+        () => api.complaint(id),
+        () => true,
+        10_000,
+        400,
+      );
+      if (!alive.current) return;
+      if (!value) throw new ApiError(404, 'Not Found', `Complaint ${id} not found`);
+      setView(value);
+      await loadHistory();
+    } catch (e) {
+      if (alive.current) setError(e);
+    } finally {
+      if (alive.current) setLoading(false);
+    }
+  }, [id, loadHistory]);
+
+  useEffect(() => {
+    alive.current = true;
+    setView(null);
+    setEvents(null);
+    void load();
+    return () => {
+      alive.current = false;
+    };
+  }, [load]);
+
+  /** After a write: poll until the view's version moves past `since`, then reload the history. */
+  const waitForChange = useCallback(
+    async (since: number, done: (v: ComplaintView) => boolean = (v) => v.version > since): Promise<boolean> => {
+      setSyncing(true);
+      try {
+        const { value, settled } = await pollUntil(() => api.complaint(id), done, 15_000, 300);
+        if (value && alive.current) setView(value);
+        // The history comes straight from the event store: it already has the new events.
+        await loadHistory();
+        return settled;
+      } finally {
+        if (alive.current) setSyncing(false);
+      }
+    },
+    [id, loadHistory],
+  );
+
+  return { view, events, error, loading, syncing, reload: load, waitForChange };
+};
