@@ -1,7 +1,5 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -12,6 +10,7 @@ import {
   ensureDatabase,
   listen,
   loadConfig,
+  serveDashboard,
   startEmbeddedPostgres,
   type EmbeddedPostgres,
 } from '@complaints/service-kit';
@@ -69,18 +68,7 @@ const main = async () => {
   const root = composeRootModule(config, [IntakeModule, TriageModule, HandlingModule, CallbackModule, ReportingModule], { bus });
   const app = await createHttpApp(root, config, 'Complaints — all services (embedded)', { shutdownHooks: false });
 
-  // The dashboard (apps/dashboard, built into dist/dashboard) at /, index.html for every other non-/api path.
-  const dashboard = resolve(process.env.DASHBOARD_DIR ?? resolve(__dirname, '../../../dashboard'));
-  if (existsSync(resolve(dashboard, 'index.html'))) {
-    const http = app as NestExpressApplication;
-    http.useStaticAssets(dashboard, { index: false, setHeaders: (res, file) => res.setHeader('Cache-Control', file.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache') });
-    http.use((req: Request, res: Response, next: NextFunction) => {
-      if ((req.method !== 'GET' && req.method !== 'HEAD') || /^\/(api|assets)(\/|$)/.test(req.path)) return next();
-      res.setHeader('Cache-Control', 'no-cache');
-      res.sendFile(resolve(dashboard, 'index.html'));
-    });
-    logger.log(`dashboard: http://localhost:${config.port}/ (from ${dashboard})`);
-  } else logger.warn(`dashboard not built: no ${dashboard}/index.html (npm start builds it)`);
+  serveDashboard(app, logger, config.port);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -1,7 +1,8 @@
-import { Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
+import { Logger, Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { loadConfig, SERVICE_PORTS, type PlatformConfig, type ServiceName } from './config';
 import { PlatformModule, type PlatformOverrides } from './platform.module';
 import { createHttpApp, listen } from './http/create-http-app';
+import { serveDashboard } from './http/serve-dashboard';
 
 /** Where the relay and the deadline scheduler run by default in the distributed topology. */
 type ServiceDefaults = Partial<Omit<PlatformConfig, 'auth'>> & { auth?: Partial<PlatformConfig['auth']> };
@@ -28,6 +29,8 @@ export const composeRootModule = (config: PlatformConfig, features: Type[], over
 export const bootstrapService = async (name: ServiceName, feature: Type, env: NodeJS.ProcessEnv = process.env): Promise<INestApplication> => {
   const config = loadConfig(env, { processName: name, port: SERVICE_PORTS[name], bus: 'kafka', ...DEFAULTS[name] });
   const app = await createHttpApp(composeRootModule(config, [feature]), config, `Complaints — ${name} service`);
+  // Reporting also serves the web app: the reverse proxy sends `/` to it.
+  if (name === 'reporting') serveDashboard(app, new Logger('reporting'), config.port);
   await listen(app, config);
   return app;
 };

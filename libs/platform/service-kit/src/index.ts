@@ -13,3 +13,4 @@ export * from './clock';
 export * from './migrate-sql';
 export * from './bootstrap-service';
 export * from './http/clock.controller';
+export * from './http/serve-dashboard';
