@@ -54,14 +54,26 @@ export const useComplaint = (id: string) => {
     };
   }, [load]);
 
-  /** After a write: poll until the view's version moves past `since`, then reload the history. */
+  /**
+   * After a write: poll until the view has caught up with the history and moved past
+   * `since`. The history comes straight from the event store, so its last event number is
+   * the version the view must reach — one command may append several events (a score of
+   * 4 records the callback and reopens), and the read model can show the first alone.
+   */
   const waitForChange = useCallback(
     async (since: number, done: (v: ComplaintView) => boolean = (v) => v.version > since): Promise<boolean> => {
       setSyncing(true);
       try {
-        const { value, settled } = await pollUntil(() => api.complaint(id), done, 15_000, 300);
+        let latest = since + 1;
+        try {
+          const h = await api.history(id);
+          if (alive.current) setEvents(h.events);
+          latest = Math.max(latest, ...h.events.map((e) => e.seq));
+        } catch {
+          // Without the history, settle for any newer version.
+        }
+        const { value, settled } = await pollUntil(() => api.complaint(id), (v) => v.version >= latest && done(v), 20_000, 300);
         if (value && alive.current) setView(value);
-        // The history comes straight from the event store: it already has the new events.
         await loadHistory();
         return settled;
       } finally {

@@ -88,7 +88,7 @@ describe('the complaint detail', () => {
   });
 
   it('a callback needs a score when reached; a 4 is sent as such and the page waits for the change', async () => {
-    const v = resolved();
+    const v = { ...resolved(), version: HISTORY.length }; // the view's version is its number of events
     open(v, HISTORY);
     const act = vi.spyOn(api, 'act').mockResolvedValue({});
     fireEvent.click(await screen.findByTestId('action-callback'));
@@ -98,10 +98,16 @@ describe('the complaint detail', () => {
     expect(act).not.toHaveBeenCalled();
     fireEvent.click(within(form).getByTestId('satisfaction-4'));
     expect(within(form).queryByText('联系上投诉人时请选择满意度（1–5）')).toBeNull();
-    vi.mocked(api.complaint).mockResolvedValue({ ...v, status: 'reopened', version: v.version + 2, reopenCount: 1 });
+    // The store now holds two more events (the callback, the reopening); the read model
+    // first shows only the callback, then both: the page must wait for the second.
+    const event = (seq: number, type: string): HistoryEvent => ({ ...HISTORY[HISTORY.length - 1], seq, type });
+    vi.mocked(api.history).mockResolvedValue({ events: [...HISTORY, event(v.version + 1, 'CallbackCompleted'), event(v.version + 2, 'ComplaintReopened')] });
+    vi.mocked(api.complaint)
+      .mockResolvedValueOnce({ ...v, version: v.version + 1 })
+      .mockResolvedValue({ ...v, status: 'reopened', version: v.version + 2, reopenCount: 1 });
     fireEvent.click(within(form).getByTestId('callback-submit'));
     await waitFor(() => expect(act).toHaveBeenCalledWith(v.id, 'callbacks', { method: 'phone', reached: true, satisfaction: 4 }));
-    await waitFor(() => expect(screen.getByTestId('complaint-detail').getAttribute('data-status')).toBe('reopened'));
+    await waitFor(() => expect(screen.getByTestId('complaint-detail').getAttribute('data-status')).toBe('reopened'), { timeout: 3_000 });
     expect(screen.getByTestId('action-notice').textContent).toBe('已提交：回访');
   });
 
