@@ -262,6 +262,29 @@ export const keywordMatcher = (keyword: string): ((text: string, lowerCaseText: 
   return (_text, lower) => pattern.test(lower);
 };
 
+/** Counts of nothing yet, under the policy's targets. */
+const emptyCounts = (policy: Pick<ComplaintPolicy, 'callback'>): MonthlyCounts => ({
+  sites: [],
+  received: 0,
+  closed: 0,
+  openAtMonthEnd: 0,
+  byCategory: {},
+  byNature: {},
+  byChannel: {},
+  byDepartment: {},
+  stages: emptyStages(),
+  callbackRounds: { resolved: 0, exempt: 0, done: 0, pending: 0 },
+  callbackTarget: policy.callback.targetRate,
+  satisfaction: { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 },
+  satisfiedAtMost: policy.callback.satisfiedAtMost,
+  major: [],
+  repeat: [],
+  reopened: [],
+  reopenEvents: 0,
+  keywordCounts: {},
+  quotas: [],
+});
+
 /** The keywords the report looks for: the policy's category, urgency and major-case lists. */
 export const reportKeywords = (policy: Pick<ComplaintPolicy, 'keywords'>): string[] =>
   [...new Set([...Object.values(policy.keywords.categories).flat(), ...policy.keywords.urgent, ...policy.keywords.major])].filter((k) => k.trim() !== '');
@@ -303,27 +326,7 @@ export type SiteMonthInput = {
 export const countSiteMonth = (input: SiteMonthInput): MonthlyCounts => {
   const { siteId, policy } = input;
   const asOf = input.asOf.getTime();
-  const counts: MonthlyCounts = {
-    sites: [siteId],
-    received: input.received.length,
-    closed: 0,
-    openAtMonthEnd: input.openAtMonthEnd,
-    byCategory: {},
-    byNature: {},
-    byChannel: {},
-    byDepartment: {},
-    stages: emptyStages(),
-    callbackRounds: { resolved: 0, exempt: 0, done: 0, pending: 0 },
-    callbackTarget: policy.callback.targetRate,
-    satisfaction: { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 },
-    satisfiedAtMost: policy.callback.satisfiedAtMost,
-    major: [],
-    repeat: [],
-    reopened: [],
-    reopenEvents: 0,
-    keywordCounts: {},
-    quotas: [],
-  };
+  const counts: MonthlyCounts = { ...emptyCounts(policy), sites: [siteId], received: input.received.length, openAtMonthEnd: input.openAtMonthEnd };
   const keywords = reportKeywords(policy).map((keyword) => ({ keyword, matches: keywordMatcher(keyword) }));
   const majorIds = new Set<string>();
   const item = (c: { id: string; number: string; title: string }): CaseItem => ({ id: c.id, number: c.number, title: c.title, siteId });
@@ -437,27 +440,7 @@ const addInto = (target: Record<string, number>, source: Record<string, number>)
  * never averaged. One person's callbacks at several sites add up against one minimum.
  */
 export const rollUpCounts = (parts: readonly MonthlyCounts[], policy: Pick<ComplaintPolicy, 'callback'>): MonthlyCounts => {
-  const total: MonthlyCounts = {
-    sites: [],
-    received: 0,
-    closed: 0,
-    openAtMonthEnd: 0,
-    byCategory: {},
-    byNature: {},
-    byChannel: {},
-    byDepartment: {},
-    stages: emptyStages(),
-    callbackRounds: { resolved: 0, exempt: 0, done: 0, pending: 0 },
-    callbackTarget: policy.callback.targetRate,
-    satisfaction: { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 },
-    satisfiedAtMost: policy.callback.satisfiedAtMost,
-    major: [],
-    repeat: [],
-    reopened: [],
-    reopenEvents: 0,
-    keywordCounts: {},
-    quotas: [],
-  };
+  const total: MonthlyCounts = emptyCounts(policy);
   const people = new Map<string, QuotaCount>();
   for (const part of parts) {
     total.sites.push(...part.sites);
