@@ -20,9 +20,9 @@ import { HandlingModule } from '@complaints/handling-service';
 import { CallbackModule } from '@complaints/callback-service';
 import { ReportingModule } from '@complaints/reporting-service';
 
-/** A signing secret made on first start and kept with the data, so sign-ins survive restarts. */
-const localJwtSecret = (dataDir: string): string => {
-  const file = `${dataDir}/jwt-secret`;
+/** A secret made on first start and kept with the data (token signing, personal-data master key), so it survives restarts. */
+const localSecret = (dataDir: string, name: 'jwt-secret' | 'personal-data-key'): string => {
+  const file = `${dataDir}/${name}`;
   if (!existsSync(file)) {
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
@@ -61,7 +61,8 @@ const main = async () => {
       relayEnabled: true,
       schedulerEnabled: true,
       host: '0.0.0.0',
-      auth: { login: true, seedDemoUsers: true, jwtSecret: process.env.JWT_SECRET || localJwtSecret(dataDir) },
+      personalDataKey: process.env.PERSONAL_DATA_KEY || localSecret(dataDir, 'personal-data-key'),
+      auth: { login: true, seedDemoUsers: true, jwtSecret: process.env.JWT_SECRET || localSecret(dataDir, 'jwt-secret') },
     },
   );
   const bus = config.bus === 'memory' ? new InMemoryMessageBus((line) => logger.warn(line)) : undefined;

@@ -57,6 +57,7 @@ const MATRIX: Record<string, Rule> = {
   'POST /api/complaints/{id}/reassign': { kind: 'command', command: 'ReassignComplaint', body: { department: DEPARTMENT, reason: '矩阵' } },
   'POST /api/complaints/{id}/callbacks': { kind: 'command', command: 'RecordCallback', body: { method: 'visit', reached: true, satisfaction: 2 } },
   'POST /api/complaints/{id}/callback-exemption': { kind: 'command', command: 'ExemptFromCallback', body: { reason: 'sensitive', note: '矩阵' } },
+  'POST /api/complaints/{id}/personal-data/erasure': { kind: 'command', command: 'ErasePersonalData', body: { reason: '矩阵' } },
   'GET /api/callbacks': { kind: 'read-site', query: `?siteId=${SITE}` },
   'GET /api/dashboards/department': { kind: 'dashboard' },
   'GET /api/reports/monthly': { kind: 'read-site', query: `?siteId=${SITE}&month=2026-01` },

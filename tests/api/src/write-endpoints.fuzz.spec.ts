@@ -85,6 +85,12 @@ const ENDPOINTS: Record<string, Endpoint> = {
     valid: { reason: 'sensitive', note: '敏感' },
     fields: { reason: { kind: 'enum', required: true, values: ['on_spot_confirmed', 'anonymous', 'no_contact', 'sensitive'] }, note: { kind: 'text' } },
   },
+  erasure: {
+    path: () => `/api/complaints/${complaintId}/personal-data/erasure`,
+    username: 'admin',
+    valid: { reason: '业主申请删除个人信息' },
+    fields: { reason: { kind: 'text', required: true } },
+  },
 };
 
 const notA = {

@@ -21,6 +21,8 @@ export type ComplaintView = {
   department: string | null;
   assignee: string | null;
   complainant: Complainant;
+  /** The complainant's name and phone were erased; they read as "[erased]". */
+  personalDataErased?: boolean;
   title: string;
   description: string;
   receivedAt: string;

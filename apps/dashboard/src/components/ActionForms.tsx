@@ -327,6 +327,27 @@ export const ExemptForm = ({ view, onDone, onCancel }: FormProps) => {
   );
 };
 
+/** Administrators: erase the complainant's name and phone for good (the key is destroyed). */
+export const EraseForm = ({ view, onDone, onCancel }: FormProps) => {
+  const { t } = useI18n();
+  const [reason, setReason] = useState('');
+  const a = useAction(view, 'erase', 'personal-data/erasure', onDone);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void a.run(validateReason(reason), () => ({ reason: reason.trim() }));
+  };
+  return (
+    <Shell title={t('action.erase')} onSubmit={submit} testId="form-erase" clear={a.clear}>
+      <ErrorBanner error={a.apiError} shownFields={['reason']} />
+      <p className="small">{t('erase.warning')}</p>
+      <Field label={t('erase.reason')} htmlFor="erase-reason" problem={a.problems.reason} serverProblems={a.server('reason')} required>
+        <textarea id="erase-reason" name="reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
+      </Field>
+      <Buttons busy={a.busy} onCancel={onCancel} label={t('action.erase')} testId="erase-submit" />
+    </Shell>
+  );
+};
+
 export const ACTION_FORMS: Partial<Record<Action, (p: FormProps) => ReactNode>> = {
   reply: ReplyForm,
   plan: PlanForm,
@@ -335,4 +356,5 @@ export const ACTION_FORMS: Partial<Record<Action, (p: FormProps) => ReactNode>> 
   reassign: ReassignForm,
   callback: CallbackForm,
   exempt: ExemptForm,
+  erase: EraseForm,
 };

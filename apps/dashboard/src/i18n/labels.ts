@@ -196,6 +196,7 @@ export const LABELS: Record<string, Group> = {
     CompensationApproved: { zh: '批准赔偿', en: 'Compensation approved' },
     OutreachRecorded: { zh: '走访/公告/座谈会', en: 'Outreach recorded' },
     ComplaintArchived: { zh: '归档封存', en: 'Archived' },
+    PersonalDataErased: { zh: '个人信息已删除', en: 'Personal data erased' },
   },
   rule: {
     category_hint: { zh: '类别提示', en: 'Category hint' },

@@ -34,6 +34,12 @@ describe('the actions offered for a status and a role', () => {
     expect(allowedActions({ ...v, major: true }, me('cs_assistant'), none)).toEqual(['exempt']);
     expect(allowedActions({ ...v, major: true }, me('cs_manager'), none)).toEqual(['callback', 'exempt']);
   });
+  it('erasure of personal data: administrators only, in any status, until it is done', () => {
+    for (const status of ['registered', 'in_progress', 'resolved', 'closed']) expect(allowedActions(view({ status }), me('admin'), none)).toContain('erase');
+    expect(allowedActions(view({ status: 'closed', archived: true }), me('admin'), none)).toEqual(['erase']);
+    expect(allowedActions(view({ status: 'closed', personalDataErased: true }), me('admin'), none)).toEqual([]);
+    for (const role of ['cs_manager', 'general_manager', 'auditor', 'leadership']) expect(allowedActions(view({ status: 'closed' }), me(role), none)).not.toContain('erase');
+  });
   it('closed or archived: nothing; the auditor: never anything', () => {
     expect(allowedActions(view({ status: 'closed' }), me('general_manager'), none)).toEqual([]);
     expect(allowedActions(view({ status: 'in_progress', archived: true }), me('general_manager'), none)).toEqual([]);

@@ -6,7 +6,7 @@ import type { ComplaintView, HistoryEvent, Me } from '../api/types';
  * shows only what is allowed now. The server stays the judge — a site may override the
  * policy — and its 403/409 is shown as it comes.
  */
-export type Action = 'triage' | 'refer' | 'reply' | 'plan' | 'resolve' | 'escalate' | 'reassign' | 'callback' | 'exempt';
+export type Action = 'triage' | 'refer' | 'reply' | 'plan' | 'resolve' | 'escalate' | 'reassign' | 'callback' | 'exempt' | 'erase';
 
 const CS_STAFF = ['cs_assistant', 'cs_supervisor', 'cs_manager', 'general_manager'];
 
@@ -21,6 +21,8 @@ export const ROLE_PERMISSIONS: Record<Action | 'register', string[]> = {
   reassign: ['duty_officer', ...CS_STAFF],
   callback: [...CS_STAFF, 'leadership'],
   exempt: [...CS_STAFF],
+  // Erasure of the complainant's personal data: any status, archived records included.
+  erase: ['admin'],
 };
 
 /** The default escalation chain: level 0 assistant → 1 CS manager → 2 general manager → 3 leadership. */
@@ -78,7 +80,8 @@ export const replyKinds = (view: ComplaintView, facts: CaseFacts): ReplyKind[] =
 
 /** The actions this user may take on this complaint now, in the order the page shows them. */
 export const allowedActions = (view: ComplaintView, me: Pick<Me, 'role' | 'departments'>, facts: CaseFacts): Action[] => {
-  if (view.archived || view.status === 'closed') return [];
+  const erase: Action[] = may(me.role, 'erase') && !view.personalDataErased ? ['erase'] : [];
+  if (view.archived || view.status === 'closed') return erase;
   const role = me.role;
   // Department staff act on their own departments' complaints only.
   if (DEPARTMENT_ROLES.includes(role) && !(view.department && me.departments.includes(view.department))) return [];
@@ -95,7 +98,7 @@ export const allowedActions = (view: ComplaintView, me: Pick<Me, 'role' | 'depar
   if (may(role, 'reassign') && HANDLING.includes(s)) out.push('reassign');
   if (may(role, 'callback') && s === 'resolved' && (!view.major || MAJOR_VISIT_ROLES.includes(role))) out.push('callback');
   if (may(role, 'exempt') && s === 'resolved') out.push('exempt');
-  return out;
+  return [...out, ...erase];
 };
 
 export type NavItem = 'queue' | 'register' | 'list' | 'dashboard' | 'monthly' | 'audit';

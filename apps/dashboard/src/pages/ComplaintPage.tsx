@@ -44,9 +44,13 @@ export const Deadlines = ({ view, at }: { view: ComplaintView; at?: number }) =>
   );
 };
 
+/** What an erased personal value reads as in the API. */
+const ERASED = '[erased]';
+
 export const Facts = ({ view }: { view: ComplaintView }) => {
   const { t, l, site } = useI18n();
   const c = view.complainant;
+  const shown = (value?: string) => (value === ERASED ? t('complaint.erased') : (value ?? '—'));
   const level = view.escalationLevel;
   return (
     <dl className="facts" data-testid="facts">
@@ -59,9 +63,9 @@ export const Facts = ({ view }: { view: ComplaintView }) => {
         <DateTime iso={view.receivedAt} />
       </dd>
       <dt>{t('complaint.complainant')}</dt>
-      <dd>{c.anonymous ? t('complaint.anonymous') : (c.name ?? '—')}</dd>
+      <dd>{c.anonymous ? t('complaint.anonymous') : shown(c.name)}</dd>
       <dt>{t('complaint.phone')}</dt>
-      <dd>{c.phone ?? '—'}</dd>
+      <dd>{shown(c.phone)}</dd>
       <dt>{t('complaint.address')}</dt>
       <dd>{[c.building, c.unit].filter(Boolean).join(' / ') || '—'}</dd>
       <dt>{t('complaint.nature')}</dt>
@@ -120,6 +124,7 @@ const ACTION_LABEL: Record<Action, MsgKey> = {
   reassign: 'action.reassign',
   callback: 'action.callback',
   exempt: 'action.exempt',
+  erase: 'action.erase',
 };
 
 export const ComplaintPage = ({ id }: { id: string }) => {

@@ -158,6 +158,9 @@ export type RecordOutreach = Command<'RecordOutreach', { kind: OutreachKind; not
 /** Year-end sealing (装订封存) of a closed complaint. `year` defaults to the year it closed. */
 export type ArchiveComplaint = Command<'ArchiveComplaint', { year?: number | null }>;
 
+/** Erase the complainant's personal data (name, phone) at their request or by retention rules. */
+export type ErasePersonalData = Command<'ErasePersonalData', { reason: string }>;
+
 export type ComplaintCommand =
   | RegisterComplaint
   | CorrectComplaint
@@ -175,7 +178,8 @@ export type ComplaintCommand =
   | EscalateOverdueDeadline
   | ApproveCompensation
   | RecordOutreach
-  | ArchiveComplaint;
+  | ArchiveComplaint
+  | ErasePersonalData;
 
 export type ComplaintCommandType = ComplaintCommand['type'];
 
@@ -197,4 +201,5 @@ export const COMPLAINT_COMMAND_TYPES: readonly ComplaintCommandType[] = [
   'ApproveCompensation',
   'RecordOutreach',
   'ArchiveComplaint',
+  'ErasePersonalData',
 ];

@@ -17,6 +17,7 @@ import { escalationLevelOf, topEscalationLevel, type ComplaintPolicy } from '../
 import type {
   ApproveCompensation,
   ArchiveComplaint,
+  ErasePersonalData,
   ChaseOverdueDeadline,
   ComplaintCommand,
   CorrectComplaint,
@@ -48,6 +49,7 @@ import {
 } from './complaint.guards';
 import { chaseLevelKey, type Complaint, type ComplaintState } from './complaint.state';
 import { resolveDecisionContext, type DecisionContext } from './decision-context';
+import { PERSONAL_FIELDS, isPersonalField } from './personal-data';
 import {
   CALLBACK_EXEMPTION_REASONS,
   CALLBACK_METHODS,
@@ -105,6 +107,8 @@ export const decide = (command: ComplaintCommand, state: ComplaintState, context
       return recordOutreach(command, state, ctx);
     case 'ArchiveComplaint':
       return archiveComplaint(command, state, ctx);
+    case 'ErasePersonalData':
+      return erasePersonalData(command, state, ctx);
     default: {
       const exhaustive: never = command;
       throw new ValidationError([{ field: 'type', problem: `unknown command ${(exhaustive as { type: string }).type}` }]);
@@ -384,6 +388,10 @@ const correctComplaint = (command: CorrectComplaint, state: ComplaintState, { po
   }
   checkCorrectionValue(problems, field, value, complaint, policy);
   problems.throwIfAny();
+  // Erased personal data stays erased: its key is gone, and re-entering it would undo the erasure.
+  if (complaint.personalDataErased && isPersonalField(field)) {
+    throw new InvalidStateError('correct the record', complaint.status, `the complainant's personal data was erased; ${field} cannot be set again`);
+  }
   const normalised = field === 'occurredAt' && isIsoInstant(value) ? canonicalInstant(value) : field === 'subjectEmployeeIds' ? unique(value as string[]) : value === '' ? null : (value ?? null);
   const previousValue = currentValue(complaint, field) ?? null;
   if (JSON.stringify(previousValue) === JSON.stringify(normalised)) throw new ValidationError([{ field: 'value', problem: 'equals the recorded value; nothing to correct' }]);
@@ -805,7 +813,7 @@ const exemptFromCallback = (command: ExemptFromCallback, state: ComplaintState, 
   problems.check(isOneOf(CALLBACK_EXEMPTION_REASONS, reason), 'reason', `must be one of ${CALLBACK_EXEMPTION_REASONS.join(', ')}`);
   if (reason === 'on_spot_confirmed') problems.check(complaint.resolvedOnSpot, 'reason', 'the complaint was not resolved on the spot');
   if (reason === 'anonymous') problems.check(complaint.complainant.anonymous, 'reason', 'the complainant is not anonymous');
-  if (reason === 'no_contact') problems.check(complaint.complainant.phone === undefined || complaint.callbackAttempts > 0, 'reason', 'a contact number is on record and no callback attempt has failed yet');
+  if (reason === 'no_contact') problems.check(complaint.complainant.phone === undefined || complaint.personalDataErased || complaint.callbackAttempts > 0, 'reason', 'a contact number is on record and no callback attempt has failed yet');
   if (reason === 'sensitive') problems.check(note !== undefined, 'note', 'say why the case is sensitive');
   problems.throwIfAny();
   return [
@@ -939,4 +947,18 @@ const archiveComplaint = (command: ArchiveComplaint, state: ComplaintState, { po
   problems.check(siteDate(calendar, command.metadata.now) >= `${year}-12-31`, 'year', `year-end sealing of ${year} starts on ${year}-12-31`);
   problems.throwIfAny();
   return [{ type: 'ComplaintArchived', data: { ...base(complaint.id, command), year } }];
+};
+
+/**
+ * Erasure of the complainant's personal data (个人信息删除): allowed in any status, archived
+ * records included (their archive holds only encrypted values). Erasing again changes nothing.
+ */
+const erasePersonalData = (command: ErasePersonalData, state: ComplaintState, { policy }: DecisionContext): ComplaintEvent[] => {
+  const complaint = assertExists(state);
+  assertRole(policy, command.type, command.metadata.actor);
+  const problems = new ProblemList();
+  checkText(problems, command.data.reason, 'reason', 1_000);
+  problems.throwIfAny();
+  if (complaint.personalDataErased) return [];
+  return [{ type: 'PersonalDataErased', data: { ...base(complaint.id, command), fields: [...PERSONAL_FIELDS], reason: command.data.reason } }];
 };

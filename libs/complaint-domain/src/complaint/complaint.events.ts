@@ -22,6 +22,7 @@ import type {
   Severity,
   Urgency,
 } from './complaint.types';
+import type { PersonalField } from './personal-data';
 
 export type Event<Type extends string, Data> = { type: Type; data: Data };
 
@@ -171,6 +172,13 @@ export type OutreachRecorded = Event<'OutreachRecorded', EventBase & { kind: Out
 
 export type ComplaintArchived = Event<'ComplaintArchived', EventBase & { year: number }>;
 
+/**
+ * The complainant's personal data was erased (个人信息删除): the key that encrypts it is
+ * destroyed right after this event is stored, so the values in earlier events can no
+ * longer be read. The event itself holds no personal data.
+ */
+export type PersonalDataErased = Event<'PersonalDataErased', EventBase & { fields: PersonalField[]; reason: string }>;
+
 export type ComplaintEvent =
   | ComplaintRegistered
   | ComplaintCorrected
@@ -193,7 +201,8 @@ export type ComplaintEvent =
   | ComplaintReopened
   | CompensationApproved
   | OutreachRecorded
-  | ComplaintArchived;
+  | ComplaintArchived
+  | PersonalDataErased;
 
 export type ComplaintEventType = ComplaintEvent['type'];
 
@@ -220,6 +229,7 @@ export const COMPLAINT_EVENT_TYPES: readonly ComplaintEventType[] = [
   'CompensationApproved',
   'OutreachRecorded',
   'ComplaintArchived',
+  'PersonalDataErased',
 ];
 
 /** The stream holding one complaint's whole life (ARCHITECTURE.md). */

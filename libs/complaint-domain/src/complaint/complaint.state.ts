@@ -20,6 +20,7 @@ import type {
   Severity,
   Urgency,
 } from './complaint.types';
+import { ERASED_PERSONAL_VALUE } from './personal-data';
 
 export type NoComplaint = { exists: false };
 
@@ -93,6 +94,8 @@ export type Complaint = {
   closedAt?: string;
   closeBasis?: CloseBasis;
   archived: boolean;
+  /** The complainant's name and phone were erased; they read as ERASED_PERSONAL_VALUE. */
+  personalDataErased: boolean;
   archivedAt?: string;
   archiveYear?: number;
 
@@ -187,6 +190,7 @@ export const evolve = (state: ComplaintState, event: ComplaintEvent): ComplaintS
       callbackAttempts: 0,
       reopenCount: 0,
       archived: false,
+      personalDataErased: false,
       processedKeys: [],
       chaseLevels: {},
       compensationTotal: 0,
@@ -325,6 +329,16 @@ const evolveExisting = (state: Complaint, event: Exclude<ComplaintEvent, { type:
       return { ...state, outreach: state.outreach + 1 };
     case 'ComplaintArchived':
       return { ...state, archived: true, archivedAt: event.data.at, archiveYear: event.data.year };
+    case 'PersonalDataErased':
+      return {
+        ...state,
+        personalDataErased: true,
+        complainant: {
+          ...state.complainant,
+          ...(state.complainant.name !== undefined ? { name: ERASED_PERSONAL_VALUE } : {}),
+          ...(state.complainant.phone !== undefined ? { phone: ERASED_PERSONAL_VALUE } : {}),
+        },
+      };
     default: {
       // Compile-time: every event type is handled. Run time: an event this version does
       // not know (written by a newer one) leaves the state as it is — a tolerant reader.

@@ -6,6 +6,7 @@
 import type { Complaint } from './complaint.state';
 import { overdueDeadlines } from './complaint.deadlines';
 import type { Complainant, DeadlineName } from './complaint.types';
+import { ERASED_PERSONAL_VALUE, mayReadContact } from './personal-data';
 
 export type ComplaintView = {
   id: string;
@@ -22,6 +23,8 @@ export type ComplaintView = {
   department: string | null;
   assignee: string | null;
   complainant: Complainant;
+  /** The complainant's name and phone were erased (they read as "[erased]"). */
+  personalDataErased: boolean;
   title: string;
   description: string;
   receivedAt: string;
@@ -45,10 +48,12 @@ export const maskPhone = (phone: string): string =>
 /** 刘先生 → 刘**; keeps the first character. */
 export const maskName = (name: string): string => (name.length <= 1 ? '*' : `${[...name][0]}${'*'.repeat([...name].length - 1)}`);
 
+const unlessErased = (mask: (value: string) => string) => (value: string) => (value === ERASED_PERSONAL_VALUE ? value : mask(value));
+
 const masked = (c: Complainant): Complainant => ({
   anonymous: c.anonymous,
-  ...(c.name !== undefined ? { name: maskName(c.name) } : {}),
-  ...(c.phone !== undefined ? { phone: maskPhone(c.phone) } : {}),
+  ...(c.name !== undefined ? { name: unlessErased(maskName)(c.name) } : {}),
+  ...(c.phone !== undefined ? { phone: unlessErased(maskPhone)(c.phone) } : {}),
   ...(c.building !== undefined ? { building: c.building } : {}),
   ...(c.unit !== undefined ? { unit: '****' } : {}),
 });
@@ -68,6 +73,7 @@ export const complaintView = (c: Complaint, now: string, options: { revealCompla
   department: c.department ?? null,
   assignee: c.assignee ?? null,
   complainant: options.revealComplainant ? c.complainant : masked(c.complainant),
+  personalDataErased: c.personalDataErased === true,
   title: c.title,
   description: c.description,
   receivedAt: c.receivedAt,
@@ -90,3 +96,10 @@ export const complaintView = (c: Complaint, now: string, options: { revealCompla
   policyVersion: c.policyVersion,
   version: c.version,
 });
+
+/** The view as a user of `role` may see it: contact details in full only for CONTACT_ROLES. */
+export const complaintViewFor = (c: Complaint, role: string, now: string): ComplaintView => complaintView(c, now, { revealComplainant: mayReadContact(role) });
+
+/** A personal value as a user of `role` may see it (history entries, exports). */
+export const personalValueFor = (value: string, field: 'complainant.name' | 'complainant.phone', role: string): string =>
+  mayReadContact(role) || value === ERASED_PERSONAL_VALUE ? value : field === 'complainant.name' ? maskName(value) : maskPhone(value);

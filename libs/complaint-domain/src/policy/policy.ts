@@ -276,6 +276,7 @@ export const DEFAULT_POLICY: ComplaintPolicy = {
     ApproveCompensation: ['cs_manager', 'general_manager', 'leadership'],
     RecordOutreach: [...CS_STAFF, 'department_head'],
     ArchiveComplaint: ['cs_manager', 'admin', 'system'],
+    ErasePersonalData: ['admin'],
   },
 };
 

@@ -1,5 +1,5 @@
 import { chainEvents, lastHashOf } from './hash-chain';
-import { isWrongExpectedRevision, type EventMetadata, type EventStore, type RecordedEvent } from './event-store.port';
+import { isWrongExpectedRevision, type EventMetadata, type EventStore, type EventToAppend, type RecordedEvent } from './event-store.port';
 
 /** Any decider: plain functions over plain data (STYLE.md, Emmett). */
 export type Decider<State, Command, Event extends { type: string; data: object }> = {
@@ -18,6 +18,12 @@ export type CommandHandlingOptions<Event> = {
   eventIds: (events: Event[]) => string[];
   /** Attempts on a concurrent-write conflict before giving up (default 5). */
   maxAttempts?: number;
+  /**
+   * Turns the decided events into what is stored, before they are hash-chained — e.g.
+   * seals personal values (crypto-shredding), so the chain covers the stored ciphertext
+   * and still verifies after the key is destroyed.
+   */
+  encode?: (events: EventToAppend[]) => Promise<EventToAppend[]>;
 };
 
 export type CommandResult<State, Event> = {
@@ -52,10 +58,8 @@ export const handleCommand = async <State, Command, Event extends { type: string
       return { state, newEvents, nextExpectedRevision: currentRevision ?? -1n, history };
     }
     const ids = options.eventIds(newEvents);
-    const toAppend = chainEvents(
-      lastHashOf(history),
-      newEvents.map((e, i) => ({ id: ids[i], type: e.type, data: e.data as Record<string, unknown>, metadata: options.metadata })),
-    );
+    const decided = newEvents.map((e, i) => ({ id: ids[i], type: e.type, data: e.data as Record<string, unknown>, metadata: options.metadata }));
+    const toAppend = chainEvents(lastHashOf(history), options.encode ? await options.encode(decided) : decided);
     try {
       const result = await store.appendToStream(streamId, toAppend, {
         expectedRevision: currentRevision === undefined ? 'no_stream' : currentRevision,

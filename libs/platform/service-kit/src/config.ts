@@ -31,6 +31,15 @@ export type PlatformConfig = {
   clockControl: boolean;
   /** How often the deadline scheduler looks for due timers. */
   schedulerIntervalMs: number;
+  /**
+   * Master key that wraps every complainant's data key (crypto-shredding): base64 of 32
+   * bytes or a secret of ≥ 32 characters, the same in every service (PERSONAL_DATA_KEY).
+   * Without it, one is derived from JWT_SECRET — set it explicitly in production, since
+   * rotating JWT_SECRET would then make all personal data unreadable.
+   */
+  personalDataKey: string;
+  /** True when personalDataKey was derived from JWT_SECRET rather than configured. */
+  personalDataKeyDerived: boolean;
   auth: {
     /** Shared HS256 secret for tokens this system issues (≥ 32 characters). */
     jwtSecret?: string;
@@ -84,7 +93,7 @@ const authConfig = (env: NodeJS.ProcessEnv, defaults: Partial<PlatformConfig['au
   };
 };
 
-export const loadConfig = (env: NodeJS.ProcessEnv, defaults: Partial<Omit<PlatformConfig, 'auth'>> & { processName: string; auth?: Partial<PlatformConfig['auth']> }): PlatformConfig => {
+export const loadConfig = (env: NodeJS.ProcessEnv, defaults: Partial<Omit<PlatformConfig, 'auth' | 'personalDataKeyDerived'>> & { processName: string; auth?: Partial<PlatformConfig['auth']> }): PlatformConfig => {
   const databaseUrl = env.DATABASE_URL ?? defaults.databaseUrl;
   if (!databaseUrl) throw new ConfigError('DATABASE_URL is required (postgres://user:pass@host:5432/db)');
   const port = Number(env.PORT ?? defaults.port ?? 3000);
@@ -94,6 +103,11 @@ export const loadConfig = (env: NodeJS.ProcessEnv, defaults: Partial<Omit<Platfo
   const kafkaBrokers = (env.KAFKA_BROKERS ?? defaults.kafkaBrokers?.join(',') ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
   const eventStore = oneOf('EVENT_STORE', env.EVENT_STORE, ['postgres', 'eventstoredb'] as const, defaults.eventStore ?? 'postgres');
   const eventStoreConnectionString = env.EVENTSTORE_CONNECTION_STRING ?? defaults.eventStoreConnectionString;
+  const auth = authConfig(env, defaults.auth);
+  const configuredPersonalDataKey = env.PERSONAL_DATA_KEY || defaults.personalDataKey;
+  if (configuredPersonalDataKey !== undefined && configuredPersonalDataKey.length < 32) throw new ConfigError('PERSONAL_DATA_KEY must be base64 of 32 bytes or at least 32 characters');
+  if (!configuredPersonalDataKey && !auth.jwtSecret) throw new ConfigError('PERSONAL_DATA_KEY (≥ 32 characters, the same in every service) is required when tokens come from OIDC only');
+  const personalDataKey = configuredPersonalDataKey || `derived-from-jwt-secret:${auth.jwtSecret}`;
   if (eventStore === 'eventstoredb' && !eventStoreConnectionString) throw new ConfigError('EVENTSTORE_CONNECTION_STRING is required when EVENT_STORE=eventstoredb');
   return {
     processName: defaults.processName,
@@ -111,6 +125,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv, defaults: Partial<Omit<Platfo
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL, ['debug', 'info', 'warn', 'error'] as const, defaults.logLevel ?? 'info'),
     clockControl: bool(env.CLOCK_CONTROL, defaults.clockControl ?? false),
     schedulerIntervalMs: positiveInt('SCHEDULER_INTERVAL_MS', env.SCHEDULER_INTERVAL_MS, defaults.schedulerIntervalMs ?? 5_000),
-    auth: authConfig(env, defaults.auth),
+    personalDataKey,
+    personalDataKeyDerived: !configuredPersonalDataKey,
+    auth,
   };
 };

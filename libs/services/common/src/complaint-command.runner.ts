@@ -17,6 +17,7 @@ import { mayAccessComplaint, mayAccessSite, type AuthUser } from '@complaints/au
 import { ForbiddenError } from '@complaints/domain';
 import { deterministicUuid } from './deterministic-id';
 import { SiteDirectory } from './site-directory';
+import { ComplaintPersonalData } from './personal-data';
 
 export type RunOptions = {
   /** Makes event ids deterministic (idempotency key, timer key): a retry appends nothing new. */
@@ -58,6 +59,7 @@ export class ComplaintCommandRunner {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly sites: SiteDirectory,
+    private readonly personalData: ComplaintPersonalData,
   ) {}
 
   async run(complaintId: string, command: ComplaintCommand, options: RunOptions = {}): Promise<RunResult> {
@@ -82,6 +84,8 @@ export class ComplaintCommandRunner {
           causationId: options.causationId ?? command.metadata.causationId ?? commandId,
           commandType: command.type,
         },
+        // Personal values are sealed before chaining: the chain covers the ciphertext.
+        encode: this.personalData.encoderFor(complaintId),
         eventIds: (events) =>
           events.map((event, i) => (options.idempotencyKey ? deterministicUuid(`event:${options.idempotencyKey}:${i}:${event.type}`) : randomUUID())),
       },

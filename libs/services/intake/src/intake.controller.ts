@@ -1,6 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiAcceptedResponse, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ErasePersonalDataCommand, ErasePersonalDataDto, ErasePersonalDataResultDto } from './erasure/erase-personal-data';
 import { CurrentUser, type ActingUser } from '@complaints/service-kit';
 import { RegisterComplaintDto, RegisteredComplaintDto } from './registration/register-complaint.dto';
 import { RegisterComplaintCommand } from './registration/register-complaint.command';
@@ -36,5 +37,18 @@ export class IntakeController {
   ): Promise<{ accepted: true }> {
     await this.commands.execute(new ExecuteComplaintCommand(id, 'CorrectComplaint', { field: body.field, value: body.value, reason: body.reason }, user, correlationId || undefined));
     return { accepted: true };
+  }
+
+  /** Admin only (policy `ErasePersonalData`): the complainant's name and phone become unreadable for good. */
+  @Post(':id/personal-data/erasure')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ErasePersonalDataResultDto })
+  erase(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: ErasePersonalDataDto,
+    @CurrentUser() user: ActingUser,
+    @Headers('x-correlation-id') correlationId?: string,
+  ): Promise<ErasePersonalDataResultDto> {
+    return this.commands.execute(new ErasePersonalDataCommand(id, body.reason, user, correlationId || undefined));
   }
 }

@@ -5,11 +5,12 @@ import { RegisterComplaintHandler } from './registration/register-complaint.comm
 import { ComplaintNumberingService } from './registration/complaint-numbering.service';
 import { IdempotencyStore } from './registration/idempotency.store';
 import { ContactIndexConsumer, RepeatFinder } from './repeats/repeat-detection';
+import { ErasePersonalDataHandler } from './erasure/erase-personal-data';
 
-/** Intake (受理): registration from every channel, numbering, idempotency, corrections. */
+/** Intake (受理): registration from every channel, numbering, idempotency, corrections, erasure of personal data. */
 @Module({
   imports: [ComplaintCommandsModule],
   controllers: [IntakeController],
-  providers: [ComplaintNumberingService, IdempotencyStore, RegisterComplaintHandler, RepeatFinder, ContactIndexConsumer],
+  providers: [ComplaintNumberingService, IdempotencyStore, RegisterComplaintHandler, RepeatFinder, ContactIndexConsumer, ErasePersonalDataHandler],
 })
 export class IntakeModule {}

@@ -1,7 +1,7 @@
 import { Module, type OnApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { createReadModelDataSource, migrateReadModel } from '@complaints/read-model';
-import { SiteDirectory } from '@complaints/service-common';
+import { ComplaintPersonalData, SiteDirectory } from '@complaints/service-common';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@complaints/service-kit';
 import { REPORTING_DATA_SOURCE } from './reporting.tokens';
 import { ComplaintViewEntity } from './complaint-view/complaint-view.entity';
@@ -50,6 +50,7 @@ export const openReportingDataSource = async (databaseUrl: string, poolSize?: nu
     },
     // Constructed here rather than injected: the directory reads its sites from the environment.
     { provide: SiteDirectory, useFactory: () => new SiteDirectory() },
+    ComplaintPersonalData,
     ReportingDataSourceLifecycle,
     ProjectionService,
     ReportingEventsConsumer,

@@ -18,11 +18,14 @@ export const ACTORS = {
   csManager: { username: 'csmanager.a' },
   handler: { username: 'handler.a' },
   auditor: { username: 'auditor' },
+  admin: { username: 'admin' },
   otherSiteAssistant: { username: 'assistant.b' },
 } satisfies Record<string, Actor>;
 
 /** The signing secret every process of the test system shares. */
 export const TEST_JWT_SECRET = 'e2e-only-secret-0123456789abcdefghijklmnopqrstuvwxyz';
+/** The personal-data master key every process shares (wraps each complainant's data key). */
+export const TEST_PERSONAL_DATA_KEY = 'e2e-only-personal-data-master-key-0123456789';
 
 export type Response = { status: number; body: Record<string, unknown> };
 
@@ -58,6 +61,7 @@ export class FiveProcessSystem {
       KAFKA_TOPIC_PREFIX: this.topicPrefix,
       EVENT_STORE: 'postgres',
       JWT_SECRET: TEST_JWT_SECRET,
+      PERSONAL_DATA_KEY: TEST_PERSONAL_DATA_KEY,
       SEED_DEMO_USERS: 'true',
     };
     this.env = env;
@@ -82,7 +86,7 @@ export class FiveProcessSystem {
     if (p.startsWith('/api/admin/clock')) return 'handling';
     if (p.startsWith('/api/callbacks')) return 'callback';
     if (method === 'GET') return /\/triage(\/suggestion)?$/.test(p) ? 'triage' : 'reporting';
-    if (p === '/api/complaints' || p.endsWith('/corrections')) return 'intake';
+    if (p === '/api/complaints' || p.endsWith('/corrections') || p.endsWith('/personal-data/erasure')) return 'intake';
     if (/\/triage(\/referral)?$/.test(p)) return 'triage';
     if (/\/(replies|plan|resolve|escalate|reassign)$/.test(p)) return 'handling';
     if (/\/(callbacks|callback-exemption)$/.test(p)) return 'callback';

@@ -1,18 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { ComplaintEventMessage, TopicNames } from '@complaints/contracts';
-import { suggestTriage, type ComplaintPolicy, type RegisterComplaintData } from '@complaints/domain';
+import { ERASED_PERSONAL_VALUE, suggestTriage, type ComplaintPolicy, type RegisterComplaintData } from '@complaints/domain';
 import { applyOnce, processedEventsTableSql, type MessageBus } from '@complaints/messaging';
 import { ComplaintEventsConsumer, MESSAGE_BUS, PG_POOL, TOPICS, migrateSql } from '@complaints/service-kit';
-import { SiteDirectory } from '@complaints/service-common';
+import { ComplaintPersonalData, SiteDirectory } from '@complaints/service-common';
 
 /**
  * Repeat complaints (重复投诉): the same complainant about the same issue again, within
  * the policy's window, is linked to the earlier complaint. "Same complainant" is the
  * same contact number at the same site; "same issue" the same category (the triaged
- * one, or the suggestion's until triage). The index keeps a digest of the number, not
- * the number itself.
+ * one, or the suggestion's until triage). The index keeps a keyed digest of the number
+ * (HMAC under a key derived from the personal-data master key), never the number, and
+ * forgets the complaint when its personal data is erased.
  */
 export const contactIndexSql = `
 CREATE TABLE IF NOT EXISTS intake.contact_index (
@@ -23,8 +23,6 @@ CREATE TABLE IF NOT EXISTS intake.contact_index (
   received_at  timestamptz NOT NULL
 );
 CREATE INDEX IF NOT EXISTS contact_index_lookup ON intake.contact_index (site_id, phone_digest, category, received_at DESC);`;
-
-export const phoneDigest = (phone: string): string => createHash('sha256').update(`complaints:phone:${phone.replace(/[^0-9+]/g, '')}`).digest('hex');
 
 type Registration = Pick<RegisterComplaintData, 'channel' | 'title' | 'description' | 'request' | 'categoryHint' | 'householdCount' | 'occurredAt'>;
 
@@ -51,6 +49,7 @@ export class ContactIndexConsumer extends ComplaintEventsConsumer {
     @Inject(TOPICS) topics: TopicNames,
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly sites: SiteDirectory,
+    private readonly personalData: ComplaintPersonalData,
   ) {
     super(bus, topics);
   }
@@ -60,19 +59,25 @@ export class ContactIndexConsumer extends ComplaintEventsConsumer {
   }
 
   protected async apply(event: ComplaintEventMessage): Promise<void> {
-    if (event.type !== 'ComplaintRegistered' && event.type !== 'ComplaintTriaged') return;
+    if (event.type !== 'ComplaintRegistered' && event.type !== 'ComplaintTriaged' && event.type !== 'PersonalDataErased') return;
+    // The stored phone is sealed: open it (outside the transaction) to index its digest.
+    const sealedPhone = event.type === 'ComplaintRegistered' ? (event.data as { complainant?: { phone?: string } }).complainant?.phone : undefined;
+    const phone = sealedPhone === undefined ? undefined : await this.personalData.openValue(sealedPhone);
     await applyOnce(this.pool, 'intake', this.groupId, event.eventId, async (client) => {
+      if (event.type === 'PersonalDataErased') {
+        await client.query(`DELETE FROM intake.contact_index WHERE complaint_id = $1`, [event.complaintId]);
+        return;
+      }
       const d = event.data as Registration & { siteId: string; receivedAt: string; complainant?: { phone?: string; anonymous?: boolean }; category?: string };
       if (event.type === 'ComplaintTriaged') {
         await client.query(`UPDATE intake.contact_index SET category = $2 WHERE complaint_id = $1`, [event.complaintId, d.category]);
         return;
       }
-      const phone = d.complainant?.anonymous ? undefined : d.complainant?.phone;
-      if (!phone) return;
+      if (d.complainant?.anonymous || !phone || phone === ERASED_PERSONAL_VALUE) return;
       const category = suggestedCategory(d, this.sites.policy(d.siteId));
       await client.query(
         `INSERT INTO intake.contact_index (complaint_id, site_id, phone_digest, category, received_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (complaint_id) DO NOTHING`,
-        [event.complaintId, d.siteId, phoneDigest(phone), category, d.receivedAt],
+        [event.complaintId, d.siteId, this.personalData.phoneIndex(phone), category, d.receivedAt],
       );
     });
   }
@@ -81,7 +86,10 @@ export class ContactIndexConsumer extends ComplaintEventsConsumer {
 /** Finds the earlier complaint a new registration repeats, if any. */
 @Injectable()
 export class RepeatFinder {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly personalData: ComplaintPersonalData,
+  ) {}
 
   async find(siteId: string, phone: string | null | undefined, category: string, receivedAt: string, windowDays: number): Promise<string | undefined> {
     if (!phone) return undefined;
@@ -90,7 +98,7 @@ export class RepeatFinder {
       .query<{ complaint_id: string }>(
         `SELECT complaint_id FROM intake.contact_index WHERE site_id = $1 AND phone_digest = $2 AND category = $3 AND received_at >= $4 AND received_at <= $5
          ORDER BY received_at DESC LIMIT 1`,
-        [siteId, phoneDigest(phone), category, since, receivedAt],
+        [siteId, this.personalData.phoneIndex(phone), category, since, receivedAt],
       )
       .catch((error: { code?: string }) => {
         if (error.code === '42P01') return { rows: [] }; // index not created yet (first start)

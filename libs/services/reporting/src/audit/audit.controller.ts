@@ -1,11 +1,12 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsISO8601, IsOptional } from 'class-validator';
-import { initialState, type ComplaintState } from '@complaints/domain';
+import { initialState, mapPersonalValues, personalValueFor, type ComplaintState } from '@complaints/domain';
+import { ComplaintPersonalData } from '@complaints/service-common';
 import { complaintStreamId } from '@complaints/contracts';
 import { verifyChain, type EventStore, type RecordedEvent } from '@complaints/event-store';
 import { CurrentUser, EVENT_STORE, badRequest, notFound, type ActingUser } from '@complaints/service-kit';
-import { presentComplaint, type ComplaintView } from '../complaint-view/complaint-view.presenter';
+import { presentComplaints, type ComplaintView } from '../complaint-view/complaint-view.presenter';
 import { assertComplaint } from '../access/reporting-access';
 import { evolveComplaint } from '../projections/complaint-stream';
 
@@ -36,7 +37,10 @@ const fold = (events: RecordedEvent[]): ComplaintState => events.reduce<Complain
 @ApiTags('audit')
 @Controller('complaints')
 export class AuditController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly personalData: ComplaintPersonalData,
+  ) {}
 
   /** The stream, for a user allowed to see the complaint (its site and department now). */
   private async stream(id: string, user: ActingUser): Promise<RecordedEvent[]> {
@@ -62,7 +66,10 @@ export class AuditController {
     }
     const all = await this.stream(id, user);
     const events = cutoff === undefined ? all : all.filter((e) => e.recordedAt.getTime() <= (cutoff as number));
-    const entries = events.map((e) => ({
+    // Personal values are opened (or read as erased) and masked for roles that may not see them;
+    // `verify` checks the chain over what is stored, the ciphertext.
+    const shown = (await this.personalData.openEvents(events)).map((e) => mapPersonalValues(e, (value, field) => personalValueFor(value, field, user.role)));
+    const entries = shown.map((e) => ({
       seq: Number(e.revision) + 1,
       type: e.type,
       at: typeof e.metadata.occurredAt === 'string' ? e.metadata.occurredAt : e.recordedAt.toISOString(),
@@ -74,7 +81,9 @@ export class AuditController {
     }));
     if (cutoff === undefined) return { events: entries };
     const state = fold(events);
-    return { events: entries, stateAsOf: state.exists ? presentComplaint(state, user.role, new Date(cutoff)) : null };
+    if (!state.exists) return { events: entries, stateAsOf: null };
+    const [stateAsOf] = await presentComplaints([state], user.role, new Date(cutoff), (states) => this.personalData.openComplaints(states));
+    return { events: entries, stateAsOf };
   }
 
   @Get(':id/verify')

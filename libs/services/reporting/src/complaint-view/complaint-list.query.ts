@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Complaint } from '@complaints/domain';
 import { ComplaintViewEntity } from './complaint-view.entity';
-import { presentComplaint, type ComplaintView } from './complaint-view.presenter';
+import { presentComplaints, storedAsIs, type ComplaintView, type OpenComplainants } from './complaint-view.presenter';
 import type { ListComplaintsQueryDto } from './list-complaints.query.dto';
 import type { ListScope } from '../access/reporting-access';
 
@@ -21,6 +21,7 @@ export const queryComplaintList = async (
   role: string,
   now: Date,
   scope: ListScope = { siteIds: null, departments: null },
+  open: OpenComplainants = storedAsIs,
 ): Promise<ComplaintPage> => {
   const page = query.page ?? 1;
   const pageSize = query.pageSize ?? 20;
@@ -46,5 +47,11 @@ export const queryComplaintList = async (
     .skip((page - 1) * pageSize)
     .take(pageSize)
     .getManyAndCount();
-  return { items: rows.map((r) => presentComplaint(r.state as unknown as Complaint, role, now)), total, page, pageSize };
+  const items = await presentComplaints(
+    rows.map((r) => r.state as unknown as Complaint),
+    role,
+    now,
+    open,
+  );
+  return { items, total, page, pageSize };
 };

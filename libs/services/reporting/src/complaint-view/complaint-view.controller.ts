@@ -5,7 +5,8 @@ import type { Complaint } from '@complaints/domain';
 import { CLOCK, CurrentUser, notFound, type ActingUser, type Clock } from '@complaints/service-kit';
 import { REPORTING_DATA_SOURCE } from '../reporting.tokens';
 import { ComplaintViewEntity } from './complaint-view.entity';
-import { presentComplaint, type ComplaintView } from './complaint-view.presenter';
+import { presentComplaints, type ComplaintView } from './complaint-view.presenter';
+import { ComplaintPersonalData } from '@complaints/service-common';
 import { queryComplaintList, type ComplaintPage } from './complaint-list.query';
 import { ListComplaintsQueryDto } from './list-complaints.query.dto';
 import { assertComplaint, assertSite, listScope } from '../access/reporting-access';
@@ -17,13 +18,14 @@ export class ComplaintViewController {
   constructor(
     @Inject(REPORTING_DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly personalData: ComplaintPersonalData,
   ) {}
 
   @Get()
   @ApiOkResponse({ description: '{ items: [view], total, page, pageSize }' })
   list(@Query() query: ListComplaintsQueryDto, @CurrentUser() user: ActingUser): Promise<ComplaintPage> {
     if (query.siteId) assertSite(user, query.siteId);
-    return queryComplaintList(this.dataSource, query, user.role, this.clock.now(), listScope(user));
+    return queryComplaintList(this.dataSource, query, user.role, this.clock.now(), listScope(user), (states) => this.personalData.openComplaints(states));
   }
 
   @Get(':id')
@@ -32,6 +34,7 @@ export class ComplaintViewController {
     const row = await this.dataSource.getRepository(ComplaintViewEntity).findOne({ where: { id } });
     if (!row) throw notFound(`Complaint ${id} not found`);
     assertComplaint(user, { siteId: row.siteId, department: row.department });
-    return presentComplaint(row.state as unknown as Complaint, user.role, this.clock.now());
+    const [view] = await presentComplaints([row.state as unknown as Complaint], user.role, this.clock.now(), (states) => this.personalData.openComplaints(states));
+    return view;
   }
 }

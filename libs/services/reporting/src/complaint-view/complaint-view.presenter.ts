@@ -1,13 +1,19 @@
-import { complaintView, type Complaint, type ComplaintView } from '@complaints/domain';
+import { complaintViewFor, type Complaint, type ComplaintView } from '@complaints/domain';
 
 export type { ComplaintView };
 
 /**
- * Who may see a complainant's name and phone in full: the roles that deal with the
- * complainant directly. Everyone else sees them masked (the masking itself is the
- * domain's `complaintView`).
+ * Opens the sealed personal values of complaint states (ComplaintPersonalData.openComplaints):
+ * read models hold only ciphertext, so what a person sees is opened per request.
  */
-const SEES_CONTACT = new Set(['duty_officer', 'cs_assistant', 'cs_supervisor', 'cs_manager', 'general_manager', 'admin']);
+export type OpenComplainants = (states: readonly Complaint[]) => Promise<Complaint[]>;
 
-export const presentComplaint = (state: Complaint, role: string, now: Date): ComplaintView =>
-  complaintView(state, now.toISOString(), { revealComplainant: SEES_CONTACT.has(role) });
+/** Data stored before encryption needs no opening. */
+export const storedAsIs: OpenComplainants = async (states) => [...states];
+
+/**
+ * The views a user of `role` may see: the complainant's name and phone opened, then
+ * shown in full or masked by the domain's rule (`complaintViewFor`, CONTACT_ROLES).
+ */
+export const presentComplaints = async (states: readonly Complaint[], role: string, now: Date, open: OpenComplainants): Promise<ComplaintView[]> =>
+  (await open(states)).map((state) => complaintViewFor(state, role, now.toISOString()));
