@@ -1,13 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /**
  * Runs a compiled service (`dist/apps/<name>/src/main.js`) as its own OS process, the
  * way the distributed topology does, for end-to-end and fault tests.
  */
-export const workspaceRoot = resolve(__dirname, '../../..');
+/** The workspace (the folder holding nx.json), from the sources (jest) or a compiled copy under dist/ (benchmarks). */
+export const workspaceRoot = ((): string => {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, 'nx.json'))) return dir;
+  throw new Error(`No nx.json above ${__dirname}`);
+})();
 
 export const freePort = (): Promise<number> =>
   new Promise((resolvePort, reject) => {

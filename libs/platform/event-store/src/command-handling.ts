@@ -24,6 +24,12 @@ export type CommandHandlingOptions<Event> = {
    * and still verifies after the key is destroyed.
    */
   encode?: (events: EventToAppend[]) => Promise<EventToAppend[]>;
+  /**
+   * The part of the stream the decision needs, oldest first, ending with the stream's
+   * last event (default: the whole stream). A decider whose state only depends on the
+   * latest events (a counter) reads a short tail instead of a history that grows forever.
+   */
+  readHistory?: (store: EventStore, streamId: string) => Promise<RecordedEvent[]>;
 };
 
 export type CommandResult<State, Event> = {
@@ -31,7 +37,7 @@ export type CommandResult<State, Event> = {
   newEvents: Event[];
   /** Revision of the stream after the command (-1n for an untouched empty stream). */
   nextExpectedRevision: bigint;
-  /** All events of the stream before the command, for callers that need history. */
+  /** The events of the stream read before the command (all of them unless `readHistory` reads less). */
   history: RecordedEvent[];
 };
 
@@ -50,7 +56,7 @@ export const handleCommand = async <State, Command, Event extends { type: string
 ): Promise<CommandResult<State, Event>> => {
   const maxAttempts = options.maxAttempts ?? 5;
   for (let attempt = 1; ; attempt++) {
-    const history = await store.readStream(streamId);
+    const history = options.readHistory ? await options.readHistory(store, streamId) : await store.readStream(streamId);
     const state = history.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as unknown as Event), decider.initialState());
     const newEvents = decider.decide(command, state);
     const currentRevision = history.length ? history[history.length - 1].revision : undefined;

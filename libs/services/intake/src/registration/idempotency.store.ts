@@ -4,7 +4,14 @@ import type { Pool } from 'pg';
 import { canonicalJson } from '@complaints/event-store';
 import { PG_POOL, conflict } from '@complaints/service-kit';
 
-export type IdempotentOutcome<T> = { complaintId: string; response?: T };
+export type IdempotentOutcome<T> = {
+  complaintId: string;
+  response?: T;
+  /** When the key was first claimed. */
+  claimedAt: Date;
+  /** This request claimed the key: no earlier attempt with it exists. */
+  fresh: boolean;
+};
 
 /**
  * `Idempotency-Key` on registration (API.md): the same key and body give the same
@@ -39,18 +46,18 @@ export class IdempotencyStore implements OnModuleInit {
   /** Claims the key for this body, or returns what an earlier request with it got. */
   async claim<T>(key: string, body: unknown, complaintId: string): Promise<IdempotentOutcome<T>> {
     const hash = IdempotencyStore.hash(body);
-    await this.pool.query(
+    const inserted = await this.pool.query(
       `INSERT INTO intake.idempotency_keys (key, request_hash, complaint_id) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING`,
       [key, hash, complaintId],
     );
-    const { rows } = await this.pool.query<{ request_hash: string; complaint_id: string; response: T | null }>(
-      `SELECT request_hash, complaint_id, response FROM intake.idempotency_keys WHERE key = $1`,
+    const { rows } = await this.pool.query<{ request_hash: string; complaint_id: string; response: T | null; created_at: Date }>(
+      `SELECT request_hash, complaint_id, response, created_at FROM intake.idempotency_keys WHERE key = $1`,
       [key],
     );
     if (rows[0].request_hash !== hash) {
       throw conflict('Idempotency-Key was already used with a different request body', [{ field: 'Idempotency-Key', problem: 'reused with a different body' }]);
     }
-    return { complaintId: rows[0].complaint_id, response: rows[0].response ?? undefined };
+    return { complaintId: rows[0].complaint_id, response: rows[0].response ?? undefined, claimedAt: rows[0].created_at, fresh: (inserted.rowCount ?? 0) > 0 };
   }
 
   async complete<T>(key: string, response: T): Promise<void> {

@@ -38,10 +38,13 @@ export class RegisterComplaintHandler implements ICommandHandler<RegisterComplai
   async execute({ body, user, idempotencyKey, correlationId }: RegisterComplaintCommand): Promise<RegisteredComplaintDto> {
     if (!mayAccessSite(user, body.siteId)) throw new ApiError(403, `You may not register complaints for site ${body.siteId}`);
     let complaintId: string = randomUUID();
+    // Since when an earlier attempt with the same key could have taken a serial (none: this request made the id).
+    let serialHeldSince: Date | undefined;
     if (idempotencyKey) {
       const claimed = await this.idempotency.claim<RegisteredComplaintDto>(idempotencyKey, body, deterministicUuid(`complaint:${idempotencyKey}`));
       if (claimed.response) return claimed.response;
       complaintId = claimed.complaintId;
+      if (!claimed.fresh) serialHeldSince = claimed.claimedAt;
     }
 
     // A retry of a registration that already went through answers with what it made.
@@ -80,7 +83,7 @@ export class RegisterComplaintHandler implements ICommandHandler<RegisterComplai
     // Dry run with a placeholder number: domain refusals happen before a number is taken.
     decide(withRepeat(command(`${this.sites.site(body.siteId).code}-000000-000`)), initialState(), context);
 
-    const number = await this.numbering.allocate(body.siteId, complaintId, now);
+    const number = await this.numbering.allocate(body.siteId, complaintId, now, serialHeldSince);
     try {
       await this.runner.run(complaintId, withRepeat(command(number)), { idempotencyKey: `register:${complaintId}`, correlationId, context, scope: user });
     } catch (error) {
