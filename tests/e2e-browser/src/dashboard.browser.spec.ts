@@ -308,6 +308,20 @@ describeInBrowser('the dashboard in Chromium (embedded default)', () => {
     await noSpinner();
     await shot('09-complaint-list');
 
+    // 8. The administrator erases the complainant's personal data: name and phone read as erased.
+    await signIn('admin');
+    await page.goto(`${server.url}/complaints/${id}`);
+    await page.getByTestId('facts').waitFor();
+    expect(await page.getByTestId('facts').textContent()).toContain('13800138000');
+    await page.getByTestId('action-erase').click();
+    await page.locator('#erase-reason').fill('业主依法申请删除个人信息');
+    await page.getByTestId('erase-submit').click();
+    await page.getByTestId('facts').getByText('已删除').first().waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('facts').textContent()).not.toContain('13800138000');
+    expect(await page.getByTestId('action-erase').count()).toBe(0);
+    await noSpinner();
+    await shot('10-personal-data-erased');
+
     expect(consoleErrors.filter((e) => !/status of 40[134]/.test(e))).toEqual([]);
   }, 300_000); // explicit: in the multi-project run the root config's 30 s would apply
 });

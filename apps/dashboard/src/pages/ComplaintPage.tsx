@@ -195,7 +195,7 @@ export const ComplaintPage = ({ id }: { id: string }) => {
             <p className="description">{view.description}</p>
           </Card>
           <Card title={t('detail.actions')} testId="actions" className="o-3">
-            {view.status === 'closed' ? (
+            {view.status === 'closed' && actions.length === 0 ? (
               <p className="empty">{t('detail.actions.closed')}</p>
             ) : actions.length === 0 ? (
               <p className="empty">{events ? t('detail.actions.none') : t('common.loading')}</p>
