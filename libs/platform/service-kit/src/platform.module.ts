@@ -120,13 +120,17 @@ export type PlatformOverrides = {
 };
 
 /**
- * An idle connection that the server closes (a restart, Ctrl-C reaching the embedded
- * server first) must not crash the process: the pool drops it and connects anew.
+ * A connection that the server closes (a restart, Ctrl-C reaching the embedded server
+ * first) must not crash the process, idle or checked out: the pool listens on idle
+ * ones, and every connection gets a listener of its own for the time it is checked out
+ * (pg-pool removes its idle listener then, and an 'error' event nobody hears is fatal).
+ * The query in flight fails as usual; the caller retries (consumers) or answers 503.
  */
-const createPool = (connectionString: string): Pool => {
+export const createPool = (connectionString: string, max = 10): Pool => {
   const logger = new Logger('database');
-  const pool = new Pool({ connectionString, max: 10 });
+  const pool = new Pool({ connectionString, max });
   pool.on('error', (error) => logger.warn(`idle connection lost: ${error.message}`));
+  pool.on('connect', (client) => client.on('error', (error) => logger.warn(`connection lost: ${error.message}`)));
   return pool;
 };
 

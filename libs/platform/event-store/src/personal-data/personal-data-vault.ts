@@ -118,14 +118,14 @@ export class PersonalDataVault {
     if (!SUBJECT_PATTERN.test(subjectId)) throw new Error(`Bad data subject id ${subjectId}`);
     await this.migrate();
     const fresh = randomBytes(32);
-    await this.pool.query(
+    const created = await this.pool.query(
       `INSERT INTO ${this.schema}.subject_keys (subject_id, wrapped_key)
        SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM ${this.schema}.erasures WHERE subject_id = $1)
-       ON CONFLICT (subject_id) DO NOTHING`,
+       ON CONFLICT (subject_id) DO NOTHING RETURNING subject_id`,
       [subjectId, gcm(this.masterKey, subjectId, fresh)],
     );
-    const keys = await this.keysOf([subjectId]);
-    const key = keys.get(subjectId);
+    // Made now (one round trip), or made before by another writer, or erased.
+    const key = created.rowCount ? fresh : (await this.keysOf([subjectId])).get(subjectId);
     if (!key) throw new PersonalDataErasedError(subjectId);
     return (plaintext) => (isSealed(plaintext) && sealedSubjectOf(plaintext) === subjectId ? plaintext : `${SEALED_PREFIX}${subjectId}:${gcm(key, subjectId, Buffer.from(plaintext, 'utf8')).toString('base64url')}`);
   }

@@ -81,7 +81,10 @@ export class PostgresEventStore implements EventStore {
     if (!options.pool && !options.connectionString) throw new Error('PostgresEventStore needs a pool or a connectionString');
     this.pool = options.pool ?? new Pool({ connectionString: options.connectionString, max: 10 });
     // Idle connections closed by the server are dropped and replaced, not fatal.
-    if (!options.pool) this.pool.on('error', () => undefined);
+    if (!options.pool) {
+      this.pool.on('error', () => undefined);
+      this.pool.on('connect', (client) => client.on('error', () => undefined)); // checked-out ones too: the query fails, the process lives
+    }
     this.ownsPool = !options.pool;
     this.schema = options.schema ?? 'event_store';
     if (!/^[a-z_][a-z0-9_]*$/.test(this.schema)) throw new Error(`invalid schema name ${this.schema}`);

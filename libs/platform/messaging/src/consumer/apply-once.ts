@@ -24,6 +24,7 @@ export const applyOnce = async (
   effect: (client: PoolClient) => Promise<void>,
 ): Promise<ApplyOnceResult> => {
   const client = await pool.connect();
+  let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     const { rowCount } = await client.query(
@@ -38,9 +39,11 @@ export const applyOnce = async (
     await client.query('COMMIT');
     return 'applied';
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    await client.query('ROLLBACK').catch((rollbackFailed: Error) => {
+      broken = rollbackFailed; // the connection itself is gone: do not hand it back to the pool
+    });
     throw error;
   } finally {
-    client.release();
+    client.release(broken);
   }
 };

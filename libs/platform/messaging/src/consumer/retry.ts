@@ -1,36 +1,55 @@
 import { HEADER, deadLetterTopic } from '@complaints/contracts';
 import type { BusMessage, DeliveredMessage, MessageHandler } from '../message-bus.port';
+import { isTransientError } from './transient-errors';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export type RetryOutcome = { status: 'handled' } | { status: 'dead_lettered'; error: string; attempts: number };
 
+export type RetryOptions = {
+  groupId: string;
+  /** Attempts before a message that keeps failing for its own reasons is dead-lettered. */
+  maxAttempts: number;
+  retryDelayMs: number;
+  /** Longest wait between attempts while the infrastructure is down. */
+  maxDelayMs?: number;
+  /** True once the consumer is stopping: the failure is thrown and the offset not committed. */
+  isStopping?: () => boolean;
+  /** Called between attempts (a Kafka consumer's heartbeat, so a long outage does not cost its partitions). */
+  onWait?: () => Promise<void>;
+  /** Told of each transient failure (for the log). */
+  onTransient?: (error: unknown, attempt: number) => void;
+};
+
+const describe = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+
 /**
- * Runs a handler with exponential back-off; when it still fails, hands back a
- * dead-letter message (same key, value and headers plus the error) so the caller
- * can publish it and move on: a poison message never blocks its partition.
+ * Runs a handler until it succeeds. A failure of the infrastructure (`isTransientError`:
+ * database or broker restarting, connection lost, deadlock) is retried with back-off for
+ * as long as it lasts — the message is not at fault, and dead-lettering it would lose the
+ * event for this consumer. Any other failure is retried `maxAttempts` times, then a
+ * dead-letter message (same key, value and headers plus the error) is handed back for the
+ * caller to publish: a poison message never blocks its partition.
  */
-export const handleWithRetry = async (
-  message: DeliveredMessage,
-  handler: MessageHandler,
-  groupId: string,
-  maxAttempts: number,
-  retryDelayMs: number,
-  isStopping: () => boolean = () => false,
-): Promise<{ outcome: RetryOutcome; deadLetter?: BusMessage }> => {
+export const handleWithRetry = async (message: DeliveredMessage, handler: MessageHandler, options: RetryOptions): Promise<{ outcome: RetryOutcome; deadLetter?: BusMessage }> => {
+  const maxDelay = options.maxDelayMs ?? 5_000;
   let lastError = '';
-  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+  let failures = 0;
+  for (let attempt = 1; ; attempt++) {
     try {
       await handler(message);
       return { outcome: { status: 'handled' } };
     } catch (error) {
-      lastError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      if (isStopping()) throw error;
-      if (attempt < maxAttempts) await sleep(retryDelayMs * 2 ** (attempt - 1));
+      lastError = describe(error);
+      if (options.isStopping?.()) throw error;
+      if (isTransientError(error)) options.onTransient?.(error, attempt);
+      else if (++failures >= options.maxAttempts) break;
+      await sleep(Math.min(maxDelay, options.retryDelayMs * 2 ** Math.min(attempt - 1, 10)));
+      await options.onWait?.();
     }
   }
   return {
-    outcome: { status: 'dead_lettered', error: lastError, attempts: maxAttempts },
+    outcome: { status: 'dead_lettered', error: lastError, attempts: failures },
     deadLetter: {
       topic: deadLetterTopic(message.topic),
       key: message.key,
@@ -39,8 +58,8 @@ export const handleWithRetry = async (
         ...message.headers,
         [HEADER.error]: lastError.slice(0, 2000),
         [HEADER.originalTopic]: message.topic,
-        [HEADER.attempts]: String(maxAttempts),
-        'dlq-consumer-group': groupId,
+        [HEADER.attempts]: String(failures),
+        'dlq-consumer-group': options.groupId,
         'dlq-original-partition': String(message.partition),
         'dlq-original-offset': message.offset,
       },

@@ -132,21 +132,23 @@ export class KafkaMessageBus implements MessageBus {
           value: message.value?.toString('utf8') ?? '',
           headers: headersToRecord(message.headers),
         };
-        const { outcome, deadLetter } = await handleWithRetry(
-          delivered,
-          async (m) => {
-            await handler(m);
-            await heartbeat();
+        const { outcome, deadLetter } = await handleWithRetry(delivered, handler, {
+          groupId: options.groupId,
+          maxAttempts: options.maxAttempts ?? 5,
+          retryDelayMs: options.retryDelayMs ?? 100,
+          isStopping: () => stopping,
+          // Heartbeats outside the handler: a failing heartbeat (rebalance, broker restart)
+          // ends this delivery without committing it — the message comes again — and is
+          // never mistaken for the message's fault.
+          onWait: () => heartbeat(),
+          onTransient: (error, attempt) => {
+            if (attempt === 1 || attempt % 10 === 0) this.log(`${options.groupId}: ${topic}[${partition}]@${message.offset} waits for the infrastructure (attempt ${attempt}): ${error instanceof Error ? error.message : String(error)}`);
           },
-          options.groupId,
-          options.maxAttempts ?? 5,
-          options.retryDelayMs ?? 100,
-          () => stopping,
-        );
+        });
         if (deadLetter && outcome.status === 'dead_lettered') {
           this.log(`dead-letter: ${options.groupId} gave up on ${topic}[${partition}]@${message.offset} after ${outcome.attempts} attempts: ${outcome.error}`);
           await this.publish([deadLetter]);
-        }
+        } else await heartbeat();
       },
     });
     return {

@@ -46,14 +46,16 @@ export class InMemoryMessageBus implements MessageBus {
       const offset = this.offsets.get(message.topic) ?? 0;
       this.offsets.set(message.topic, offset + 1);
       for (const group of this.groups.filter((g) => g.topic === message.topic && !g.stopped)) {
-        const { outcome, deadLetter } = await handleWithRetry(
-          { ...message, partition: 0, offset: String(offset) },
-          group.handler,
-          group.groupId,
-          group.options.maxAttempts ?? 5,
-          group.options.retryDelayMs ?? 100,
-        );
-        if (deadLetter && outcome.status === 'dead_lettered') {
+        const { outcome, deadLetter } = await handleWithRetry({ ...message, partition: 0, offset: String(offset) }, group.handler, {
+          groupId: group.groupId,
+          maxAttempts: group.options.maxAttempts ?? 5,
+          retryDelayMs: group.options.retryDelayMs ?? 100,
+          isStopping: () => group.stopped,
+        }).catch((error: unknown) => {
+          if (group.stopped) return { outcome: undefined, deadLetter: undefined }; // stopping: the group no longer wants it
+          throw error;
+        });
+        if (deadLetter && outcome?.status === 'dead_lettered') {
           this.deadLetters.push(deadLetter);
           this.log(`dead-letter: ${group.groupId} gave up on ${message.topic} key ${message.key} after ${outcome.attempts} attempts: ${outcome.error}`);
           await this.deliver([deadLetter]);

@@ -47,8 +47,9 @@ export class RegisterComplaintHandler implements ICommandHandler<RegisterComplai
       if (!claimed.fresh) serialHeldSince = claimed.claimedAt;
     }
 
-    // A retry of a registration that already went through answers with what it made.
-    const existing = await this.runner.readHistory(complaintId);
+    // A retry of a registration that already went through answers with what it made
+    // (only a key can make a retry: without one the id was made just now).
+    const existing = idempotencyKey ? await this.runner.readHistory(complaintId) : [];
     if (existing.length > 0) {
       const registered = existing[0].data as { number: string };
       return this.remember(idempotencyKey, { id: complaintId, number: registered.number, status: 'registered' });
