@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
+import { runLockedMigration } from '../postgres/locked-migration';
 
 /**
  * Crypto-shredding (ARCHITECTURE.md "Personal data"): each data subject — a complaint's
@@ -90,20 +91,7 @@ export class PersonalDataVault {
 
   /** Creates the key tables (idempotent; called lazily before first use). */
   migrate(): Promise<void> {
-    this.migrated ??= (async () => {
-      const client = await this.pool.connect();
-      try {
-        await client.query('BEGIN');
-        await client.query(`SELECT pg_advisory_xact_lock(hashtext('complaints:personal_data:migrate'))`);
-        await client.query(personalDataSchemaSql(this.schema));
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
-    })().catch((error: unknown) => {
+    this.migrated ??= runLockedMigration(this.pool, 'complaints:personal_data:migrate', personalDataSchemaSql(this.schema)).catch((error: unknown) => {
       this.migrated = undefined;
       throw error;
     });

@@ -1,3 +1,4 @@
+import { runLockedMigration } from './locked-migration';
 import { Pool, type PoolClient } from 'pg';
 import {
   WrongExpectedRevisionError,
@@ -93,18 +94,7 @@ export class PostgresEventStore implements EventStore {
 
   /** Creates the schema if needed; safe to call from several processes at once. */
   async migrate(): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`migrate:${this.schema}`]);
-      await client.query(eventStoreSchemaSql(this.schema));
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    await runLockedMigration(this.pool, `migrate:${this.schema}`, eventStoreSchemaSql(this.schema));
   }
 
   async appendToStream(
