@@ -13,6 +13,12 @@ export type RetryOptions = {
   retryDelayMs: number;
   /** Longest wait between attempts while the infrastructure is down. */
   maxDelayMs?: number;
+  /**
+   * How long infrastructure failures are waited out before they count like any other
+   * (default: for ever). A bus whose consumers share one delivery queue (the in-process
+   * bus) sets it, so one unreachable webhook cannot hold up every other consumer.
+   */
+  maxTransientMs?: number;
   /** True once the consumer is stopping: the failure is thrown and the offset not committed. */
   isStopping?: () => boolean;
   /** Called between attempts (a Kafka consumer's heartbeat, so a long outage does not cost its partitions). */
@@ -35,6 +41,7 @@ export const handleWithRetry = async (message: DeliveredMessage, handler: Messag
   const maxDelay = options.maxDelayMs ?? 5_000;
   let lastError = '';
   let failures = 0;
+  const started = Date.now();
   for (let attempt = 1; ; attempt++) {
     try {
       await handler(message);
@@ -42,7 +49,8 @@ export const handleWithRetry = async (message: DeliveredMessage, handler: Messag
     } catch (error) {
       lastError = describe(error);
       if (options.isStopping?.()) throw error;
-      if (isTransientError(error)) options.onTransient?.(error, attempt);
+      const waitedOut = options.maxTransientMs !== undefined && Date.now() - started >= options.maxTransientMs;
+      if (isTransientError(error) && !waitedOut) options.onTransient?.(error, attempt);
       else if (++failures >= options.maxAttempts) break;
       await sleep(Math.min(maxDelay, options.retryDelayMs * 2 ** Math.min(attempt - 1, 10)));
       await options.onWait?.();

@@ -68,6 +68,22 @@ describe('Consumer retries', () => {
     });
   });
 
+  describe('Rule: a bus with one shared queue waits out an outage for a bounded time only', () => {
+    it('should count infrastructure failures like any other once maxTransientMs has passed', async () => {
+      let calls = 0;
+      const result = await handleWithRetry(
+        message,
+        async () => {
+          calls++;
+          throw new TypeError('fetch failed', { cause: pgError('ECONNREFUSED') });
+        },
+        { ...options, maxTransientMs: 0 },
+      );
+      expect(calls).toBe(3);
+      expect(result.outcome).toMatchObject({ status: 'dead_lettered', attempts: 3 });
+    });
+  });
+
   describe('Rule: a consumer that is stopping gives the message back instead of dead-lettering it', () => {
     it('should throw the failure so the offset is not committed', async () => {
       await expect(

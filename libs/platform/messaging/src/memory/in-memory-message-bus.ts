@@ -50,6 +50,8 @@ export class InMemoryMessageBus implements MessageBus {
           groupId: group.groupId,
           maxAttempts: group.options.maxAttempts ?? 5,
           retryDelayMs: group.options.retryDelayMs ?? 100,
+          // One queue serves every consumer here: an outage is waited out for a while, not for ever.
+          maxTransientMs: 30_000,
           isStopping: () => group.stopped,
         }).catch((error: unknown) => {
           if (group.stopped) return { outcome: undefined, deadLetter: undefined }; // stopping: the group no longer wants it
