@@ -3,8 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { Client } from 'pg';
-import { freePort, type ServiceProcess, type TestDatabase } from '@complaints/testing';
+import { freePort, type ServiceProcess } from '@complaints/testing';
 
 export { freePort };
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '@complaints/service-kit';
@@ -253,26 +252,4 @@ export class OwnPostgres {
   }
 }
 
-/** A database of its own on the server, dropped by the clean-ups. */
-export const createDatabase = async (adminUrl: string, label: string): Promise<TestDatabase> => {
-  const name = `faults_${label}_${randomBytes(3).toString('hex')}`;
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const drop = async () => {
-    const c = new Client({ connectionString: adminUrl });
-    await c.connect();
-    try {
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    } finally {
-      await c.end();
-    }
-  };
-  return { url: url.toString(), name, drop };
-};
+

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import type { TestDatabase } from '@complaints/testing';
-import { ACTORS, FiveProcessSystem, SERVICES, TEST_JWT_SECRET, type Actor, type ServiceName } from '../../tests/e2e/src/support/five-process-system';
-import { ManagedService, createDatabase, freePort, onCleanup, progress, seconds, sleep } from './harness';
+import { ACTORS, FiveProcessSystem, SERVICES, TEST_JWT_SECRET, parseJsonBody, type Actor, type ServiceName } from '../../tests/e2e/src/support/five-process-system';
+import { createTestDatabase } from '@complaints/testing';
+import { ManagedService, freePort, onCleanup, progress, seconds, sleep } from './harness';
 
 export type SystemOptions = {
   label: string;
@@ -36,7 +37,7 @@ export class FaultSystem {
   constructor(private readonly options: SystemOptions) {}
 
   async start(): Promise<void> {
-    this.db = await createDatabase(this.options.adminUrl, this.options.label);
+    this.db = await createTestDatabase(`faults_${this.options.label}`, this.options.adminUrl);
     this.stoppers.push(onCleanup(`database ${this.db.name}`, () => this.db.drop()));
     this.env = {
       DATABASE_URL: this.db.url,
@@ -123,12 +124,7 @@ export class FaultSystem {
       if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
       const res = await fetch(`${this.services[service].url}${path}`, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
       const text = await res.text();
-      let parsed: Record<string, unknown> = {};
-      try {
-        parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-      } catch {
-        parsed = { text };
-      }
+      const parsed = parseJsonBody(text);
       if (res.status >= 500 || res.status === 429) throw new Error(`${res.status} ${text.slice(0, 200)}`);
       if (res.status === 201 || res.status === 202 || res.status === 200) {
         this.stats.accepted++;

@@ -20,8 +20,8 @@ export const withDatabase = (url: string, database: string): string => {
 
 export type TestDatabase = { url: string; name: string; drop(): Promise<void> };
 
-export const createTestDatabase = async (label = 'test'): Promise<TestDatabase> => {
-  const admin = adminDatabaseUrl();
+/** A throw-away database on the test server (or on the server `admin` names), with a `drop` that forces it away. */
+export const createTestDatabase = async (label = 'test', admin: string = adminDatabaseUrl()): Promise<TestDatabase> => {
   const name = `t_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase().slice(0, 30)}_${randomBytes(4).toString('hex')}`;
   const client = new Client({ connectionString: admin });
   await client.connect();

@@ -2,6 +2,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { api } from '../api/client';
 import type { ComplaintView } from '../api/types';
 import { useI18n } from '../i18n/i18n';
+import type { MsgKey } from '../i18n/messages';
 import { CALLBACK_METHODS, DEPARTMENTS, EXEMPTION_REASONS } from '../i18n/labels';
 import { replyKinds, type Action, type CaseFacts } from '../lib/permissions';
 import {
@@ -193,24 +194,30 @@ export const ResolveForm = ({ view, onDone, onCancel }: FormProps) => {
   );
 };
 
-export const EscalateForm = ({ view, onDone, onCancel }: FormProps) => {
-  const { t } = useI18n();
-  const [reason, setReason] = useState('');
-  const a = useAction(view, 'escalate', 'escalate', onDone);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    void a.run(validateReason(reason), () => ({ reason: reason.trim() }));
+/** A form whose only field is the reason (escalate, erase): one shape, its own texts and path. */
+const reasonForm =
+  ({ action, path, warning }: { action: 'escalate' | 'erase'; path: string; warning?: MsgKey }) =>
+  ({ view, onDone, onCancel }: FormProps) => {
+    const { t } = useI18n();
+    const [reason, setReason] = useState('');
+    const a = useAction(view, action, path, onDone);
+    const submit = (e: FormEvent) => {
+      e.preventDefault();
+      void a.run(validateReason(reason), () => ({ reason: reason.trim() }));
+    };
+    return (
+      <Shell title={t(`action.${action}`)} onSubmit={submit} testId={`form-${action}`} clear={a.clear}>
+        <ErrorBanner error={a.apiError} shownFields={['reason']} />
+        {warning && <p className="small">{t(warning)}</p>}
+        <Field label={t(`${action}.reason`)} htmlFor={`${action}-reason`} problem={a.problems.reason} serverProblems={a.server('reason')} required>
+          <textarea id={`${action}-reason`} name="reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
+        </Field>
+        <Buttons busy={a.busy} onCancel={onCancel} label={t(`action.${action}`)} testId={`${action}-submit`} />
+      </Shell>
+    );
   };
-  return (
-    <Shell title={t('action.escalate')} onSubmit={submit} testId="form-escalate" clear={a.clear}>
-      <ErrorBanner error={a.apiError} shownFields={['reason']} />
-      <Field label={t('escalate.reason')} htmlFor="escalate-reason" problem={a.problems.reason} serverProblems={a.server('reason')} required>
-        <textarea id="escalate-reason" name="reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
-      </Field>
-      <Buttons busy={a.busy} onCancel={onCancel} label={t('action.escalate')} testId="escalate-submit" />
-    </Shell>
-  );
-};
+
+export const EscalateForm = reasonForm({ action: 'escalate', path: 'escalate' });
 
 export const ReassignForm = ({ view, onDone, onCancel }: FormProps) => {
   const { t, l } = useI18n();
@@ -328,25 +335,7 @@ export const ExemptForm = ({ view, onDone, onCancel }: FormProps) => {
 };
 
 /** Administrators: erase the complainant's name and phone for good (the key is destroyed). */
-export const EraseForm = ({ view, onDone, onCancel }: FormProps) => {
-  const { t } = useI18n();
-  const [reason, setReason] = useState('');
-  const a = useAction(view, 'erase', 'personal-data/erasure', onDone);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    void a.run(validateReason(reason), () => ({ reason: reason.trim() }));
-  };
-  return (
-    <Shell title={t('action.erase')} onSubmit={submit} testId="form-erase" clear={a.clear}>
-      <ErrorBanner error={a.apiError} shownFields={['reason']} />
-      <p className="small">{t('erase.warning')}</p>
-      <Field label={t('erase.reason')} htmlFor="erase-reason" problem={a.problems.reason} serverProblems={a.server('reason')} required>
-        <textarea id="erase-reason" name="reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
-      </Field>
-      <Buttons busy={a.busy} onCancel={onCancel} label={t('action.erase')} testId="erase-submit" />
-    </Shell>
-  );
-};
+export const EraseForm = reasonForm({ action: 'erase', path: 'personal-data/erasure', warning: 'erase.warning' });
 
 export const ACTION_FORMS: Partial<Record<Action, (p: FormProps) => ReactNode>> = {
   reply: ReplyForm,

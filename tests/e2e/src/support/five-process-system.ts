@@ -29,6 +29,15 @@ export const TEST_PERSONAL_DATA_KEY = 'e2e-only-personal-data-master-key-0123456
 
 export type Response = { status: number; body: Record<string, unknown> };
 
+/** A response body as JSON; `{ text }` when it is not JSON, `{}` when empty. */
+export const parseJsonBody = (text: string): Record<string, unknown> => {
+  try {
+    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    return { text };
+  }
+};
+
 export class FiveProcessSystem {
   readonly processes = {} as Record<ServiceName, ServiceProcess>;
   db!: TestDatabase;
@@ -100,13 +109,7 @@ export class FiveProcessSystem {
       body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
     });
     const text = await res.text();
-    let parsed: Record<string, unknown> = {};
-    try {
-      parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    } catch {
-      parsed = { text };
-    }
-    return { status: res.status, body: parsed };
+    return { status: res.status, body: parseJsonBody(text) };
   }
 
   /** A POST that must be accepted; shows the error body when it is not. */

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
-import { runLockedMigration } from '../postgres/locked-migration';
+import { inTransaction, runLockedMigration } from '../postgres/locked-migration';
 
 /**
  * Crypto-shredding (ARCHITECTURE.md "Personal data"): each data subject — a complaint's
@@ -146,25 +146,11 @@ export class PersonalDataVault {
    */
   async erase(subjectId: string): Promise<{ keyDestroyed: boolean }> {
     await this.migrate();
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.pool, async (client) => {
       const deleted = await client.query(`DELETE FROM ${this.schema}.subject_keys WHERE subject_id = $1`, [subjectId]);
       await client.query(`INSERT INTO ${this.schema}.erasures (subject_id) VALUES ($1) ON CONFLICT (subject_id) DO NOTHING`, [subjectId]);
-      await client.query('COMMIT');
       return { keyDestroyed: (deleted.rowCount ?? 0) > 0 };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
-  }
-
-  async isErased(subjectId: string): Promise<boolean> {
-    await this.migrate();
-    const { rows } = await this.pool.query(`SELECT 1 FROM ${this.schema}.erasures WHERE subject_id = $1`, [subjectId]);
-    return rows.length > 0;
+    });
   }
 
   /**

@@ -27,7 +27,7 @@ export type RetryOptions = {
   onTransient?: (error: unknown, attempt: number) => void;
 };
 
-const describe = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+const errorText = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 
 /**
  * Runs a handler until it succeeds. A failure of the infrastructure (`isTransientError`:
@@ -47,7 +47,7 @@ export const handleWithRetry = async (message: DeliveredMessage, handler: Messag
       await handler(message);
       return { outcome: { status: 'handled' } };
     } catch (error) {
-      lastError = describe(error);
+      lastError = errorText(error);
       if (options.isStopping?.()) throw error;
       const waitedOut = options.maxTransientMs !== undefined && Date.now() - started >= options.maxTransientMs;
       if (isTransientError(error) && !waitedOut) options.onTransient?.(error, attempt);
