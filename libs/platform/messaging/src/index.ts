@@ -5,3 +5,4 @@ export * from './consumer/apply-once';
 export * from './memory/in-memory-message-bus';
 export * from './kafka/kafka-message-bus';
 export * from './relay/event-relay';
+export * from './store/store-fed-message-bus';

@@ -14,6 +14,17 @@ export type DeliveredMessage = BusMessage & { partition: number; offset: string 
 
 export type MessageHandler = (message: DeliveredMessage) => Promise<void>;
 
+/**
+ * Handles a delivered batch as one unit of work (one transaction for the whole batch).
+ * The messages of one key arrive in order. A batch handler must be idempotent per
+ * message: after a failure the bus hands the same messages to `each`, one by one, so a
+ * message that fails for its own reasons goes to the dead-letter topic alone.
+ */
+export type BatchHandler = (messages: DeliveredMessage[]) => Promise<void>;
+
+/** A consumer that takes batches: `batch` for the normal path, `each` for the one-by-one fallback. */
+export type ConsumerHandlers = { batch: BatchHandler; each: MessageHandler };
+
 export type SubscribeOptions = {
   /** Consumer group: each group receives every message once (at least once). */
   groupId: string;
@@ -22,16 +33,27 @@ export type SubscribeOptions = {
   maxAttempts?: number;
   /** First retry delay; doubles each attempt (default 100 ms). */
   retryDelayMs?: number;
+  /** Most messages handed to a batch handler at once (default 500). */
+  maxBatchSize?: number;
 };
 
 export type BusSubscription = { stop(): Promise<void> };
 
 export type MessageBus = {
-  readonly kind: 'kafka' | 'memory';
+  /**
+   * kafka: the broker; memory: in-process delivery of what is published (tests);
+   * store: the embedded default, each consumer group reading the event store itself.
+   */
+  readonly kind: 'kafka' | 'memory' | 'store';
   /** Resolves once the broker has acknowledged every message (acks=all on Kafka). */
   publish(messages: BusMessage[]): Promise<void>;
-  subscribe(options: SubscribeOptions, handler: MessageHandler): Promise<BusSubscription>;
+  /** A plain handler gets one message at a time; `ConsumerHandlers` get batches. */
+  subscribe(options: SubscribeOptions, handler: MessageHandler | ConsumerHandlers): Promise<BusSubscription>;
   close(): Promise<void>;
 };
 
 export type DeadLetterLog = (entry: { topic: string; groupId: string; key: string; error: string; attempts: number }) => void;
+
+/** The handlers of a subscription, whichever form it was given in (a plain handler: one message at a time). */
+export const consumerHandlers = (handler: MessageHandler | ConsumerHandlers): { batch?: BatchHandler; each: MessageHandler } =>
+  typeof handler === 'function' ? { each: handler } : handler;

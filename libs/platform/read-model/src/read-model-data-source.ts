@@ -43,6 +43,20 @@ export const migrateReadModel = async (dataSource: DataSource, schema: string): 
 };
 
 /**
+ * Records the ids of a batch that `consumer` had not applied yet, inside the caller's
+ * transaction, and returns them (the caller applies only those).
+ */
+export const markProcessedBatch = async (manager: EntityManager, schema: string, consumer: string, eventIds: readonly string[]): Promise<Set<string>> => {
+  if (eventIds.length === 0) return new Set();
+  const result: unknown = await manager.query(
+    `INSERT INTO ${schema}.processed_events (consumer, event_id) SELECT $1, id FROM unnest($2::uuid[]) AS id ON CONFLICT DO NOTHING RETURNING event_id`,
+    [consumer, [...new Set(eventIds)]],
+  );
+  const rows = (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as { event_id: string }[];
+  return new Set(rows.map((r) => r.event_id));
+};
+
+/**
  * Records that `consumer` applied `eventId` inside the caller's transaction; returns
  * false if it already had (the caller then skips the effect). The table is
  * `<schema>.processed_events`, created by the service's first migration.

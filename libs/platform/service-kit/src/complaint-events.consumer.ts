@@ -4,8 +4,10 @@ import type { BusSubscription, MessageBus } from '@complaints/messaging';
 
 /**
  * A service's subscription to the complaint-event topic, in its own consumer group.
- * Subclasses apply each event idempotently (recording the event id in the same
- * transaction as the effect); failures are retried and then dead-lettered by the bus.
+ * The bus delivers batches; subclasses apply a batch in one transaction, idempotently
+ * (recording the event ids in the same transaction as the effect). When a batch fails
+ * for a reason of its own the bus hands its messages over one by one (`applyBatch` with
+ * one event), so only a message at fault is retried and then dead-lettered.
  */
 export abstract class ComplaintEventsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   protected abstract readonly groupId: string;
@@ -17,7 +19,8 @@ export abstract class ComplaintEventsConsumer implements OnApplicationBootstrap,
     private readonly topics: TopicNames,
   ) {}
 
-  protected abstract apply(event: ComplaintEventMessage): Promise<void>;
+  /** Applies a batch (one complaint's events in order) in one unit of work, skipping what was applied before. */
+  protected abstract applyBatch(events: ComplaintEventMessage[]): Promise<void>;
 
   /** Called once before subscribing (e.g. to run migrations). */
   protected prepare(): Promise<void> {
@@ -26,9 +29,13 @@ export abstract class ComplaintEventsConsumer implements OnApplicationBootstrap,
 
   async onApplicationBootstrap(): Promise<void> {
     await this.prepare();
-    this.subscription = await this.bus.subscribe({ groupId: this.groupId, topic: this.topics.complaintEvents }, async (message) => {
-      await this.apply(parseComplaintEventMessage(message.value));
-    });
+    this.subscription = await this.bus.subscribe(
+      { groupId: this.groupId, topic: this.topics.complaintEvents },
+      {
+        batch: (messages) => this.applyBatch(messages.map((m) => parseComplaintEventMessage(m.value))),
+        each: (message) => this.applyBatch([parseComplaintEventMessage(message.value)]),
+      },
+    );
     this.logger.log(`consuming ${this.topics.complaintEvents} as group ${this.groupId}`);
   }
 

@@ -10,7 +10,7 @@ import {
 } from '@nestjs/common';
 import { Pool } from 'pg';
 import { EventStoreDbEventStore, PostgresEventStore, type EventStore, type RecordedEvent } from '@complaints/event-store';
-import { EventRelay, InMemoryMessageBus, KafkaMessageBus, toComplaintEventMessage, type BusMessage, type MessageBus } from '@complaints/messaging';
+import { EventRelay, KafkaMessageBus, StoreFedMessageBus, toComplaintEventMessage, type BusMessage, type MessageBus } from '@complaints/messaging';
 import { COMPLAINT_STREAM_PREFIX, complaintIdFromStream, notificationFromEvent, topicNames, type TopicNames } from '@complaints/contracts';
 import { ConfigError, type PlatformConfig } from './config';
 import { AdjustableClock, CLOCK, systemClock, type Clock } from './clock';
@@ -34,6 +34,9 @@ const userStoreProvider = (config: PlatformConfig) => ({
     return store;
   },
 });
+
+/** The relay's name (its checkpoint row); the embedded bus starts where it left off. */
+const RELAY_NAME = 'complaint-events';
 
 const COMPLAINT_STREAM = /^complaint-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -76,11 +79,16 @@ export class RelayService implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     if (!this.config.relayEnabled) return;
+    if (this.bus.kind === 'store') {
+      this.logger.log('no relay needed: every consumer group reads the event store itself (embedded bus)');
+      return;
+    }
     this.relay = new EventRelay({
       store: this.store,
       bus: this.bus,
       pool: this.pool,
       connectionString: this.config.databaseUrl,
+      name: RELAY_NAME,
       streamPrefix: COMPLAINT_STREAM_PREFIX,
       route: (event) => routeComplaintEvent(event, this.topics),
       log: (line) => this.logger.log(line),
@@ -134,9 +142,19 @@ export const createPool = (connectionString: string, max = 10): Pool => {
   return pool;
 };
 
-const createBus = (config: PlatformConfig): MessageBus => {
+const createBus = (config: PlatformConfig, store: EventStore, pool: Pool, topics: TopicNames): MessageBus => {
   const logger = new Logger('bus');
-  if (config.bus === 'memory') return new InMemoryMessageBus((line) => logger.warn(line));
+  if (config.bus === 'memory') {
+    return new StoreFedMessageBus({
+      store,
+      pool,
+      route: (event) => routeComplaintEvent(event, topics),
+      storeTopics: [topics.complaintEvents, topics.notifications],
+      streamPrefix: COMPLAINT_STREAM_PREFIX,
+      relayName: RELAY_NAME,
+      log: (line) => logger.warn(line),
+    });
+  }
   return new KafkaMessageBus({ brokers: config.kafkaBrokers, clientId: config.kafkaClientId, log: (line) => logger.warn(line) });
 };
 
@@ -166,7 +184,11 @@ export class PlatformModule {
         { provide: TOPICS, useValue: topicNames(config.topicPrefix) },
         { provide: PG_POOL, useFactory: () => createPool(config.databaseUrl) },
         { provide: EVENT_STORE, inject: [PG_POOL], useFactory: (pool: Pool) => createEventStore(config, pool) },
-        { provide: MESSAGE_BUS, useFactory: () => overrides.bus ?? createBus(config) },
+        {
+          provide: MESSAGE_BUS,
+          inject: [EVENT_STORE, PG_POOL, TOPICS],
+          useFactory: (store: EventStore, pool: Pool, topics: TopicNames) => overrides.bus ?? createBus(config, store, pool, topics),
+        },
         RelayService,
         PlatformLifecycle,
         {

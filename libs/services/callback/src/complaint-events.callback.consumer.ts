@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import type { ComplaintEventMessage, TopicNames } from '@complaints/contracts';
-import { applyOnce, processedEventsTableSql, type MessageBus } from '@complaints/messaging';
+import { applyOnceBatch, processedEventsTableSql, type MessageBus } from '@complaints/messaging';
 import { ComplaintEventsConsumer, MESSAGE_BUS, PG_POOL, TOPICS, migrateSql } from '@complaints/service-kit';
 import { complaintTrackingTableSql, trackComplaintEvent } from '@complaints/service-common';
 
@@ -77,10 +77,12 @@ export class CallbackComplaintEventsConsumer extends ComplaintEventsConsumer {
     await migrateSql(this.pool, 'callback', processedEventsTableSql('callback') + complaintTrackingTableSql('callback', 'cases') + callbackTasksSql);
   }
 
-  protected async apply(event: ComplaintEventMessage): Promise<void> {
-    await applyOnce(this.pool, 'callback', this.groupId, event.eventId, async (client) => {
-      await trackComplaintEvent(client, 'callback', 'cases', event);
-      await applyToTask(client, event);
+  protected async applyBatch(events: ComplaintEventMessage[]): Promise<void> {
+    await applyOnceBatch(this.pool, 'callback', this.groupId, events, async (client, fresh) => {
+      for (const event of fresh) {
+        await trackComplaintEvent(client, 'callback', 'cases', event);
+        await applyToTask(client, event);
+      }
     });
   }
 }

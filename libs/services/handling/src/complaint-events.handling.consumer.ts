@@ -1,15 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import type { ComplaintEventMessage, TopicNames } from '@complaints/contracts';
-import { applyOnce, processedEventsTableSql, type MessageBus } from '@complaints/messaging';
+import type { ComplaintState } from '@complaints/domain';
+import { applyOnceBatch, processedEventsTableSql, type MessageBus } from '@complaints/messaging';
 import { CLOCK, ComplaintEventsConsumer, MESSAGE_BUS, PG_POOL, TOPICS, migrateSql, type Clock } from '@complaints/service-kit';
 import { ComplaintCommandRunner, SiteDirectory, complaintTrackingTableSql, trackComplaintEvent } from '@complaints/service-common';
 import { deadlineTimersSql, nextCheckAt, saveTimer } from './deadlines/deadline-timers';
 
 /**
  * Handling's view of every complaint, from the bus: its case row and its deadline
- * timer (re-derived from the complaint's stream after each event). The effect and the
- * event id commit together, so redelivery changes nothing.
+ * timer (re-derived from the complaint's stream once per complaint of a delivered
+ * batch, however many of its events the batch holds). The effects and the event ids of
+ * a batch commit together, so redelivery changes nothing.
  */
 @Injectable()
 export class HandlingComplaintEventsConsumer extends ComplaintEventsConsumer {
@@ -30,12 +32,20 @@ export class HandlingComplaintEventsConsumer extends ComplaintEventsConsumer {
     await migrateSql(this.pool, 'handling', processedEventsTableSql('handling') + complaintTrackingTableSql('handling', 'cases') + deadlineTimersSql);
   }
 
-  protected async apply(event: ComplaintEventMessage): Promise<void> {
-    await applyOnce(this.pool, 'handling', this.groupId, event.eventId, async (client) => {
-      await trackComplaintEvent(client, 'handling', 'cases', event);
-      const state = await this.runner.stateOf(event.complaintId);
-      if (!state.exists) return;
-      await saveTimer(client, state, nextCheckAt(state, this.clock.now(), { policy: this.sites.policy(state.siteId) }));
+  protected async applyBatch(events: ComplaintEventMessage[]): Promise<void> {
+    // Each complaint's current state, read before the transaction (a stored event is all a
+    // delivery stands for, so the stream holds at least the batch's events; a newer state is
+    // as good: the timer follows the latest). Timers only move forward in version.
+    const states = new Map<string, ComplaintState>();
+    for (const complaintId of new Set(events.map((e) => e.complaintId))) states.set(complaintId, await this.runner.stateOf(complaintId));
+    await applyOnceBatch(this.pool, 'handling', this.groupId, events, async (client, fresh) => {
+      for (const event of fresh) await trackComplaintEvent(client, 'handling', 'cases', event);
+      const now = this.clock.now();
+      for (const complaintId of new Set(fresh.map((e) => e.complaintId))) {
+        const state = states.get(complaintId);
+        if (!state?.exists) continue;
+        await saveTimer(client, state, nextCheckAt(state, now, { policy: this.sites.policy(state.siteId) }));
+      }
     });
   }
 }

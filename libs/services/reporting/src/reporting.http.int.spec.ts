@@ -8,7 +8,6 @@ import { Pool } from 'pg';
 import { Workbook } from 'exceljs';
 import { TokenService, type AuthUser } from '@complaints/auth';
 import { PostgresEventStore } from '@complaints/event-store';
-import { InMemoryMessageBus } from '@complaints/messaging';
 import { AdjustableClock, composeRootModule, createHttpApp, loadConfig } from '@complaints/service-kit';
 import { createTestDatabase, eventually, type TestDatabase } from '@complaints/testing';
 import { ReportingModule } from './reporting.module';
@@ -16,7 +15,7 @@ import { ComplaintStory, appendStories, cst } from './testing/complaint-story';
 
 /**
  * The reporting service over HTTP, fed the way the embedded default feeds it: events appended
- * to the PostgreSQL event store, the relay publishing them on the in-process bus, the
+ * to the PostgreSQL event store, the embedded bus delivering them from the store, the
  * reporting consumer applying them. The clock stands at 3 April 2025 10:00 in Shanghai.
  */
 const SITE = 'site-http';
@@ -64,12 +63,10 @@ describe('Reporting over HTTP', () => {
     const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'error', JWT_SECRET: secret }, { processName: 'embedded', port: 3000, bus: 'memory', relayEnabled: true, host: '127.0.0.1' });
     const issuer = new TokenService({ secret, issuer: config.auth.issuer, audience: config.auth.audience, ttlSeconds: 900 });
     for (const who of Object.keys(USERS) as Who[]) tokens[who] = await issuer.issue(USERS[who]);
-    const bus = new InMemoryMessageBus();
     const clock = new AdjustableClock();
     clock.set(new Date(cst('2025-04-03 10:00')));
-    app = await createHttpApp(composeRootModule(config, [ReportingModule], { bus, clock }), config, 'reporting test', { shutdownHooks: false });
+    app = await createHttpApp(composeRootModule(config, [ReportingModule], { clock }), config, 'reporting test', { shutdownHooks: false });
     await app.listen(0, '127.0.0.1');
-    bus.open();
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     pool = new Pool({ connectionString: db.url, max: 2 });
     pool.on('error', () => undefined);

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import type { ComplaintEventMessage, TopicNames } from '@complaints/contracts';
 import { isDomainError, suggestTriage, type Complaint } from '@complaints/domain';
-import { applyOnce, processedEventsTableSql, type MessageBus } from '@complaints/messaging';
+import { applyOnceBatch, processedEventsTableSql, type MessageBus } from '@complaints/messaging';
 import { CLOCK, ComplaintEventsConsumer, MESSAGE_BUS, PG_POOL, TOPICS, migrateSql, type Clock } from '@complaints/service-kit';
 import { ComplaintCommandRunner, SiteDirectory, complaintTrackingTableSql, trackComplaintEvent } from '@complaints/service-common';
 
@@ -32,9 +32,13 @@ export class TriageComplaintEventsConsumer extends ComplaintEventsConsumer {
     await migrateSql(this.pool, 'triage', processedEventsTableSql('triage') + complaintTrackingTableSql('triage', 'inbox'));
   }
 
-  protected async apply(event: ComplaintEventMessage): Promise<void> {
-    await applyOnce(this.pool, 'triage', this.groupId, event.eventId, (client) => trackComplaintEvent(client, 'triage', 'inbox', event));
-    if (event.type === 'ComplaintRegistered') await this.autoTriage(event.complaintId);
+  protected async applyBatch(events: ComplaintEventMessage[]): Promise<void> {
+    await applyOnceBatch(this.pool, 'triage', this.groupId, events, async (client, fresh) => {
+      for (const event of fresh) await trackComplaintEvent(client, 'triage', 'inbox', event);
+    });
+    // Also for a redelivered registration: a crash may have come between the inbox row and
+    // the automatic triage (which is idempotent by its key).
+    for (const event of events) if (event.type === 'ComplaintRegistered') await this.autoTriage(event.complaintId);
   }
 
   private async autoTriage(complaintId: string): Promise<void> {

@@ -1,7 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
-import { InMemoryMessageBus } from '@complaints/messaging';
 import { composeRootModule, createHttpApp, loadConfig } from '@complaints/service-kit';
 import { IntakeModule } from '@complaints/intake-service';
 import { TriageModule } from '@complaints/triage-service';
@@ -36,12 +35,10 @@ export class InProcessSystem {
         auth: { login: true, seedDemoUsers: true, jwtSecret: 'api-tests-only-secret-0123456789abcdefghijkl' },
       },
     );
-    const bus = new InMemoryMessageBus();
-    this.app = await createHttpApp(composeRootModule(config, [IntakeModule, TriageModule, HandlingModule, CallbackModule, ReportingModule], { bus }), config, 'test', {
+    this.app = await createHttpApp(composeRootModule(config, [IntakeModule, TriageModule, HandlingModule, CallbackModule, ReportingModule]), config, 'test', {
       shutdownHooks: false,
     });
     await this.app.listen(0, '127.0.0.1');
-    bus.open();
     this.url = `http://127.0.0.1:${(this.app.getHttpServer().address() as AddressInfo).port}`;
     this.sql = new Client({ connectionString: this.db.url });
     await this.sql.connect();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Pool, type PoolClient } from 'pg';
 import { createTestDatabase, type TestDatabase } from '@complaints/testing';
-import { applyOnce, processedEventsTableSql } from './apply-once';
+import { applyOnce, applyOnceBatch, processedEventsTableSql } from './apply-once';
 
 /**
  * The idempotent-consumer helper on real PostgreSQL: the processed-id row and the effect
@@ -113,5 +113,32 @@ describe('applyOnce on PostgreSQL', () => {
     expect(await second).toBe('applied');
     expect(await counter(name)).toBe(1);
     expect(await processed('racer-2', eventId)).toBe(1);
+  });
+
+  describe('applyOnceBatch: one transaction per delivered batch', () => {
+    const incrementAll = async (client: PoolClient, items: { eventId: string; name: string }[]) => {
+      for (const item of items) await increment(item.name)(client);
+    };
+
+    it('should apply a batch half-applied by a failed attempt, then redelivered with more, each event exactly once', async () => {
+      const name = `batch-${randomUUID()}`;
+      const items = Array.from({ length: 6 }, () => ({ eventId: randomUUID(), name }));
+      // The first delivery fails after its effects ran half-way: nothing of it stays.
+      await expect(
+        applyOnceBatch(pool, schema, 'batcher', items.slice(0, 4), async (client, fresh) => {
+          await incrementAll(client, fresh.slice(0, 2));
+          throw new Error('the projection failed half-way');
+        }),
+      ).rejects.toThrow('half-way');
+      expect(await counter(name)).toBeUndefined();
+      expect(await processed('batcher', items[0].eventId)).toBe(0);
+      // A smaller batch gets through, then the broker redelivers an overlapping, larger one.
+      expect((await applyOnceBatch(pool, schema, 'batcher', items.slice(0, 2), incrementAll)).length).toBe(2);
+      const second = await applyOnceBatch(pool, schema, 'batcher', [...items, items[3]], incrementAll);
+      expect(second.map((i) => i.eventId)).toEqual(items.slice(2).map((i) => i.eventId));
+      expect(await counter(name)).toBe(6);
+      expect((await applyOnceBatch(pool, schema, 'batcher', items, incrementAll)).length).toBe(0);
+      expect(await counter(name)).toBe(6);
+    });
   });
 });

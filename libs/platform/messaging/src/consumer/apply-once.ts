@@ -47,3 +47,41 @@ export const applyOnce = async (
     client.release(broken);
   }
 };
+
+/**
+ * The batch form of `applyOnce`: one transaction for a delivered batch. The ids not yet
+ * recorded for this consumer are recorded and their items handed to `effect` (in the
+ * batch's order, each once even if the batch holds it twice); items applied before —
+ * a redelivery, or a batch that failed half-way and comes again — are left out. Effect
+ * and records commit together or not at all.
+ */
+export const applyOnceBatch = async <T extends { eventId: string }>(
+  pool: Pool,
+  schema: string,
+  consumer: string,
+  items: readonly T[],
+  effect: (client: PoolClient, fresh: T[]) => Promise<void>,
+): Promise<T[]> => {
+  if (items.length === 0) return [];
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query<{ event_id: string }>(
+      `INSERT INTO ${schema}.processed_events (consumer, event_id) SELECT $1, id FROM unnest($2::uuid[]) AS id ON CONFLICT DO NOTHING RETURNING event_id`,
+      [consumer, [...new Set(items.map((item) => item.eventId))]],
+    );
+    const recorded = new Set(rows.map((r) => r.event_id));
+    const fresh = items.filter((item) => recorded.delete(item.eventId));
+    if (fresh.length > 0) await effect(client, fresh);
+    await client.query('COMMIT');
+    return fresh;
+  } catch (error) {
+    await client.query('ROLLBACK').catch((rollbackFailed: Error) => {
+      broken = rollbackFailed;
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+};

@@ -74,3 +74,53 @@ export const handleWithRetry = async (message: DeliveredMessage, handler: Messag
     },
   };
 };
+
+export type BatchRetryOptions = RetryOptions & {
+  /** Told when a batch failed for a reason of its own and is handed out one message at a time. */
+  onSplit?: (error: unknown, size: number) => void;
+};
+
+/**
+ * Delivers a batch: the batch handler first (one transaction for all of it), retried for
+ * as long as the infrastructure fails; when it fails for any other reason, the messages
+ * go one by one through `handleWithRetry`, so only a message at fault is dead-lettered
+ * and the rest are applied (the handlers skip what the failed batch may have applied:
+ * they are idempotent per message). Without a batch handler every message goes alone.
+ * Returns the dead letters to publish, in order.
+ */
+export const handleBatchWithRetry = async (
+  messages: DeliveredMessage[],
+  handlers: { batch?: (messages: DeliveredMessage[]) => Promise<void>; each: MessageHandler },
+  options: BatchRetryOptions,
+): Promise<{ handled: number; deadLetters: BusMessage[]; errors: string[] }> => {
+  const maxDelay = options.maxDelayMs ?? 5_000;
+  if (handlers.batch && messages.length > 0) {
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await handlers.batch(messages);
+        return { handled: messages.length, deadLetters: [], errors: [] };
+      } catch (error) {
+        if (options.isStopping?.()) throw error;
+        const waitedOut = options.maxTransientMs !== undefined && Date.now() - started >= options.maxTransientMs;
+        if (!isTransientError(error) || waitedOut) {
+          options.onSplit?.(error, messages.length);
+          break;
+        }
+        options.onTransient?.(error, attempt);
+        await sleep(Math.min(maxDelay, options.retryDelayMs * 2 ** Math.min(attempt - 1, 10)));
+        await options.onWait?.();
+      }
+    }
+  }
+  const deadLetters: BusMessage[] = [];
+  const errors: string[] = [];
+  for (const message of messages) {
+    const { outcome, deadLetter } = await handleWithRetry(message, handlers.each, options);
+    if (deadLetter && outcome.status === 'dead_lettered') {
+      deadLetters.push(deadLetter);
+      errors.push(`${message.topic} key ${message.key}@${message.offset} after ${outcome.attempts} attempts: ${outcome.error}`);
+    }
+  }
+  return { handled: messages.length, deadLetters, errors };
+};

@@ -1,4 +1,4 @@
-import { handleWithRetry } from './retry';
+import { handleBatchWithRetry, handleWithRetry } from './retry';
 import { isTransientError } from './transient-errors';
 import type { DeliveredMessage } from '../message-bus.port';
 
@@ -95,6 +95,64 @@ describe('Consumer retries', () => {
           { ...options, isStopping: () => true },
         ),
       ).rejects.toThrow('boom');
+    });
+  });
+
+  describe('Rule: a batch is one unit of work; when it fails for its own reasons, its messages go one by one and only the message at fault is dead-lettered', () => {
+    const batch: DeliveredMessage[] = ['a', 'b', 'poison', 'c'].map((key, i) => ({ ...message, key, offset: String(i) }));
+
+    it('should hand the whole batch to the batch handler once when it succeeds', async () => {
+      const seen: string[][] = [];
+      const each: string[] = [];
+      const result = await handleBatchWithRetry(batch, { batch: async (ms) => void seen.push(ms.map((m) => m.key)), each: async (m) => void each.push(m.key) }, options);
+      expect(seen).toEqual([['a', 'b', 'poison', 'c']]);
+      expect(each).toEqual([]);
+      expect(result).toEqual({ handled: 4, deadLetters: [], errors: [] });
+    });
+
+    it('should retry the batch through an outage without splitting it', async () => {
+      let calls = 0;
+      const each: string[] = [];
+      await handleBatchWithRetry(
+        batch,
+        {
+          batch: async () => {
+            if (calls++ < 3) throw pgError('57P01', 'terminating connection due to administrator command');
+          },
+          each: async (m) => void each.push(m.key),
+        },
+        options,
+      );
+      expect(calls).toBe(4);
+      expect(each).toEqual([]);
+    });
+
+    it('should split a batch that fails for its own reason and dead-letter only the poison message', async () => {
+      const applied: string[] = [];
+      const splits: number[] = [];
+      const result = await handleBatchWithRetry(
+        batch,
+        {
+          batch: async () => {
+            throw new SyntaxError('Unexpected token p in JSON');
+          },
+          each: async (m) => {
+            if (m.key === 'poison') throw new SyntaxError('Unexpected token p in JSON');
+            applied.push(m.key);
+          },
+        },
+        { ...options, onSplit: (_e, size) => void splits.push(size) },
+      );
+      expect(splits).toEqual([4]);
+      expect(applied).toEqual(['a', 'b', 'c']);
+      expect(result.deadLetters.map((d) => [d.key, d.topic])).toEqual([['poison', 't.events.v1.dlq']]);
+      expect(result.errors).toHaveLength(1);
+    });
+
+    it('should deliver one message at a time to a consumer without a batch handler', async () => {
+      const applied: string[] = [];
+      await handleBatchWithRetry(batch, { each: async (m) => void applied.push(m.key) }, options);
+      expect(applied).toEqual(['a', 'b', 'poison', 'c']);
     });
   });
 });

@@ -218,4 +218,41 @@ describeKafka('KafkaMessageBus on the real broker', () => {
     expect(await messagesIn(dlq)).toBe(0);
     expect(log.filter((line) => line.includes('dead-letter') && line.includes(groupId))).toEqual([]);
   }, 60_000);
+
+  it('should hand a batch consumer whole batches and, when a batch holds a poison message, apply the rest and dead-letter only that one', async () => {
+    const topic = newTopic('batches');
+    const groupId = `${topic}.group`;
+    const dlq = deadLetterTopic(topic);
+    const key = randomUUID();
+    const batchSizes: number[] = [];
+    const applied: number[] = [];
+    const deadLetters: DeliveredMessage[] = [];
+    subscriptions.push(await bus.subscribe({ groupId: `${topic}.dlq-reader`, topic: dlq, retryDelayMs: 10 }, async (m) => void deadLetters.push(m)));
+    // Published before the group joins, so the first fetch brings many of them at once.
+    await send(topic, Array.from({ length: 40 }, (_, seq) => ({ key, seq })));
+    const seqOf = (m: DeliveredMessage) => (JSON.parse(m.value) as Payload).seq;
+    subscriptions.push(
+      await bus.subscribe(
+        { groupId, topic, maxAttempts: 2, retryDelayMs: 10 },
+        {
+          // All or nothing, like a transaction: a batch holding seq 17 applies none of it.
+          batch: async (ms) => {
+            batchSizes.push(ms.length);
+            if (ms.some((m) => seqOf(m) === 17)) throw new Error('poison 17 in this batch');
+            applied.push(...ms.map(seqOf));
+          },
+          each: async (m) => {
+            if (seqOf(m) === 17) throw new Error('poison 17');
+            applied.push(seqOf(m));
+          },
+        },
+      ),
+    );
+    await eventually(async () => (applied.length >= 39 && deadLetters.length >= 1 ? true : undefined), '39 applied and one dead letter', 30_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(applied).toEqual(Array.from({ length: 40 }, (_, seq) => seq).filter((seq) => seq !== 17));
+    expect(Math.max(...batchSizes)).toBeGreaterThan(1);
+    expect(deadLetters.map(seqOf)).toEqual([17]);
+    expect(log.some((line) => line.includes(groupId) && line.includes('one by one'))).toBe(true);
+  }, 60_000);
 });

@@ -1,6 +1,6 @@
 import { Kafka, logLevel, type Admin, type Consumer, type Producer, type IHeaders, CompressionTypes } from 'kafkajs';
-import type { BusMessage, BusSubscription, MessageBus, MessageHandler, SubscribeOptions } from '../message-bus.port';
-import { handleWithRetry } from '../consumer/retry';
+import { consumerHandlers, type BusMessage, type BusSubscription, type ConsumerHandlers, type DeliveredMessage, type MessageBus, type MessageHandler, type SubscribeOptions } from '../message-bus.port';
+import { handleBatchWithRetry } from '../consumer/retry';
 
 export type KafkaMessageBusOptions = {
   brokers: string[];
@@ -106,7 +106,7 @@ export class KafkaMessageBus implements MessageBus {
     });
   }
 
-  async subscribe(options: SubscribeOptions, handler: MessageHandler): Promise<BusSubscription> {
+  async subscribe(options: SubscribeOptions, handler: MessageHandler | ConsumerHandlers): Promise<BusSubscription> {
     await this.ensureTopics([options.topic]);
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
@@ -119,36 +119,48 @@ export class KafkaMessageBus implements MessageBus {
     let stopping = false;
     await consumer.connect();
     await consumer.subscribe({ topic: options.topic, fromBeginning: true });
+    const handlers = consumerHandlers(handler);
+    const maxBatch = options.maxBatchSize ?? 500;
     await consumer.run({
       autoCommit: true,
       autoCommitInterval: 500,
       partitionsConsumedConcurrently: 3,
-      eachMessage: async ({ topic, partition, message, heartbeat }) => {
-        const delivered = {
+      eachBatchAutoResolve: false,
+      // A partition's fetched messages go to the handlers in chunks (one transaction each
+      // for a batch consumer); each chunk's offset is resolved only once it is handled.
+      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+        const { topic, partition } = batch;
+        const messages: DeliveredMessage[] = batch.messages.map((message) => ({
           topic,
           partition,
           offset: message.offset,
           key: message.key?.toString('utf8') ?? '',
           value: message.value?.toString('utf8') ?? '',
           headers: headersToRecord(message.headers),
-        };
-        const { outcome, deadLetter } = await handleWithRetry(delivered, handler, {
-          groupId: options.groupId,
-          maxAttempts: options.maxAttempts ?? 5,
-          retryDelayMs: options.retryDelayMs ?? 100,
-          isStopping: () => stopping,
-          // Heartbeats outside the handler: a failing heartbeat (rebalance, broker restart)
-          // ends this delivery without committing it — the message comes again — and is
-          // never mistaken for the message's fault.
-          onWait: () => heartbeat(),
-          onTransient: (error, attempt) => {
-            if (attempt === 1 || attempt % 10 === 0) this.log(`${options.groupId}: ${topic}[${partition}]@${message.offset} waits for the infrastructure (attempt ${attempt}): ${error instanceof Error ? error.message : String(error)}`);
-          },
-        });
-        if (deadLetter && outcome.status === 'dead_lettered') {
-          this.log(`dead-letter: ${options.groupId} gave up on ${topic}[${partition}]@${message.offset} after ${outcome.attempts} attempts: ${outcome.error}`);
-          await this.publish([deadLetter]);
-        } else await heartbeat();
+        }));
+        for (let i = 0; i < messages.length; i += maxBatch) {
+          if (!isRunning() || isStale()) return;
+          const chunk = messages.slice(i, i + maxBatch);
+          const { deadLetters, errors } = await handleBatchWithRetry(chunk, handlers, {
+            groupId: options.groupId,
+            maxAttempts: options.maxAttempts ?? 5,
+            retryDelayMs: options.retryDelayMs ?? 100,
+            isStopping: () => stopping,
+            // Heartbeats outside the handler: a failing heartbeat (rebalance, broker restart)
+            // ends this delivery without committing it — the messages come again — and is
+            // never mistaken for the messages' fault.
+            onWait: () => heartbeat(),
+            onTransient: (error, attempt) => {
+              if (attempt === 1 || attempt % 10 === 0) this.log(`${options.groupId}: ${topic}[${partition}]@${chunk[0].offset}… waits for the infrastructure (attempt ${attempt}): ${error instanceof Error ? error.message : String(error)}`);
+            },
+            onSplit: (error, size) => this.log(`${options.groupId}: a batch of ${size} from ${topic}[${partition}] failed (${error instanceof Error ? error.message : String(error)}); handling its messages one by one`),
+          });
+          errors.forEach((error) => this.log(`dead-letter: ${options.groupId} gave up on ${error}`));
+          if (deadLetters.length > 0) await this.publish(deadLetters);
+          resolveOffset(chunk[chunk.length - 1].offset);
+          await commitOffsetsIfNecessary();
+          await heartbeat();
+        }
       },
     });
     return {

@@ -1,11 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { BusMessage, BusSubscription, MessageBus, MessageHandler, SubscribeOptions } from '../message-bus.port';
-import { handleWithRetry } from '../consumer/retry';
+import { consumerHandlers, type BusMessage, type BusSubscription, type ConsumerHandlers, type MessageBus, type MessageHandler, type SubscribeOptions } from '../message-bus.port';
+import { handleBatchWithRetry } from '../consumer/retry';
 
-type Group = { groupId: string; topic: string; handler: MessageHandler; options: SubscribeOptions; stopped: boolean };
+type Group = { groupId: string; topic: string; handler: MessageHandler | ConsumerHandlers; options: SubscribeOptions; stopped: boolean };
 
 /**
- * The in-process bus of the embedded default (one process, no broker). `publish`
+ * An in-process bus for tests of what publishes (the relay): `publish`
  * resolves after every subscribed group has handled the messages, so the relay's
  * checkpoint only moves past what consumers have applied: a crash re-delivers, never
  * loses. Dead letters are kept in memory and logged.
@@ -42,31 +42,34 @@ export class InMemoryMessageBus implements MessageBus {
   }
 
   private async deliver(messages: BusMessage[]): Promise<void> {
-    for (const message of messages) {
+    const delivered = messages.map((message) => {
       const offset = this.offsets.get(message.topic) ?? 0;
       this.offsets.set(message.topic, offset + 1);
-      for (const group of this.groups.filter((g) => g.topic === message.topic && !g.stopped)) {
-        const { outcome, deadLetter } = await handleWithRetry({ ...message, partition: 0, offset: String(offset) }, group.handler, {
-          groupId: group.groupId,
-          maxAttempts: group.options.maxAttempts ?? 5,
-          retryDelayMs: group.options.retryDelayMs ?? 100,
-          // One queue serves every consumer here: an outage is waited out for a while, not for ever.
-          maxTransientMs: 30_000,
-          isStopping: () => group.stopped,
-        }).catch((error: unknown) => {
-          if (group.stopped) return { outcome: undefined, deadLetter: undefined }; // stopping: the group no longer wants it
-          throw error;
-        });
-        if (deadLetter && outcome?.status === 'dead_lettered') {
-          this.deadLetters.push(deadLetter);
-          this.log(`dead-letter: ${group.groupId} gave up on ${message.topic} key ${message.key} after ${outcome.attempts} attempts: ${outcome.error}`);
-          await this.deliver([deadLetter]);
-        }
+      return { ...message, partition: 0, offset: String(offset) };
+    });
+    for (const group of [...this.groups]) {
+      const forGroup = delivered.filter((m) => m.topic === group.topic);
+      if (forGroup.length === 0 || group.stopped) continue;
+      const { deadLetters, errors } = await handleBatchWithRetry(forGroup, consumerHandlers(group.handler), {
+        groupId: group.groupId,
+        maxAttempts: group.options.maxAttempts ?? 5,
+        retryDelayMs: group.options.retryDelayMs ?? 100,
+        // One queue serves every consumer here: an outage is waited out for a while, not for ever.
+        maxTransientMs: 30_000,
+        isStopping: () => group.stopped,
+      }).catch((error: unknown) => {
+        if (group.stopped) return { deadLetters: [], errors: [] }; // stopping: the group no longer wants it
+        throw error;
+      });
+      errors.forEach((error) => this.log(`dead-letter: ${group.groupId} gave up on ${error}`));
+      if (deadLetters.length > 0) {
+        this.deadLetters.push(...deadLetters);
+        await this.deliver(deadLetters);
       }
     }
   }
 
-  async subscribe(options: SubscribeOptions, handler: MessageHandler): Promise<BusSubscription> {
+  async subscribe(options: SubscribeOptions, handler: MessageHandler | ConsumerHandlers): Promise<BusSubscription> {
     const group: Group = { groupId: options.groupId, topic: options.topic, handler, options, stopped: false };
     this.groups.push(group);
     return {

@@ -100,6 +100,28 @@ describe('ProjectionRunner and RebuildBuffer', () => {
     expect((await rows())['s-0']).toEqual([6, everything(6)]);
   });
 
+  it('should apply a delivered batch in one transaction: a batch that fails half-way leaves nothing, and its redelivery (overlapping, with a duplicate inside) applies each event once', async () => {
+    await dataSource.query('TRUNCATE rm.toy, rm.processed_events');
+    const first30 = STORE.slice(0, 30).map(project);
+    let failWrites = true;
+    const failing: StreamProjection<Toy> = {
+      ...toy,
+      write: async (manager, changes) => {
+        await toy.write(manager, changes.slice(0, 1)); // one row written…
+        if (failWrites) throw new Error('the write failed half-way'); // …then the batch fails
+        await toy.write(manager, changes.slice(1));
+      },
+    };
+    await expect(runner.applyLiveBatch(failing, first30)).rejects.toThrow('half-way');
+    expect(await rows()).toEqual({});
+    failWrites = false;
+    expect(await runner.applyLiveBatch(failing, first30.slice(0, 12))).toBe(12);
+    // The redelivery overlaps what went through and holds one event twice.
+    expect(await runner.applyLiveBatch(failing, [...first30, first30[20]])).toBe(18);
+    expect(await rows()).toEqual({ 's-0': [10, everything(10)], 's-1': [10, everything(10)], 's-2': [10, everything(10)] });
+    expect(await runner.applyLiveBatch(failing, first30)).toBe(0);
+  });
+
   it('should stop at a flush when asked and resume from its checkpoint to the same rows', async () => {
     let batches = 0;
     await expect(runner.rebuild(toy, { batchSize: 10, flushEvery: 1_000, shouldStop: () => ++batches === 4 })).rejects.toBeInstanceOf(RebuildStoppedError);

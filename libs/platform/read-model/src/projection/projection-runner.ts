@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { RecordedEvent } from '@complaints/event-store';
-import { markProcessed } from '../read-model-data-source';
+import { markProcessedBatch } from '../read-model-data-source';
 import { RebuildBuffer, applyEvents, type ApplyResult } from './projection-engine';
 import type { ProjectedEvent } from './projected-event';
 import type { StreamProjection, StreamReader } from './stream-projection';
@@ -67,7 +67,7 @@ export class RebuildStoppedError extends Error {
 }
 
 /**
- * Runs a schema's projections: the live path (one event from the bus, its applied id
+ * Runs a schema's projections: the live path (a delivered batch, its applied ids
  * recorded in the same transaction as the rows) and the rebuild (drop the rows, read the
  * whole event store in bounded batches, write each batch with its checkpoint and applied
  * ids in one transaction).
@@ -89,14 +89,25 @@ export class ProjectionRunner {
     return manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`projection:${this.schema}.${projection.name}`]);
   }
 
-  /** Applies one delivered event; 'duplicate' when this projection had already applied its id. */
-  async applyLive<S>(projection: StreamProjection<S>, event: ProjectedEvent): Promise<'applied' | 'duplicate'> {
+  /**
+   * Applies a delivered batch in one transaction: the ids this projection had not applied
+   * are recorded and only those events folded (a redelivery, or a batch that failed
+   * half-way and comes again, applies each event once). Returns how many were new.
+   */
+  async applyLiveBatch<S>(projection: StreamProjection<S>, events: readonly ProjectedEvent[]): Promise<number> {
+    if (events.length === 0) return 0;
     return this.dataSource.transaction(async (manager) => {
       await this.lock(manager, projection as StreamProjection<unknown>);
-      if (!(await markProcessed(manager, this.schema, projection.name, event.id))) return 'duplicate';
-      await applyEvents(manager, projection, [event], this.source.readStream);
-      return 'applied';
+      const fresh = await markProcessedBatch(manager, this.schema, projection.name, events.map((e) => e.id));
+      const toApply = events.filter((e) => fresh.delete(e.id));
+      await applyEvents(manager, projection, toApply, this.source.readStream);
+      return toApply.length;
     });
+  }
+
+  /** Applies one delivered event; 'duplicate' when this projection had already applied its id. */
+  async applyLive<S>(projection: StreamProjection<S>, event: ProjectedEvent): Promise<'applied' | 'duplicate'> {
+    return (await this.applyLiveBatch(projection, [event])) > 0 ? 'applied' : 'duplicate';
   }
 
   /** Applies a batch in one transaction without recording ids (catch-up and tests). */

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { ComplaintEventMessage, TopicNames } from '@complaints/contracts';
 import { ERASED_PERSONAL_VALUE, suggestTriage, type ComplaintPolicy, type RegisterComplaintData } from '@complaints/domain';
-import { applyOnce, processedEventsTableSql, type MessageBus } from '@complaints/messaging';
+import { applyOnceBatch, processedEventsTableSql, type MessageBus } from '@complaints/messaging';
 import { ComplaintEventsConsumer, MESSAGE_BUS, PG_POOL, TOPICS, migrateSql } from '@complaints/service-kit';
 import { ComplaintPersonalData, SiteDirectory } from '@complaints/service-common';
 
@@ -58,28 +58,36 @@ export class ContactIndexConsumer extends ComplaintEventsConsumer {
     await migrateSql(this.pool, 'intake', 'CREATE SCHEMA IF NOT EXISTS intake;' + processedEventsTableSql('intake') + contactIndexSql);
   }
 
-  protected async apply(event: ComplaintEventMessage): Promise<void> {
-    if (event.type !== 'ComplaintRegistered' && event.type !== 'ComplaintTriaged' && event.type !== 'PersonalDataErased') return;
-    // The stored phone is sealed: open it (outside the transaction) to index its digest.
-    const sealedPhone = event.type === 'ComplaintRegistered' ? (event.data as { complainant?: { phone?: string } }).complainant?.phone : undefined;
-    const phone = sealedPhone === undefined ? undefined : await this.personalData.openValue(sealedPhone);
-    await applyOnce(this.pool, 'intake', this.groupId, event.eventId, async (client) => {
-      if (event.type === 'PersonalDataErased') {
-        await client.query(`DELETE FROM intake.contact_index WHERE complaint_id = $1`, [event.complaintId]);
-        return;
-      }
-      const d = event.data as Registration & { siteId: string; receivedAt: string; complainant?: { phone?: string; anonymous?: boolean }; category?: string };
-      if (event.type === 'ComplaintTriaged') {
-        await client.query(`UPDATE intake.contact_index SET category = $2 WHERE complaint_id = $1`, [event.complaintId, d.category]);
-        return;
-      }
-      if (d.complainant?.anonymous || !phone || phone === ERASED_PERSONAL_VALUE) return;
-      const category = suggestedCategory(d, this.sites.policy(d.siteId));
-      await client.query(
-        `INSERT INTO intake.contact_index (complaint_id, site_id, phone_digest, category, received_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (complaint_id) DO NOTHING`,
-        [event.complaintId, d.siteId, this.personalData.phoneIndex(phone), category, d.receivedAt],
-      );
+  protected async applyBatch(batch: ComplaintEventMessage[]): Promise<void> {
+    const events = batch.filter((e) => e.type === 'ComplaintRegistered' || e.type === 'ComplaintTriaged' || e.type === 'PersonalDataErased');
+    if (events.length === 0) return;
+    // The stored phones are sealed: open them (outside the transaction) to index their digests.
+    const phones = new Map<string, string>();
+    for (const event of events) {
+      const sealedPhone = event.type === 'ComplaintRegistered' ? (event.data as { complainant?: { phone?: string } }).complainant?.phone : undefined;
+      if (sealedPhone !== undefined) phones.set(event.eventId, await this.personalData.openValue(sealedPhone));
+    }
+    await applyOnceBatch(this.pool, 'intake', this.groupId, events, async (client, fresh) => {
+      for (const event of fresh) await this.index(client, event, phones.get(event.eventId));
     });
+  }
+
+  private async index(client: PoolClient, event: ComplaintEventMessage, phone: string | undefined): Promise<void> {
+    if (event.type === 'PersonalDataErased') {
+      await client.query(`DELETE FROM intake.contact_index WHERE complaint_id = $1`, [event.complaintId]);
+      return;
+    }
+    const d = event.data as Registration & { siteId: string; receivedAt: string; complainant?: { phone?: string; anonymous?: boolean }; category?: string };
+    if (event.type === 'ComplaintTriaged') {
+      await client.query(`UPDATE intake.contact_index SET category = $2 WHERE complaint_id = $1`, [event.complaintId, d.category]);
+      return;
+    }
+    if (d.complainant?.anonymous || !phone || phone === ERASED_PERSONAL_VALUE) return;
+    const category = suggestedCategory(d, this.sites.policy(d.siteId));
+    await client.query(
+      `INSERT INTO intake.contact_index (complaint_id, site_id, phone_digest, category, received_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (complaint_id) DO NOTHING`,
+      [event.complaintId, d.siteId, this.personalData.phoneIndex(phone), category, d.receivedAt],
+    );
   }
 }
 

@@ -47,8 +47,8 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
     await Promise.allSettled([...this.running.values()]);
   }
 
-  applyLive(event: ProjectedEvent): Promise<void> {
-    return this.projections.applyLive(event);
+  applyLive(events: ProjectedEvent[]): Promise<void> {
+    return this.projections.applyLive(events);
   }
 
   isRunning(name: string): boolean {

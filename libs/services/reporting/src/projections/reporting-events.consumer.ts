@@ -7,9 +7,10 @@ import { ProjectionService } from './projection.service';
 
 /**
  * Feeds every reporting projection from `complaints.events.v1` (consumer group
- * `reporting`). Each projection applies the event in its own transaction together with
- * the event's id, so a redelivery changes nothing and one failing projection does not
- * hold back the others' effects (the message is retried, the others skip it by id).
+ * `reporting`). Each projection applies a delivered batch in its own transaction together
+ * with the events' ids, so a redelivery changes nothing and one failing projection does
+ * not hold back the others' effects (the batch is retried message by message, the others
+ * skip what they applied by id).
  */
 @Injectable()
 export class ReportingEventsConsumer extends ComplaintEventsConsumer {
@@ -23,7 +24,7 @@ export class ReportingEventsConsumer extends ComplaintEventsConsumer {
     super(bus, topics);
   }
 
-  protected async apply(message: ComplaintEventMessage): Promise<void> {
-    await this.projections.applyLive(projectedFromMessage(message));
+  protected async applyBatch(messages: ComplaintEventMessage[]): Promise<void> {
+    await this.projections.applyLive(messages.map(projectedFromMessage));
   }
 }

@@ -37,8 +37,8 @@ export const complaintEventSource = (store: EventStore, headPosition?: () => Pro
 });
 
 /**
- * The reporting read models as one unit: the live path applies each delivered event to
- * every projection (each in its own transaction with its applied id), and any one of them
+ * The reporting read models as one unit: the live path applies each delivered batch to
+ * every projection (each in its own transaction with the applied ids), and any one of them
  * can be dropped and rebuilt from the event store.
  */
 export class ReportingProjections {
@@ -57,8 +57,9 @@ export class ReportingProjections {
     return this.projections.find((p) => p.name === name);
   }
 
-  async applyLive(event: ProjectedEvent): Promise<void> {
-    for (const projection of this.projections) await this.runner.applyLive(projection, event);
+  /** Applies a delivered batch to every projection, one transaction per projection. */
+  async applyLive(events: readonly ProjectedEvent[]): Promise<void> {
+    for (const projection of this.projections) await this.runner.applyLiveBatch(projection, events);
   }
 
   rebuild(name: string, options?: RebuildOptions): Promise<RebuildReport> {
