@@ -6,3 +6,4 @@ export { APPEND_LOCK_KEY } from './postgres/postgres-event-store.schema';
 export * from './command-handling';
 export * from './eventstoredb/eventstoredb-event-store';
 export * from './personal-data/personal-data-vault';
+export * from './group-commit';

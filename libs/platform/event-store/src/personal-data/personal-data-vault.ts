@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import { inTransaction, runLockedMigration } from '../postgres/locked-migration';
+import { GroupCommit, type Settled } from '../group-commit';
 
 /**
  * Crypto-shredding (ARCHITECTURE.md "Personal data"): each data subject — a complaint's
@@ -105,18 +106,33 @@ export class PersonalDataVault {
   async sealerFor(subjectId: string): Promise<(plaintext: string) => string> {
     if (!SUBJECT_PATTERN.test(subjectId)) throw new Error(`Bad data subject id ${subjectId}`);
     await this.migrate();
-    const fresh = randomBytes(32);
-    const created = await this.pool.query(
-      `INSERT INTO ${this.schema}.subject_keys (subject_id, wrapped_key)
-       SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM ${this.schema}.erasures WHERE subject_id = $1)
-       ON CONFLICT (subject_id) DO NOTHING RETURNING subject_id`,
-      [subjectId, gcm(this.masterKey, subjectId, fresh)],
-    );
-    // Made now (one round trip), or made before by another writer, or erased.
-    const key = created.rowCount ? fresh : (await this.keysOf([subjectId])).get(subjectId);
-    if (!key) throw new PersonalDataErasedError(subjectId);
+    const key = await this.keyRequests.submit(subjectId);
     return (plaintext) => (isSealed(plaintext) && sealedSubjectOf(plaintext) === subjectId ? plaintext : `${SEALED_PREFIX}${subjectId}:${gcm(key, subjectId, Buffer.from(plaintext, 'utf8')).toString('base64url')}`);
   }
+
+  /**
+   * Subjects' keys, made on first use: the requests that arrive together are written in one
+   * statement (group commit). A key is made now, or was made before by another writer, or
+   * the subject was erased (then none is ever made again).
+   */
+  private readonly keyRequests = new GroupCommit<string, Buffer>(async (subjectIds) => {
+    const fresh = new Map<string, Buffer>();
+    for (const id of subjectIds) if (!fresh.has(id)) fresh.set(id, randomBytes(32));
+    const created = await this.pool.query<{ subject_id: string }>(
+      `INSERT INTO ${this.schema}.subject_keys (subject_id, wrapped_key)
+       SELECT u.s, u.k FROM unnest($1::text[], $2::bytea[]) AS u(s, k)
+        WHERE NOT EXISTS (SELECT 1 FROM ${this.schema}.erasures e WHERE e.subject_id = u.s)
+       ON CONFLICT (subject_id) DO NOTHING RETURNING subject_id`,
+      [[...fresh.keys()], [...fresh.entries()].map(([id, key]) => gcm(this.masterKey, id, key))],
+    );
+    const made = new Set(created.rows.map((r) => r.subject_id));
+    const missing = [...fresh.keys()].filter((id) => !made.has(id));
+    const existing = missing.length ? await this.keysOf(missing) : new Map<string, Buffer>();
+    return subjectIds.map((id): Settled<Buffer> => {
+      const key = made.has(id) ? fresh.get(id) : existing.get(id);
+      return key ? { ok: true, value: key } : { ok: false, error: new PersonalDataErasedError(id) };
+    });
+  });
 
   /**
    * A function that opens the sealed values among `values` (one key lookup for all of

@@ -5,6 +5,7 @@ import { eventStoreContract } from '../event-store.contract';
 import { PostgresEventStore } from './postgres-event-store';
 import { chainEvents, GENESIS_HASH, lastHashOf, verifyChain } from '../hash-chain';
 import { WrongExpectedRevisionError, type RecordedEvent } from '../event-store.port';
+import { handleCommand } from '../command-handling';
 
 const newStore = async (db: TestDatabase) => {
   const store = new PostgresEventStore({ connectionString: db.url, pollIntervalMs: 200 });
@@ -73,6 +74,99 @@ describe('PostgreSQL event store under concurrent writers', () => {
       const ns = received.filter((e) => e.data.writer === w).map((e) => e.data.n as number);
       expect(ns).toEqual(Array.from({ length: perWriter }, (_, i) => i));
     }
+  }, 60_000);
+});
+
+describe('Group commit of appends', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  beforeAll(async () => {
+    db = await createTestDatabase('es_group');
+    store = await newStore(db);
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.drop();
+  });
+  const ev = (data: Record<string, unknown> = {}) => ({ id: randomUUID(), type: 'Tick', data, metadata: {} });
+  /** Two appends in flight take both transactions, so what is called next waits and goes in one batch. */
+  const occupy = () => [store.appendToStream(`busy-${randomUUID()}`, [ev()]), store.appendToStream(`busy-${randomUUID()}`, [ev()])];
+  const transactionsOf = async (streams: string[]): Promise<number> => {
+    const { rows } = await store['pool'].query<{ n: number }>(`SELECT count(DISTINCT tx_id::text)::int AS n FROM event_store.events WHERE stream_id = ANY($1)`, [streams]);
+    return rows[0].n;
+  };
+
+  it('should commit appends that arrive together in one transaction, each with its own outcome: of two on one stream, one wins and the other gets its conflict', async () => {
+    const contested = `complaint-${randomUUID()}`;
+    const others = Array.from({ length: 6 }, () => `complaint-${randomUUID()}`);
+    const busy = occupy();
+    const results = await Promise.allSettled([
+      store.appendToStream(contested, [ev({ by: 'first' })], { expectedRevision: 'no_stream' }),
+      ...others.map((s) => store.appendToStream(s, [ev(), ev()], { expectedRevision: 'no_stream' })),
+      store.appendToStream(contested, [ev({ by: 'second' })], { expectedRevision: 'no_stream' }),
+    ]);
+    await Promise.all(busy);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', ...others.map(() => 'fulfilled'), 'rejected']);
+    expect((results[results.length - 1] as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevisionError);
+    expect((await store.readStream(contested)).map((e) => e.data.by)).toEqual(['first']);
+    // The seven appends that went through share one transaction.
+    expect(await transactionsOf([contested, ...others])).toBe(1);
+  });
+
+  it('should let the command handler of the losing command retry: both commands on one stream end up applied, in turn', async () => {
+    const streamId = `complaint-${randomUUID()}`;
+    await store.appendToStream(streamId, [ev({ n: 0 })], { expectedRevision: 'no_stream' });
+    const counter = {
+      initialState: () => 0,
+      evolve: (n: number) => n + 1,
+      decide: (by: string, n: number) => [{ type: 'Counted', data: { by, seen: n } }],
+    };
+    const busy = occupy();
+    const [a, b] = await Promise.all(['a', 'b'].map((by) => handleCommand(store, streamId, counter, by, { metadata: {}, eventIds: (es) => es.map(() => randomUUID()) })));
+    await Promise.all(busy);
+    expect([a.nextExpectedRevision, b.nextExpectedRevision].sort()).toEqual([1n, 2n]);
+    expect((await store.readStream(streamId)).slice(1).map((e) => e.data.seen)).toEqual([1, 2]);
+  });
+
+  it('should fail only the append the server refuses and commit the others of its batch', async () => {
+    const good = Array.from({ length: 3 }, () => `complaint-${randomUUID()}`);
+    const bad = `complaint-${randomUUID()}`;
+    const busy = occupy();
+    const results = await Promise.allSettled([
+      ...good.map((s) => store.appendToStream(s, [ev()], { expectedRevision: 'no_stream' })),
+      store.appendToStream(bad, [ev({ text: 'nul \u0000 inside' })], { expectedRevision: 'no_stream' }),
+    ]);
+    await Promise.all(busy);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+    expect(await store.readStream(bad)).toEqual([]);
+    for (const s of good) expect(await store.readStream(s)).toHaveLength(1);
+  });
+
+  it('should keep $all in order for a reader while four stores (four processes) group-commit concurrently', async () => {
+    const stores = await Promise.all(Array.from({ length: 4 }, () => newStore(db)));
+    const received: RecordedEvent[] = [];
+    const subscription = store.subscribeToAll({ streamPrefix: 'multi-', batchSize: 113 }, async (batch) => void received.push(...batch));
+    const perWriter = 150;
+    await Promise.all(
+      stores.flatMap((s, si) =>
+        Array.from({ length: 4 }, async (_, w) => {
+          for (let n = 0; n < perWriter; n++) await s.appendToStream(`multi-${si}-${w}`, [ev({ writer: `${si}-${w}`, n })], { expectedRevision: 'any' });
+        }),
+      ),
+    );
+    const total = 4 * 4 * perWriter;
+    const deadline = Date.now() + 30_000;
+    while (received.length < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await subscription.stop();
+    await Promise.all(stores.map((s) => s.close()));
+    expect(received).toHaveLength(total);
+    expect(new Set(received.map((e) => e.id)).size).toBe(total);
+    for (let i = 1; i < received.length; i++) expect(received[i].position > received[i - 1].position).toBe(true);
+    const writers = new Set(received.map((e) => e.data.writer as string));
+    for (const w of writers) expect(received.filter((e) => e.data.writer === w).map((e) => e.data.n)).toEqual(Array.from({ length: perWriter }, (_, i) => i));
+    // Appends really were grouped: fewer transactions than appends.
+    const { rows } = await store['pool'].query<{ n: number }>(`SELECT count(DISTINCT tx_id::text)::int AS n FROM event_store.events WHERE stream_id LIKE 'multi-%'`);
+    expect(rows[0].n).toBeLessThan(total);
   }, 60_000);
 });
 

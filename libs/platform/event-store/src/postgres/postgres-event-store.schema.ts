@@ -124,4 +124,44 @@ BEGIN
   END;
 END
 $fn$;
+
+-- Group commit: the appends that arrive together in one process go in one transaction
+-- (one WAL flush, one turn of the append lock), each with its own outcome. An append
+-- that meets a concurrent writer's uncommitted row (a unique violation) is undone alone
+-- (its own subtransaction) and reported as such; the caller retries it by itself.
+CREATE OR REPLACE FUNCTION ${schema}.append_events_batch(
+  p_streams text[], p_expected bigint[], p_counts int[], p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[]
+) RETURNS TABLE (idx int, outcome text, stream_revision bigint, last_position bigint)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_from int := 1;
+  v_to int;
+  r record;
+BEGIN
+  PERFORM pg_advisory_lock(${APPEND_LOCK_KEY});
+  BEGIN
+    PERFORM pg_current_xact_id();
+    FOR i IN 1 .. coalesce(array_length(p_streams, 1), 0) LOOP
+      v_to := v_from + p_counts[i] - 1;
+      idx := i;
+      BEGIN
+        SELECT * INTO r FROM ${schema}.append_events(p_streams[i], p_expected[i], p_ids[v_from:v_to], p_types[v_from:v_to], p_data[v_from:v_to], p_metadata[v_from:v_to]);
+        outcome := r.outcome;
+        stream_revision := r.stream_revision;
+        last_position := r.last_position;
+      EXCEPTION WHEN unique_violation THEN
+        outcome := 'unique_violation';
+        stream_revision := NULL;
+        last_position := NULL;
+      END;
+      RETURN NEXT;
+      v_from := v_to + 1;
+    END LOOP;
+    PERFORM pg_advisory_unlock(${APPEND_LOCK_KEY});
+  EXCEPTION WHEN OTHERS THEN
+    PERFORM pg_advisory_unlock(${APPEND_LOCK_KEY});
+    RAISE;
+  END;
+END
+$fn$;
 `;

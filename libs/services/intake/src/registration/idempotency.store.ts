@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import { canonicalJson } from '@complaints/event-store';
+import { GroupCommit, canonicalJson, type Settled } from '@complaints/event-store';
 import { PG_POOL, conflict } from '@complaints/service-kit';
 
 export type IdempotentOutcome<T> = {
@@ -12,6 +12,8 @@ export type IdempotentOutcome<T> = {
   /** This request claimed the key: no earlier attempt with it exists. */
   fresh: boolean;
 };
+
+type Claim = { key: string; hash: string; complaintId: string };
 
 /**
  * `Idempotency-Key` on registration (API.md): the same key and body give the same
@@ -43,24 +45,48 @@ export class IdempotencyStore implements OnModuleInit {
     return createHash('sha256').update(canonicalJson(body)).digest('hex');
   }
 
-  /** Claims the key for this body, or returns what an earlier request with it got. */
-  async claim<T>(key: string, body: unknown, complaintId: string): Promise<IdempotentOutcome<T>> {
-    const hash = IdempotencyStore.hash(body);
-    const inserted = await this.pool.query(
-      `INSERT INTO intake.idempotency_keys (key, request_hash, complaint_id) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING`,
-      [key, hash, complaintId],
-    );
-    const { rows } = await this.pool.query<{ request_hash: string; complaint_id: string; response: T | null; created_at: Date }>(
-      `SELECT request_hash, complaint_id, response, created_at FROM intake.idempotency_keys WHERE key = $1`,
-      [key],
-    );
-    if (rows[0].request_hash !== hash) {
-      throw conflict('Idempotency-Key was already used with a different request body', [{ field: 'Idempotency-Key', problem: 'reused with a different body' }]);
-    }
-    return { complaintId: rows[0].complaint_id, response: rows[0].response ?? undefined, claimedAt: rows[0].created_at, fresh: (inserted.rowCount ?? 0) > 0 };
+  /**
+   * Claims the key for this body, or returns what an earlier request with it got. Claims
+   * and answers arriving together are written together (group commit: one statement for
+   * all of them), each request still getting its own outcome.
+   */
+  claim<T>(key: string, body: unknown, complaintId: string): Promise<IdempotentOutcome<T>> {
+    return this.claims.submit({ key, hash: IdempotencyStore.hash(body), complaintId }) as Promise<IdempotentOutcome<T>>;
   }
 
-  async complete<T>(key: string, response: T): Promise<void> {
-    await this.pool.query(`UPDATE intake.idempotency_keys SET response = $2 WHERE key = $1`, [key, JSON.stringify(response)]);
+  complete<T>(key: string, response: T): Promise<void> {
+    return this.answers.submit({ key, response: JSON.stringify(response) });
   }
+
+  private readonly claims = new GroupCommit<Claim, IdempotentOutcome<unknown>>(async (items) => {
+    const inserted = await this.pool.query<{ key: string }>(
+      `INSERT INTO intake.idempotency_keys (key, request_hash, complaint_id)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[]) ON CONFLICT (key) DO NOTHING RETURNING key`,
+      [items.map((i) => i.key), items.map((i) => i.hash), items.map((i) => i.complaintId)],
+    );
+    const { rows } = await this.pool.query<{ key: string; request_hash: string; complaint_id: string; response: unknown; created_at: Date }>(
+      `SELECT key, request_hash, complaint_id, response, created_at FROM intake.idempotency_keys WHERE key = ANY($1::text[])`,
+      [[...new Set(items.map((i) => i.key))]],
+    );
+    const stored = new Map(rows.map((r) => [r.key, r]));
+    // Only the first claim of a key in this group made it; a second one in the same group is a retry.
+    const claimedNow = new Set(inserted.rows.map((r) => r.key));
+    return items.map((item): Settled<IdempotentOutcome<unknown>> => {
+      const row = stored.get(item.key);
+      if (!row) return { ok: false, error: new Error(`idempotency key ${item.key} vanished`) };
+      if (row.request_hash !== item.hash) {
+        return { ok: false, error: conflict('Idempotency-Key was already used with a different request body', [{ field: 'Idempotency-Key', problem: 'reused with a different body' }]) };
+      }
+      const fresh = claimedNow.delete(item.key);
+      return { ok: true, value: { complaintId: row.complaint_id, response: row.response ?? undefined, claimedAt: row.created_at, fresh } };
+    });
+  });
+
+  private readonly answers = new GroupCommit<{ key: string; response: string }, void>(async (items) => {
+    await this.pool.query(
+      `UPDATE intake.idempotency_keys k SET response = a.response::jsonb FROM unnest($1::text[], $2::text[]) AS a(key, response) WHERE k.key = a.key`,
+      [items.map((i) => i.key), items.map((i) => i.response)],
+    );
+    return items.map(() => ({ ok: true as const, value: undefined }));
+  });
 }
