@@ -35,6 +35,8 @@ export type SubscribeOptions = {
   retryDelayMs?: number;
   /** Most messages handed to a batch handler at once (default 500). */
   maxBatchSize?: number;
+  /** Told how many messages this group has just dead-lettered (metrics). */
+  onDeadLetters?: (count: number) => void;
 };
 
 export type BusSubscription = { stop(): Promise<void> };

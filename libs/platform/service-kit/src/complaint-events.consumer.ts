@@ -1,6 +1,8 @@
-import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { parseComplaintEventMessage, type ComplaintEventMessage, type TopicNames } from '@complaints/contracts';
 import type { BusSubscription, MessageBus } from '@complaints/messaging';
+import { METRICS } from './tokens';
+import type { Metrics } from './metrics/metrics';
 
 /**
  * A service's subscription to the complaint-event topic, in its own consumer group.
@@ -13,6 +15,7 @@ export abstract class ComplaintEventsConsumer implements OnApplicationBootstrap,
   protected abstract readonly groupId: string;
   protected readonly logger = new Logger(this.constructor.name);
   private subscription?: BusSubscription;
+  @Optional() @Inject(METRICS) protected readonly metrics?: Metrics;
 
   protected constructor(
     private readonly bus: MessageBus,
@@ -30,13 +33,22 @@ export abstract class ComplaintEventsConsumer implements OnApplicationBootstrap,
   async onApplicationBootstrap(): Promise<void> {
     await this.prepare();
     this.subscription = await this.bus.subscribe(
-      { groupId: this.groupId, topic: this.topics.complaintEvents },
       {
-        batch: (messages) => this.applyBatch(messages.map((m) => parseComplaintEventMessage(m.value))),
-        each: (message) => this.applyBatch([parseComplaintEventMessage(message.value)]),
+        groupId: this.groupId,
+        topic: this.topics.complaintEvents,
+        onDeadLetters: (count) => this.metrics?.deadLetters.inc({ group: this.groupId }, count),
+      },
+      {
+        batch: (messages) => this.handle(messages.map((m) => parseComplaintEventMessage(m.value))),
+        each: (message) => this.handle([parseComplaintEventMessage(message.value)]),
       },
     );
     this.logger.log(`consuming ${this.topics.complaintEvents} as group ${this.groupId}`);
+  }
+
+  private async handle(events: ComplaintEventMessage[]): Promise<void> {
+    await this.applyBatch(events);
+    this.metrics?.handled(this.groupId, events);
   }
 
   async onModuleDestroy(): Promise<void> {

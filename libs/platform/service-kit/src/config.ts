@@ -31,6 +31,8 @@ export type PlatformConfig = {
   clockControl: boolean;
   /** How often the deadline scheduler looks for due timers. */
   schedulerIntervalMs: number;
+  /** When set, `GET /api/metrics` answers only to `Authorization: Bearer <METRICS_TOKEN>`. */
+  metricsToken?: string;
   /**
    * Master key that wraps every complainant's data key (crypto-shredding): base64 of 32
    * bytes or a secret of ≥ 32 characters, the same in every service (PERSONAL_DATA_KEY).
@@ -125,6 +127,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv, defaults: Partial<Omit<Platfo
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL, ['debug', 'info', 'warn', 'error'] as const, defaults.logLevel ?? 'info'),
     clockControl: bool(env.CLOCK_CONTROL, defaults.clockControl ?? false),
     schedulerIntervalMs: positiveInt('SCHEDULER_INTERVAL_MS', env.SCHEDULER_INTERVAL_MS, defaults.schedulerIntervalMs ?? 5_000),
+    metricsToken: env.METRICS_TOKEN || undefined,
     personalDataKey,
     personalDataKeyDerived: !configuredPersonalDataKey,
     auth,

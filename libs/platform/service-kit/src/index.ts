@@ -14,3 +14,5 @@ export * from './migrate-sql';
 export * from './bootstrap-service';
 export * from './http/clock.controller';
 export * from './http/serve-dashboard';
+export * from './metrics/metrics';
+export * from './metrics/metrics.controller';

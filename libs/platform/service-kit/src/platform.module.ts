@@ -15,7 +15,9 @@ import { COMPLAINT_STREAM_PREFIX, complaintIdFromStream, notificationFromEvent, 
 import { ConfigError, type PlatformConfig } from './config';
 import { AdjustableClock, CLOCK, systemClock, type Clock } from './clock';
 import { ClockController } from './http/clock.controller';
-import { EVENT_STORE, MESSAGE_BUS, PG_POOL, PLATFORM_CONFIG, TOPICS } from './tokens';
+import { EVENT_STORE, MESSAGE_BUS, METRICS, PG_POOL, PLATFORM_CONFIG, TOPICS } from './tokens';
+import { Metrics, type StoreProbe } from './metrics/metrics';
+import { MetricsController } from './metrics/metrics.controller';
 import { HealthController } from './http/health.controller';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthController, AuthGuard, TokenService, USER_STORE, UserStore } from '@complaints/auth';
@@ -75,6 +77,7 @@ export class RelayService implements OnApplicationBootstrap {
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(TOPICS) private readonly topics: TopicNames,
+    @Inject(METRICS) private readonly metrics: Metrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -94,6 +97,8 @@ export class RelayService implements OnApplicationBootstrap {
       log: (line) => this.logger.log(line),
     });
     this.relay.start();
+    const relay = this.relay;
+    this.metrics.setRelayPosition(() => relay.checkpoint());
   }
 
   async stop(): Promise<void> {
@@ -158,13 +163,39 @@ const createBus = (config: PlatformConfig, store: EventStore, pool: Pool, topics
   return new KafkaMessageBus({ brokers: config.kafkaBrokers, clientId: config.kafkaClientId, log: (line) => logger.warn(line) });
 };
 
-const createEventStore = async (config: PlatformConfig, pool: Pool): Promise<EventStore> => {
+/** Counts the events this process appends (metrics), whatever the adapter. */
+const counted = (store: EventStore, metrics: Metrics): EventStore => ({
+  appendToStream: async (streamId, events, options) => {
+    const result = await store.appendToStream(streamId, events, options);
+    metrics.eventsAppended.inc(events.length);
+    return result;
+  },
+  readStream: (streamId, options) => store.readStream(streamId, options),
+  readAll: (options) => store.readAll(options),
+  subscribeToAll: (options, handler) => store.subscribeToAll(options, handler),
+  close: () => store.close(),
+});
+
+/** Where the PostgreSQL event store stands, for the lag metrics (schema event_store). */
+const postgresStoreProbe = (pool: Pool): StoreProbe => ({
+  head: async () => {
+    const { rows } = await pool.query<{ head: string | null }>('SELECT max(position)::text AS head FROM event_store.events');
+    return rows[0]?.head ? BigInt(rows[0].head) : undefined;
+  },
+  recordedAfter: async (position) => {
+    const { rows } = await pool.query<{ recorded_at: Date }>('SELECT recorded_at FROM event_store.events WHERE position > $1 ORDER BY position LIMIT 1', [position.toString()]);
+    return rows[0]?.recorded_at;
+  },
+});
+
+const createEventStore = async (config: PlatformConfig, pool: Pool, metrics: Metrics): Promise<EventStore> => {
   if (config.eventStore === 'eventstoredb') {
-    return new EventStoreDbEventStore({ connectionString: config.eventStoreConnectionString ?? '' });
+    return counted(new EventStoreDbEventStore({ connectionString: config.eventStoreConnectionString ?? '' }), metrics);
   }
   const store = new PostgresEventStore({ pool });
   await store.migrate();
-  return store;
+  metrics.setStoreProbe(postgresStoreProbe(pool));
+  return counted(store, metrics);
 };
 
 /** The platform's ports for every service: database pool, event store, bus, topics, relay, health. */
@@ -177,13 +208,14 @@ export class PlatformModule {
     }
     return {
       module: PlatformModule,
-      controllers: [HealthController, ...(config.clockControl ? [ClockController] : []), ...(config.auth.login ? [AuthController] : [])],
+      controllers: [HealthController, MetricsController, ...(config.clockControl ? [ClockController] : []), ...(config.auth.login ? [AuthController] : [])],
       providers: [
         { provide: PLATFORM_CONFIG, useValue: config },
         { provide: CLOCK, useValue: overrides.clock ?? (config.clockControl ? new AdjustableClock() : systemClock) },
         { provide: TOPICS, useValue: topicNames(config.topicPrefix) },
         { provide: PG_POOL, useFactory: () => createPool(config.databaseUrl) },
-        { provide: EVENT_STORE, inject: [PG_POOL], useFactory: (pool: Pool) => createEventStore(config, pool) },
+        { provide: METRICS, useFactory: () => new Metrics(config.processName) },
+        { provide: EVENT_STORE, inject: [PG_POOL, METRICS], useFactory: (pool: Pool, metrics: Metrics) => createEventStore(config, pool, metrics) },
         {
           provide: MESSAGE_BUS,
           inject: [EVENT_STORE, PG_POOL, TOPICS],
@@ -205,7 +237,7 @@ export class PlatformModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         ...(config.auth.login ? [userStoreProvider(config)] : []),
       ],
-      exports: [TokenService, PLATFORM_CONFIG, CLOCK, TOPICS, PG_POOL, EVENT_STORE, MESSAGE_BUS, RelayService],
+      exports: [TokenService, PLATFORM_CONFIG, CLOCK, TOPICS, PG_POOL, EVENT_STORE, MESSAGE_BUS, METRICS, RelayService],
     };
   }
 }

@@ -4,3 +4,4 @@ export const EVENT_STORE = Symbol('EVENT_STORE');
 export const MESSAGE_BUS = Symbol('MESSAGE_BUS');
 export const PG_POOL = Symbol('PG_POOL');
 export const TOPICS = Symbol('TOPICS');
+export const METRICS = Symbol('METRICS');

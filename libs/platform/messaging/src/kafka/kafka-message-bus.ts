@@ -156,7 +156,10 @@ export class KafkaMessageBus implements MessageBus {
             onSplit: (error, size) => this.log(`${options.groupId}: a batch of ${size} from ${topic}[${partition}] failed (${error instanceof Error ? error.message : String(error)}); handling its messages one by one`),
           });
           errors.forEach((error) => this.log(`dead-letter: ${options.groupId} gave up on ${error}`));
-          if (deadLetters.length > 0) await this.publish(deadLetters);
+          if (deadLetters.length > 0) {
+            await this.publish(deadLetters);
+            options.onDeadLetters?.(deadLetters.length);
+          }
           resolveOffset(chunk[chunk.length - 1].offset);
           await commitOffsetsIfNecessary();
           await heartbeat();

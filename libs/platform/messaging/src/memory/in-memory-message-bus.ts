@@ -64,6 +64,7 @@ export class InMemoryMessageBus implements MessageBus {
       errors.forEach((error) => this.log(`dead-letter: ${group.groupId} gave up on ${error}`));
       if (deadLetters.length > 0) {
         this.deadLetters.push(...deadLetters);
+        group.options.onDeadLetters?.(deadLetters.length);
         await this.deliver(deadLetters);
       }
     }

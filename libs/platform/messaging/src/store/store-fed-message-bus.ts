@@ -207,6 +207,7 @@ class StoreGroupRunner {
             errors.forEach((error) => this.log(`dead-letter: ${groupId} gave up on ${error}`));
             if (deadLetters.length > 0) {
               this.deadLetterCount += deadLetters.length;
+              this.options.onDeadLetters?.(deadLetters.length);
               await this.onDeadLetters(deadLetters);
             }
             this.lastBatchSize = chunk.length;

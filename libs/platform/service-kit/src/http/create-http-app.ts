@@ -3,8 +3,11 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
+import type { Request, Response } from 'express';
 import type { PlatformConfig } from '../config';
 import { ApiExceptionFilter } from './api-exception.filter';
+import { METRICS } from '../tokens';
+import type { Metrics } from '../metrics/metrics';
 import { strictValidationPipe } from './validation';
 
 const LEVELS: Record<PlatformConfig['logLevel'], LogLevel[]> = {
@@ -53,6 +56,21 @@ export const configureHttpApp = (app: NestExpressApplication, title: string): vo
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 };
 
+/** Times every request into the `http_request_duration_seconds` histogram, labelled by route pattern (never by raw path). */
+const observeRequests = (app: NestExpressApplication, metrics: Metrics): void => {
+  app.use((req: Request, res: Response, next: () => void) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const route = (req as Request & { route?: { path?: string } }).route?.path;
+      metrics.httpDuration.observe(
+        { method: req.method, route: route ? `${req.baseUrl}${route}` : 'unmatched', status: String(res.statusCode) },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
+    });
+    next();
+  });
+};
+
 export const createHttpApp = async (
   rootModule: unknown,
   config: PlatformConfig,
@@ -63,6 +81,7 @@ export const createHttpApp = async (
     bodyParser: false,
     logger: LEVELS[config.logLevel],
   });
+  observeRequests(app, app.get<symbol, Metrics>(METRICS, { strict: false }));
   configureHttpApp(app, title);
   if (options.shutdownHooks !== false) app.enableShutdownHooks();
   return app;

@@ -5,9 +5,13 @@ import type { Pool } from 'pg';
 import type { MessageBus } from '@complaints/messaging';
 import { Public } from '@complaints/auth';
 import type { PlatformConfig } from '../config';
-import { MESSAGE_BUS, PG_POOL, PLATFORM_CONFIG } from '../tokens';
+import { MESSAGE_BUS, METRICS, PG_POOL, PLATFORM_CONFIG } from '../tokens';
+import type { Metrics } from '../metrics/metrics';
 
-type Component = { status: 'up' | 'down'; [k: string]: unknown };
+/** A consumer group (and the projections it feeds) further behind the store than this is reported as lagging. */
+export const LAG_DEGRADED_SECONDS = 60;
+
+type Component = { status: 'up' | 'down' | 'lagging'; [k: string]: unknown };
 
 /** `GET /api/health`: the only endpoint without a token (API.md "Auth"). */
 @ApiTags('health')
@@ -17,6 +21,7 @@ export class HealthController {
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+    @Inject(METRICS) private readonly metrics: Metrics,
   ) {}
 
   @Public()
@@ -34,8 +39,18 @@ export class HealthController {
     }
     components.eventStore = { status: components.database.status, adapter: this.config.eventStore };
     components.bus = { status: 'up', adapter: this.bus.kind };
+    // Consumers (and the projections they feed) far behind the store: the process works, its views are stale.
+    const lag = await this.metrics.lag();
+    if (lag.length > 0) {
+      const worst = Math.max(...lag.map((l) => l.secondsBehind));
+      components.consumers = {
+        status: worst > LAG_DEGRADED_SECONDS ? 'lagging' : 'up',
+        groups: Object.fromEntries(lag.map((l) => [l.group, { eventsBehind: l.eventsBehind, secondsBehind: Math.round(l.secondsBehind) }])),
+      };
+    }
     const ok = Object.values(components).every((c) => c.status === 'up');
-    if (!ok) res.status(503);
+    // Down is a 503 (take this instance out); lagging answers 200 with status degraded (it still serves).
+    if (Object.values(components).some((c) => c.status === 'down')) res.status(503);
     return { status: ok ? 'ok' : 'degraded', process: this.config.processName, components };
   }
 }

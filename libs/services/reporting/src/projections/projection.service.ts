@@ -47,7 +47,7 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
     await Promise.allSettled([...this.running.values()]);
   }
 
-  applyLive(events: ProjectedEvent[]): Promise<void> {
+  applyLive(events: ProjectedEvent[]): Promise<Record<string, number>> {
     return this.projections.applyLive(events);
   }
 

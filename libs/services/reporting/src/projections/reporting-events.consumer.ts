@@ -25,6 +25,7 @@ export class ReportingEventsConsumer extends ComplaintEventsConsumer {
   }
 
   protected async applyBatch(messages: ComplaintEventMessage[]): Promise<void> {
-    await this.projections.applyLive(messages.map(projectedFromMessage));
+    const applied = await this.projections.applyLive(messages.map(projectedFromMessage));
+    for (const [projection, n] of Object.entries(applied)) if (n > 0) this.metrics?.projectionEvents.inc({ projection }, n);
   }
 }

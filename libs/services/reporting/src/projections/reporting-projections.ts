@@ -57,9 +57,11 @@ export class ReportingProjections {
     return this.projections.find((p) => p.name === name);
   }
 
-  /** Applies a delivered batch to every projection, one transaction per projection. */
-  async applyLive(events: readonly ProjectedEvent[]): Promise<void> {
-    for (const projection of this.projections) await this.runner.applyLiveBatch(projection, events);
+  /** Applies a delivered batch to every projection, one transaction per projection; how many events were new to each. */
+  async applyLive(events: readonly ProjectedEvent[]): Promise<Record<string, number>> {
+    const applied: Record<string, number> = {};
+    for (const projection of this.projections) applied[projection.name] = await this.runner.applyLiveBatch(projection, events);
+    return applied;
   }
 
   rebuild(name: string, options?: RebuildOptions): Promise<RebuildReport> {
