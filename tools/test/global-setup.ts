@@ -8,7 +8,7 @@
 import { Client } from 'pg';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { startEmbeddedPostgres } from '../../libs/platform/service-kit/src/embedded/embedded-postgres';
+import { EmbeddedPostgresError, startEmbeddedPostgres } from '../../libs/platform/service-kit/src/embedded/embedded-postgres';
 import { probeDocker } from './docker-probe';
 
 const canConnect = async (url: string): Promise<boolean> => {
@@ -40,7 +40,17 @@ export default async function globalSetup(): Promise<void> {
     return;
   }
   const port = 55_000 + (process.pid % 1000);
-  const server = await startEmbeddedPostgres({ dataDir: join(tmpdir(), `complaints-test-pg-${port}`), port });
+  let server: Awaited<ReturnType<typeof startEmbeddedPostgres>>;
+  try {
+    server = await startEmbeddedPostgres({ dataDir: join(tmpdir(), `complaints-test-pg-${port}`), port, runtimeDir: process.env.EMBEDDED_PG_RUNTIME_DIR });
+  } catch (error) {
+    // One clear paragraph (cause and fix) instead of a stack trace from jest's global setup.
+    const reason = error instanceof EmbeddedPostgresError ? error.message : String(error);
+    throw new EmbeddedPostgresError(
+      `tests: no PostgreSQL answered at 127.0.0.1:5432 (user postgres, trust auth) and TEST_DATABASE_URL / DATABASE_URL are not set, ` +
+        `so the tests tried an embedded one, which failed. ${reason} For the tests, TEST_DATABASE_URL may name any server they can create databases on.`,
+    );
+  }
   process.env.TEST_DATABASE_URL = server.adminUrl;
   (globalThis as { __embeddedPostgres__?: { stop(): Promise<void> } }).__embeddedPostgres__ = server;
   console.log(`\ntests: started embedded PostgreSQL on port ${port} (no server was found at 127.0.0.1:5432)`);
