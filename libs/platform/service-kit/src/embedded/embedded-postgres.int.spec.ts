@@ -143,6 +143,12 @@ describe('embedded PostgreSQL superuser password', () => {
     expect(failure).toBeInstanceOf(EmbeddedPostgresError);
     expect((failure as Error).message).toContain(`refuses the password in ${dataDir}.password`);
     expect(existsSync(join(dataDir, 'postmaster.pid'))).toBe(false);
+
+    // and with no password file at all (and the cluster not on the old password), none is left behind
+    rmSync(first.passwordFile);
+    const again = await startEmbeddedPostgres({ dataDir, port, runtimeDir: join(base, 'runtime') }).catch((error: unknown) => error);
+    expect(again).toBeInstanceOf(EmbeddedPostgresError);
+    expect(existsSync(first.passwordFile)).toBe(false);
   });
 });
 
@@ -213,6 +219,27 @@ describe('embedded PostgreSQL start failures', () => {
     expect(lines.filter((line) => line.includes('initialising a new cluster'))).toHaveLength(1);
     expect(await query(second.adminUrl, 'SELECT v FROM kept')).toEqual([{ v: 'across restarts' }]);
     expect(second.passwordFile).toBe(`${dataDir}.password`);
+  });
+
+  (isRoot ? it : it.skip)('rule (as root): a cluster made while its folder was reachable is carried over when the folder is closed to the postgres user', async () => {
+    // given a cluster made in a folder every user may enter, which is then closed (0700)
+    const home = workDir(0o755);
+    const runtimeDir = join(workDir(), 'runtime');
+    const dataDir = join(home, '.data', 'postgres');
+    const port = await freePort();
+    const first = await start(dataDir, runtimeDir, port);
+    expect(first.clusterDir).toBe(dataDir);
+    await query(first.adminUrl, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('carried over')");
+    await first.stop();
+    chmodSync(home, 0o700);
+
+    // when it starts again
+    const second = await start(dataDir, runtimeDir, port);
+
+    // then it runs on a copy under the runtime folder, with the same data and password
+    expect(second.clusterDir.startsWith(join(runtimeDir, 'data') + '/')).toBe(true);
+    expect(await query(second.adminUrl, 'SELECT v FROM kept')).toEqual([{ v: 'carried over' }]);
+    expect(second.adminUrl).toBe(first.adminUrl);
   });
 });
 

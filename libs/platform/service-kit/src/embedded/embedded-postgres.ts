@@ -484,12 +484,13 @@ const settlePassword = async (port: number, password: string, passwordFile: stri
   }
 };
 
-const ensurePasswordFile = (file: string): string => {
-  if (!existsSync(file)) writeFileSync(file, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+const ensurePasswordFile = (file: string): { password: string; created: boolean } => {
+  const created = !existsSync(file);
+  if (created) writeFileSync(file, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
   const password = readFileSync(file, 'utf8').trim();
   if (!password) fail(`The embedded PostgreSQL cannot start: the password file ${file} is empty. Fix: delete it (a cluster made before it existed is migrated) or restore it.`);
-  return password;
+  return { password, created };
 };
 
 // ---------------------------------------------------------------- start
@@ -511,7 +512,7 @@ export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): P
   await recoverStaleServer(clusterDir, ownerFile, log);
 
   const passwordFile = embeddedPasswordFile(dataDir);
-  const password = ensurePasswordFile(passwordFile);
+  const { password, created } = ensurePasswordFile(passwordFile);
   if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
     log(`embedded-postgres: initialising a new cluster in ${clusterDir}`);
     await initdb(binDir, clusterDir, password, runAs, log);
@@ -521,6 +522,7 @@ export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): P
     await settlePassword(options.port, password, passwordFile, clusterDir, log);
   } catch (error) {
     await stopServer(child);
+    if (created) rmSync(passwordFile, { force: true }); // made for nothing: do not leave a wrong password behind
     if (error instanceof EmbeddedPostgresError) throw error;
     fail(`The embedded PostgreSQL started (data in ${clusterDir}) but does not accept connections on 127.0.0.1:${options.port}: ${(error as Error).message}. ${FALLBACK}`);
   }
