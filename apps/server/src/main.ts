@@ -38,7 +38,7 @@ const localSecret = (dataDir: string, name: 'jwt-secret' | 'personal-data-key'):
  */
 const main = async () => {
   const logger = new Logger('embedded');
-  const dataDir = resolve(process.env.DATA_DIR ?? '.data');
+  const dataDir = resolve(process.env.DATA_DIR || '.data'); // an empty DATA_DIR means unset, not the current folder
   let postgres: EmbeddedPostgres | undefined;
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {

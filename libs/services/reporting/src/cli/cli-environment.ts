@@ -30,7 +30,7 @@ export const openCliEnvironment = async (log: (line: string) => void, env: NodeJ
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
     const port = Number(env.EMBEDDED_PG_PORT ?? 54329);
-    const dataDir = resolve(env.DATA_DIR ?? '.data', 'postgres');
+    const dataDir = resolve(env.DATA_DIR || '.data', 'postgres');
     const password = readEmbeddedPassword(dataDir);
     const running = password ? `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/complaints` : undefined;
     if (running && (await reachable(running))) {
