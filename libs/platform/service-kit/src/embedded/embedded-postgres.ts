@@ -44,6 +44,8 @@ export type EmbeddedPostgresOptions = {
   port: number;
   /** Where the binaries and data go when started by root and the `postgres` user cannot reach them. */
   runtimeDir?: string;
+  /** The setting that chooses the port, named when the port is taken. */
+  portSetting?: string;
   log?: (line: string) => void;
 };
 
@@ -67,6 +69,7 @@ export const DEFAULT_EMBEDDED_PG_RUNTIME_DIR = '/var/lib/complaints-embedded-pos
 /** The password every cluster was made with before random ones; such clusters are migrated on start. */
 export const LEGACY_EMBEDDED_PG_PASSWORD = 'postgres';
 const SUPERUSER = 'postgres';
+const EXE = platform() === 'win32' ? '.exe' : '';
 const OS_USER = 'postgres';
 const FALLBACK =
   'Or set DATABASE_URL to a PostgreSQL server you run yourself (the embedded one is then not started).';
@@ -104,7 +107,7 @@ const findBinaries = (): Binaries => {
   for (const entry of candidates) {
     const packageDir = resolve(dirname(entry), '..');
     const nativeDir = join(packageDir, 'native');
-    if (!existsSync(join(nativeDir, 'bin', 'postgres'))) continue;
+    if (!existsSync(join(nativeDir, 'bin', `postgres${EXE}`))) continue;
     const version = (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
     return { nativeDir, version, packageName };
   }
@@ -350,7 +353,7 @@ const initdb = async (binDir: string, clusterDir: string, password: string, runA
     chownSync(secretDir, runAs.uid, runAs.gid);
     chownSync(pwfile, runAs.uid, runAs.gid);
   }
-  const program = join(binDir, 'bin', 'initdb');
+  const program = join(binDir, 'bin', `initdb${EXE}`);
   try {
     await new Promise<void>((resolveInit, reject) => {
       const child = spawnAs(
@@ -379,8 +382,8 @@ const initdb = async (binDir: string, clusterDir: string, password: string, runA
   }
 };
 
-const startServer = (binDir: string, clusterDir: string, port: number, runAs: RunAs | undefined, log: (line: string) => void): Promise<ChildProcess> => {
-  const program = join(binDir, 'bin', 'postgres');
+const startServer = (binDir: string, clusterDir: string, port: number, portSetting: string, runAs: RunAs | undefined, log: (line: string) => void): Promise<ChildProcess> => {
+  const program = join(binDir, 'bin', `postgres${EXE}`);
   return new Promise<ChildProcess>((resolveStart, reject) => {
     const child = spawnAs(
       program,
@@ -421,7 +424,7 @@ const startServer = (binDir: string, clusterDir: string, port: number, runAs: Ru
         new EmbeddedPostgresError(
           inUse
             ? `The embedded PostgreSQL cannot start: port ${port} on 127.0.0.1 is already in use (${tail(output)}). ` +
-                `Fix: stop what listens there, or set EMBEDDED_PG_PORT to a free port. ${FALLBACK}`
+                `Fix: stop what listens there, or set ${portSetting} to a free port. ${FALLBACK}`
             : `The embedded PostgreSQL cannot start: the server exited (${code ?? signal}) before it was ready, with data in ` +
                 `${clusterDir} (${tail(output) || 'no output'}). Fix: read the cause above; a damaged data folder can be ` +
                 `moved away (a new one is made on the next start, without the old data). ${FALLBACK}`,
@@ -517,7 +520,7 @@ export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): P
     log(`embedded-postgres: initialising a new cluster in ${clusterDir}`);
     await initdb(binDir, clusterDir, password, runAs, log);
   }
-  const child = await startServer(binDir, clusterDir, options.port, runAs, log);
+  const child = await startServer(binDir, clusterDir, options.port, options.portSetting ?? 'EMBEDDED_PG_PORT', runAs, log);
   try {
     await settlePassword(options.port, password, passwordFile, clusterDir, log);
   } catch (error) {
