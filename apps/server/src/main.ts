@@ -11,6 +11,7 @@ import {
   loadConfig,
   serveDashboard,
   startEmbeddedPostgres,
+  EmbeddedPostgresError,
   type EmbeddedPostgres,
 } from '@complaints/service-kit';
 import { IntakeModule } from '@complaints/intake-service';
@@ -37,7 +38,7 @@ const localSecret = (dataDir: string, name: 'jwt-secret' | 'personal-data-key'):
  */
 const main = async () => {
   const logger = new Logger('embedded');
-  const dataDir = resolve(process.env.DATA_DIR ?? '.data');
+  const dataDir = resolve(process.env.DATA_DIR || '.data'); // an empty DATA_DIR means unset, not the current folder
   let postgres: EmbeddedPostgres | undefined;
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
@@ -46,10 +47,14 @@ const main = async () => {
     postgres = await startEmbeddedPostgres({
       dataDir: `${dataDir}/postgres`,
       port,
+      runtimeDir: process.env.EMBEDDED_PG_RUNTIME_DIR,
       log: (line) => {
         if (/FATAL|PANIC|ERROR/.test(line)) logger.warn(line);
+        // Where the binaries and the data went when the postgres user could not reach them.
+        else if (/cannot reach|lives in|copying|initialis|password/.test(line)) logger.log(line);
       },
     });
+    if (postgres.clusterDir !== `${dataDir}/postgres`) logger.log(`embedded PostgreSQL data: ${postgres.clusterDir}`);
     databaseUrl = await ensureDatabase(postgres.adminUrl, 'complaints');
   }
   const config = loadConfig(
@@ -90,6 +95,8 @@ const main = async () => {
 };
 
 main().catch((error: unknown) => {
-  console.error(error);
+  // A start failure of the embedded PostgreSQL explains itself (cause and fix): no stack.
+  if (error instanceof EmbeddedPostgresError) console.error(`\n${error.message}\n`);
+  else console.error(error);
   process.exit(1);
 });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Client, Pool } from 'pg';
 import { EventStoreDbEventStore, PostgresEventStore, type EventStore } from '@complaints/event-store';
-import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgres } from '@complaints/service-kit';
+import { ensureDatabase, readEmbeddedPassword, startEmbeddedPostgres, type EmbeddedPostgres } from '@complaints/service-kit';
 
 /**
  * What a reporting command-line tool connects to: DATABASE_URL (and EVENT_STORE /
@@ -30,15 +30,19 @@ export const openCliEnvironment = async (log: (line: string) => void, env: NodeJ
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
     const port = Number(env.EMBEDDED_PG_PORT ?? 54329);
-    const running = `postgres://postgres:postgres@127.0.0.1:${port}/complaints`;
-    if (await reachable(running)) {
+    const dataDir = resolve(env.DATA_DIR || '.data', 'postgres');
+    const password = readEmbeddedPassword(dataDir);
+    const running = password ? `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/complaints` : undefined;
+    if (running && (await reachable(running))) {
       databaseUrl = running;
       log(`using the embedded default's running PostgreSQL on port ${port}`);
     } else {
-      const dataDir = resolve(env.DATA_DIR ?? '.data', 'postgres');
-      if (!existsSync(dataDir)) throw new Error(`No DATABASE_URL, no server on port ${port} and no embedded data in ${dataDir}: nothing to work on`);
+      // The cluster may live elsewhere (`<dataDir>.location`, when root's postgres user could not reach dataDir).
+      if (!existsSync(dataDir) && !existsSync(`${dataDir}.location`)) {
+        throw new Error(`No DATABASE_URL, no server on port ${port} and no embedded data in ${dataDir}: nothing to work on`);
+      }
       log(`starting the embedded PostgreSQL of ${dataDir} for this command`);
-      embedded = await startEmbeddedPostgres({ dataDir, port });
+      embedded = await startEmbeddedPostgres({ dataDir, port, runtimeDir: env.EMBEDDED_PG_RUNTIME_DIR });
       databaseUrl = await ensureDatabase(embedded.adminUrl, 'complaints');
     }
   }
