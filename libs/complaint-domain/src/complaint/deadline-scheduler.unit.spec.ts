@@ -171,12 +171,13 @@ describe('Deadlines, chasing and escalation (催办 / 升级)', () => {
       const due = '2025-03-03T15:59:59.999Z';
       let events = h.events;
       for (const cmd of reviewDeadlines(h.state, '2025-03-03T16:00:00.000Z').commands) events = [...events, ...decide(cmd, fold(events))];
-      expect(events.slice(h.events.length).map((e) => e.type === 'DeadlineChased' && e.data.deadline)).toEqual(['firstReply', 'resolve']);
+      expect(events.slice(h.events.length).map((e) => e.type === 'DeadlineChased' && e.data.deadline)).toEqual(['firstReply', 'resolve', 'plan']);
       expect(reviewDeadlines(fold(events), '2025-03-03T17:59:59.998Z').commands).toEqual([]);
       const { commands } = reviewDeadlines(fold(events), '2025-03-03T17:59:59.999Z');
       expect(commands.map((c) => c.data)).toEqual([
         { deadline: 'firstReply', dueAt: due, step: 1, key: `${COMPLAINT_ID}:firstReply:${due}:escalate:1` },
         { deadline: 'resolve', dueAt: due, step: 1, key: `${COMPLAINT_ID}:resolve:${due}:escalate:1` },
+        { deadline: 'plan', dueAt: due, step: 1, key: `${COMPLAINT_ID}:plan:${due}:escalate:1` },
       ]);
       // Two deadlines overdue together raise the complaint once, not twice.
       const before = events.length;
@@ -187,8 +188,8 @@ describe('Deadlines, chasing and escalation (催办 / 升级)', () => {
 
   describe('When the complaint is an emergency (department at once, site head within 5 minutes, company within 10)', () => {
     it('should escalate one level per 5 minutes overdue', () => {
-      const h = history().register().triage({ urgency: 'emergency' });
-      const due = plusMinutes(plusHours(T0, 1), 30);
+      const h = history().register().at(plusMinutes(T0, 10)).triage({ urgency: 'emergency' });
+      const due = plusMinutes(T0, 30); // 30 minutes after receipt
       let events = h.events;
       const run = (now: string) => {
         for (const cmd of reviewDeadlines(fold(events), now).commands) events = [...events, ...decide(cmd, fold(events))];
@@ -244,7 +245,7 @@ describe('Deadlines, chasing and escalation (催办 / 升级)', () => {
   describe('When a read model asks what is overdue', () => {
     it('should list overdue deadlines earliest first', () => {
       const h = history().register().triage();
-      expect(overdueDeadlines(h.complaint, '2025-03-07T00:00:00.000Z').map((o) => o.deadline)).toEqual(['firstReply', 'followUp', 'plan']);
+      expect(overdueDeadlines(h.complaint, '2025-03-07T00:00:00.000Z').map((o) => o.deadline)).toEqual(['firstReply', 'followUp', 'resolve', 'plan']);
     });
   });
 });
