@@ -101,6 +101,28 @@ export type DeadlineAction = 'chase' | `escalate:${number}` | 'mark_major';
 export const deadlineActionKey = (complaintId: string, deadline: DeadlineName, dueAt: string, action: DeadlineAction): string =>
   `${complaintId}:${deadline}:${new Date(toMillis(dueAt)).toISOString()}:${action}`;
 
+/**
+ * The seeds' emergency chain: the steps (1 = site head, 2 = company head) with the instant each
+ * falls due — minutes after receipt, or after the reopening of a reopened complaint — and the
+ * escalation level it raises the complaint to. Empty for a complaint that is not an emergency.
+ */
+export const emergencyChain = (
+  policy: Pick<ComplaintPolicy, 'escalation'>,
+  state: Pick<Complaint, 'urgency' | 'receivedAt' | 'reopenedAt'>,
+): { step: number; dueAt: string; level: number; role: string; minutes: number }[] => {
+  if (state.urgency !== 'emergency') return [];
+  const e = policy.escalation.emergency;
+  const from = toMillis(state.reopenedAt ?? state.receivedAt);
+  return [
+    { minutes: e.siteHeadEscalationMinutes, role: e.siteHeadRole },
+    { minutes: e.companyHeadEscalationMinutes, role: e.companyHeadRole },
+  ].map(({ minutes, role }, i) => ({ step: i + 1, dueAt: new Date(from + minutes * 60_000).toISOString(), level: policy.escalation.chain.indexOf(role), role, minutes }));
+};
+
+/** Key of an emergency-chain step: `<complaintId>:emergency:<from>:escalate:<step>` (a reopening starts a new chain). */
+export const emergencyKey = (complaintId: string, state: Pick<Complaint, 'receivedAt' | 'reopenedAt'>, step: number): string =>
+  `${complaintId}:emergency:${new Date(toMillis(state.reopenedAt ?? state.receivedAt)).toISOString()}:escalate:${step}`;
+
 /** When escalation step `step` of an overdue deadline falls due: `step` graces (by urgency) after the due time. */
 export const escalationDueAt = (
   policy: Pick<ComplaintPolicy, 'escalation'>,

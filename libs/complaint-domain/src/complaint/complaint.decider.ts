@@ -19,6 +19,7 @@ import type {
   ArchiveComplaint,
   ErasePersonalData,
   ChaseOverdueDeadline,
+  EscalateEmergency,
   ComplaintCommand,
   CorrectComplaint,
   CorrectableField,
@@ -39,6 +40,8 @@ import type {
 import {
   deadlineActionKey,
   deadlineRulesFor,
+  emergencyChain,
+  emergencyKey,
   escalationDueAt,
   followUpDue,
   registrationDeadlines,
@@ -111,6 +114,8 @@ export const decide = (command: ComplaintCommand, state: ComplaintState, context
       return chaseOverdueDeadline(command, state, ctx);
     case 'EscalateOverdueDeadline':
       return escalateOverdueDeadline(command, state, ctx);
+    case 'EscalateEmergency':
+      return escalateEmergency(command, state, ctx);
     case 'ApproveCompensation':
       return approveCompensation(command, state, ctx);
     case 'RecordOutreach':
@@ -936,6 +941,41 @@ const escalateOverdueDeadline = (command: EscalateOverdueDeadline, state: Compla
         automatic: true,
         deadline,
         dueAt: canonicalInstant(dueAt),
+        key,
+      },
+    },
+  ];
+};
+
+/**
+ * The seeds' emergency chain (抢险抢修): an unresolved emergency goes to the site head within 5
+ * minutes of receipt and to the company head within 10 — not only once a deadline is overdue.
+ * A step already reached (by the chain or otherwise), a stale key (the complaint was reopened,
+ * or is no longer an emergency) or a complaint no longer being handled changes nothing.
+ */
+const escalateEmergency = (command: EscalateEmergency, state: ComplaintState, { policy }: DecisionContext): ComplaintEvent[] => {
+  const complaint = assertExists(state);
+  assertRole(policy, command.type, command.metadata.actor);
+  const { step, key } = command.data;
+  const problems = new ProblemList();
+  problems.check(Number.isInteger(step) && step >= 1 && step <= 2, 'step', 'must be 1 (site head) or 2 (company head)');
+  problems.check(isText(key), 'key', 'required');
+  problems.throwIfAny();
+  const link = emergencyChain(policy, complaint).find((l) => l.step === step);
+  if (link === undefined || key !== emergencyKey(complaint.id, complaint, step)) return [];
+  if (complaint.archived || !ACTIVE.includes(complaint.status) || complaint.processedKeys.includes(key)) return [];
+  if (toMillis(command.metadata.now) < toMillis(link.dueAt)) throw new ValidationError([{ field: 'step', problem: `the emergency chain reaches this step at ${link.dueAt}` }]);
+  if (complaint.escalationLevel >= link.level) return [];
+  return [
+    {
+      type: 'ComplaintEscalated',
+      data: {
+        ...base(complaint.id, command),
+        fromLevel: complaint.escalationLevel,
+        toLevel: link.level,
+        escalatedTo: levelRole(policy, link.level),
+        reason: `emergency chain: ${link.role} within ${link.minutes} minutes of receipt`,
+        automatic: true,
         key,
       },
     },

@@ -59,8 +59,21 @@ export type EscalationPolicy = {
    * escalates within 5 minutes, company head within 10 (one level per 5 minutes).
    */
   graceAfterChase: Record<Urgency, DeadlineRule>;
-  /** Emergency chain numbers from the seeds. */
-  emergency: { notifyDepartmentMinutes: number; siteHeadEscalationMinutes: number; companyHeadEscalationMinutes: number; writtenReportHours: number[] };
+  /**
+   * The seeds' emergency chain (抢险抢修): department notified within 3 minutes, the site head
+   * escalates within 5, the company head within 10 (minutes after receipt), a written report
+   * within 24 h / 48 h. The scheduler raises an unresolved emergency to `siteHeadRole` and
+   * `companyHeadRole` at those minutes. The department notice and the written report are not
+   * timed yet (the department is told when triage routes the complaint).
+   */
+  emergency: {
+    notifyDepartmentMinutes: number;
+    siteHeadEscalationMinutes: number;
+    companyHeadEscalationMinutes: number;
+    writtenReportHours: number[];
+    siteHeadRole: Role;
+    companyHeadRole: Role;
+  };
 };
 
 export type CompensationLimit = number | 'unlimited';
@@ -220,7 +233,14 @@ export const DEFAULT_POLICY: ComplaintPolicy = {
       urgent: { amount: 2, unit: 'hours' },
       emergency: { amount: 5, unit: 'minutes' },
     },
-    emergency: { notifyDepartmentMinutes: 3, siteHeadEscalationMinutes: 5, companyHeadEscalationMinutes: 10, writtenReportHours: [24, 48] },
+    emergency: {
+      notifyDepartmentMinutes: 3,
+      siteHeadEscalationMinutes: 5,
+      companyHeadEscalationMinutes: 10,
+      writtenReportHours: [24, 48],
+      siteHeadRole: 'general_manager',
+      companyHeadRole: 'leadership',
+    },
   },
   triage: { referredCaseRoles: ['cs_manager', 'general_manager'], autoApplyCategories: [] },
   handling: {
@@ -313,6 +333,7 @@ export const DEFAULT_POLICY: ComplaintPolicy = {
     ExemptFromCallback: [...CS_STAFF, 'system'],
     ChaseOverdueDeadline: ['system'],
     EscalateOverdueDeadline: ['system'],
+    EscalateEmergency: ['system'],
     ApproveCompensation: ['cs_manager', 'general_manager', 'leadership'],
     RecordOutreach: [...CS_STAFF, 'department_head'],
     ArchiveComplaint: ['cs_manager', 'admin', 'system'],
@@ -359,6 +380,14 @@ export const assertValidPolicy = (policy: ComplaintPolicy): void => {
   problems.check(policy.callback.satisfiedAtMost >= 1 && policy.callback.satisfiedAtMost < 5, 'callback.satisfiedAtMost', 'must be 1–4');
   problems.check(policy.escalation.chain.length >= 2, 'escalation.chain', 'needs at least two levels');
   problems.check(policy.escalation.chain.includes(policy.major.escalateTo), 'major.escalateTo', 'must be a level of escalation.chain');
+  const emergency = policy.escalation.emergency;
+  problems.check(policy.escalation.chain.includes(emergency.siteHeadRole), 'escalation.emergency.siteHeadRole', 'must be a level of escalation.chain');
+  problems.check(policy.escalation.chain.includes(emergency.companyHeadRole), 'escalation.emergency.companyHeadRole', 'must be a level of escalation.chain');
+  problems.check(
+    emergency.siteHeadEscalationMinutes > 0 && emergency.companyHeadEscalationMinutes >= emergency.siteHeadEscalationMinutes,
+    'escalation.emergency.companyHeadEscalationMinutes',
+    'must be positive and not before siteHeadEscalationMinutes',
+  );
   for (const [severity, level] of Object.entries(policy.escalation.initialLevelBySeverity)) {
     problems.check(Number.isInteger(level) && level >= 0 && level < policy.escalation.chain.length, `escalation.initialLevelBySeverity.${severity}`, 'must be a level of escalation.chain');
   }
