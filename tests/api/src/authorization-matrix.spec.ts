@@ -52,7 +52,7 @@ const MATRIX: Record<string, Rule> = {
   'POST /api/complaints/{id}/triage/referral': { kind: 'command', command: 'ReferComplaintToManager', body: { reason: '矩阵' } },
   'POST /api/complaints/{id}/replies': { kind: 'command', command: 'RecordReply', body: { kind: 'progress', message: '矩阵进展' } },
   'POST /api/complaints/{id}/plan': { kind: 'command', command: 'RecordRectificationPlan', body: { measures: '矩阵', dueAt: '2031-01-01T00:00:00+08:00' } },
-  'POST /api/complaints/{id}/resolve': { kind: 'command', command: 'ResolveComplaint', body: { resolution: '矩阵', rootCause: '矩阵', responsibleDepartment: DEPARTMENT } },
+  'POST /api/complaints/{id}/resolve': { kind: 'command', command: 'ResolveComplaint', body: { resolution: '矩阵', rootCause: '矩阵', responsibleDepartment: DEPARTMENT, correctiveActions: '矩阵', preventiveActions: '矩阵' } },
   'POST /api/complaints/{id}/escalate': { kind: 'command', command: 'EscalateComplaint', body: { reason: '矩阵' } },
   'POST /api/complaints/{id}/reassign': { kind: 'command', command: 'ReassignComplaint', body: { department: DEPARTMENT, reason: '矩阵' } },
   'POST /api/complaints/{id}/callbacks': { kind: 'command', command: 'RecordCallback', body: { method: 'visit', reached: true, satisfaction: 2 } },

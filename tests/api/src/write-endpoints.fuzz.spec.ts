@@ -27,6 +27,9 @@ const ENDPOINTS: Record<string, Endpoint> = {
       title: { kind: 'text', required: true },
       description: { kind: 'text', required: true },
       householdCount: { kind: 'int', min: 1, max: 1_000_000 },
+      receivedAt: { kind: 'date' },
+      location: { kind: 'text' },
+      firstContactOwner: { kind: 'object' },
     },
   },
   correction: {
@@ -63,8 +66,14 @@ const ENDPOINTS: Record<string, Endpoint> = {
   resolve: {
     path: () => `/api/complaints/${complaintId}/resolve`,
     username: 'csmanager.a',
-    valid: { resolution: '已解决', rootCause: '老化' },
-    fields: { resolution: { kind: 'text', required: true }, rootCause: { kind: 'text' } },
+    valid: { resolution: '已解决', rootCause: '老化', responsibleDepartment: 'security', correctiveActions: '更换', preventiveActions: '巡检' },
+    fields: {
+      resolution: { kind: 'text', required: true },
+      rootCause: { kind: 'text' },
+      responsibleDepartment: { kind: 'text' },
+      correctiveActions: { kind: 'text' },
+      preventiveActions: { kind: 'text' },
+    },
   },
   escalate: { path: () => `/api/complaints/${complaintId}/escalate`, username: 'csmanager.a', valid: { reason: '升级' }, fields: { reason: { kind: 'text', required: true } } },
   reassign: {

@@ -221,6 +221,8 @@ describeInBrowser('the dashboard in Chromium (embedded default)', () => {
     await page.getByTestId('action-resolve').click();
     await page.locator('#resolve-resolution').fill('被困人员已安全救出，更换门机控制板，电梯恢复运行。');
     await page.locator('#resolve-root').fill('门机控制板老化');
+    await page.locator('#resolve-corrective').fill('更换门机控制板');
+    await page.locator('#resolve-preventive').fill('每月检查门机');
     await page.getByTestId('resolve-submit').click();
     await waitForStatus('resolved');
     // Department staff cannot call back: the action is not offered.
@@ -258,6 +260,8 @@ describeInBrowser('the dashboard in Chromium (embedded default)', () => {
     await waitForStatus('in_progress');
     await page.getByTestId('action-resolve').click();
     await page.locator('#resolve-resolution').fill('复查完毕，电梯运行正常，已加装远程监测。');
+    await page.locator('#resolve-root').fill('门机控制板老化');
+    await page.locator('#resolve-corrective').fill('复查并加装远程监测');
     await page.locator('#resolve-preventive').fill('每周巡检电梯门机');
     await page.getByTestId('resolve-submit').click();
     await waitForStatus('resolved');

@@ -66,6 +66,7 @@ describeKafka('Complaint lifecycles across five processes (real Kafka, real Post
     const deadlines = triaged.deadlines as Record<string, string | null>;
     expect(shanghaiDate(deadlines.firstReply as string)).toBe(received);
     expect(shanghaiDate(deadlines.resolve as string)).toBe(received);
+    expect(shanghaiDate(deadlines.plan as string)).toBe(received); // urgent measures the same day too
 
     // Dealt with on the spot: the first reply resolves it; only the callback remains.
     await system.post(`/api/complaints/${id}/replies`, { kind: 'first', message: '电工已到场，总闸跳闸已复位，供电已恢复', resolvedOnSpot: true }, ACTORS.handler);
@@ -91,13 +92,16 @@ describeKafka('Complaint lifecycles across five processes (real Kafka, real Post
     const registered = await system.view(id, (v) => v.major === true, 'major');
     expect(registered.collective).toBe(true);
     await triage(id, { severity: 'major', category: 'facilities' });
-    await system.post(`/api/complaints/${id}/resolve`, { resolution: '疏通排水沟并加装水泵', rootCause: '排水沟堵塞', responsibleDepartment: 'engineering' }, ACTORS.handler);
+    await system.post(`/api/complaints/${id}/resolve`, { resolution: '疏通排水沟并加装水泵', rootCause: '排水沟堵塞', responsibleDepartment: 'engineering', correctiveActions: '疏通排水沟', preventiveActions: '雨季前检查排水' }, ACTORS.handler);
 
     const byPhone = await system.request('POST', `/api/complaints/${id}/callbacks`, { method: 'phone', reached: true, satisfaction: 2 }, ACTORS.csManager);
     expect([403, 422]).toContain(byPhone.status);
     const byAssistant = await system.request('POST', `/api/complaints/${id}/callbacks`, { method: 'visit', reached: true, satisfaction: 2 }, ACTORS.assistant);
     expect(byAssistant.status).toBe(403);
     expect(await system.eventTypes(id)).not.toContain('CallbackCompleted');
+    // Nor can it be closed without the visit through an exemption: the complainants can be visited.
+    const exempted = await system.request('POST', `/api/complaints/${id}/callback-exemption`, { reason: 'sensitive', note: '涉及多户' }, ACTORS.csManager);
+    expect([exempted.status, exempted.body.details]).toEqual([422, [expect.objectContaining({ field: 'reason' })]]);
 
     await system.post(`/api/complaints/${id}/callbacks`, { method: 'visit', reached: true, satisfaction: 2, comment: '上门回访' }, ACTORS.csManager);
     await system.view(id, (v) => v.status === 'closed', 'closed');
@@ -106,7 +110,7 @@ describeKafka('Complaint lifecycles across five processes (real Kafka, real Post
   it('should reopen on a dissatisfied callback (4), one escalation level higher, and close on the second round', async () => {
     const { id } = await system.register(complaintBody({ title: '电梯异响', description: '2号楼电梯运行时有异响' }));
     await triage(id, { category: 'facilities' });
-    await system.post(`/api/complaints/${id}/resolve`, { resolution: '已调整导轨', rootCause: '导轨松动', responsibleDepartment: 'engineering' }, ACTORS.handler);
+    await system.post(`/api/complaints/${id}/resolve`, { resolution: '已调整导轨', rootCause: '导轨松动', responsibleDepartment: 'engineering', correctiveActions: '调整导轨', preventiveActions: '每月保养' }, ACTORS.handler);
     const before = await system.view(id, (v) => v.status === 'resolved', 'resolved');
     await system.post(`/api/complaints/${id}/callbacks`, { method: 'phone', reached: true, satisfaction: 4, comment: '还是有声音' }, ACTORS.assistant);
 
@@ -115,7 +119,7 @@ describeKafka('Complaint lifecycles across five processes (real Kafka, real Post
     expect(reopened.escalationLevel).toBe((before.escalationLevel as number) + 1);
     expect((reopened.deadlines as Record<string, string | null>).resolve).not.toBeNull();
 
-    await system.post(`/api/complaints/${id}/resolve`, { resolution: '更换导靴', rootCause: '导靴磨损', responsibleDepartment: 'engineering' }, ACTORS.handler);
+    await system.post(`/api/complaints/${id}/resolve`, { resolution: '更换导靴', rootCause: '导靴磨损', responsibleDepartment: 'engineering', correctiveActions: '更换导靴', preventiveActions: '每月保养' }, ACTORS.handler);
     await system.post(`/api/complaints/${id}/callbacks`, { method: 'phone', reached: true, satisfaction: 2 }, ACTORS.assistant);
     const closed = await system.view(id, (v) => v.status === 'closed', 'closed');
     expect(closed).toMatchObject({ satisfaction: 2, reopenCount: 1 });
@@ -174,7 +178,7 @@ describeKafka('Complaint lifecycles across five processes (real Kafka, real Post
     await setClock(new Date());
   }, 90_000);
 
-  it('should link a repeat complaint (same contact, same issue) to its predecessor and start it one level higher', async () => {
+  it('should link a repeat complaint (same contact, same issue) to its predecessor and treat it as major (any repeated complaint is)', async () => {
     // The CS assistant picks the category at intake (categoryHint): same contact + same category = same issue.
     const body = complaintBody({ title: '楼上噪音', description: '楼上噪音太大，晚上十点还很吵', categoryHint: 'noise' });
     const first = await system.register(body);
@@ -184,9 +188,10 @@ describeKafka('Complaint lifecycles across five processes (real Kafka, real Post
       return n === 1 ? true : undefined;
     }, 'intake to index the first complaint');
     const second = await system.register({ ...body, title: '噪音又来了', description: '楼上噪音还是很大' });
-    const view = await system.view(second.id);
+    const view = await system.view(second.id, (v) => v.major === true, 'major');
     expect(view.repeatOf).toBe(first.id);
-    expect(view.escalationLevel).toBe(1);
+    // Major at once: up to the general manager (level 2), whatever the one level a repeat adds.
+    expect([view.major, view.escalationLevel]).toEqual([true, 2]);
 
     const explicit = await system.register(complaintBody({ relatedComplaintId: first.id, title: '同一问题', description: '楼上噪音' }));
     expect((await system.view(explicit.id)).repeatOf).toBe(first.id);

@@ -79,7 +79,7 @@ describeKafka('Erasing a complainant (crypto-shredding) across five processes', 
     const { id } = await system.register(complaintBody({ complainant: { name, phone, building: '7', unit: '0901' } }));
     await system.post(`/api/complaints/${id}/triage`, { nature: 'valid', severity: 'minor', urgency: 'normal', category: 'repairs', department: 'engineering' }, ACTORS.duty);
     await system.post(`/api/complaints/${id}/replies`, { kind: 'first', message: '已安排维修', resolvedOnSpot: false, nextReplyDueAt: new Date(Date.now() + 86_400_000).toISOString() }, ACTORS.handler);
-    await system.post(`/api/complaints/${id}/resolve`, { resolution: '已修复', rootCause: '老化', responsibleDepartment: 'engineering' }, ACTORS.handler);
+    await system.post(`/api/complaints/${id}/resolve`, { resolution: '已修复', rootCause: '老化', responsibleDepartment: 'engineering', correctiveActions: '更换', preventiveActions: '巡检' }, ACTORS.handler);
     await system.post(`/api/complaints/${id}/callbacks`, { method: 'phone', reached: true, satisfaction: 2 }, ACTORS.assistant);
     await system.view(id, (v) => v.status === 'closed', 'closed');
 

@@ -73,7 +73,7 @@ describe('Callback (回访) and closing (关闭)', () => {
               deadlines: {
                 firstReply: plusHours(T5, 24),
                 plan: '2025-03-06T15:59:59.999Z',
-                resolve: '2025-03-12T15:59:59.999Z',
+                resolve: '2025-03-06T15:59:59.999Z',
                 followUp: plusHours(T5, 72),
               },
             },
@@ -98,8 +98,21 @@ describe('Callback (回访) and closing (关闭)', () => {
         .then([{ type: 'CallbackUnreached', data: { ...by(actors.assistant), method: 'phone', attempt: 1, comment: '无人接听', deadlines: { callback: plusHours(T5, 24) } } }]);
     });
 
-    it('should exempt it as "no contact" and close it after the policy’s 3 attempts', () => {
+    it('should keep a valid complaint open after the 3rd attempt, its callback due again the next day (seed: a valid complaint closes only when the complainant accepts)', () => {
       const h = history().register().triage().firstReply().resolve().callback({ reached: false, satisfaction: null }).callback({ reached: false, satisfaction: null });
+      given(h.events)
+        .when(callback({ reached: false, satisfaction: null }, actors.assistant, h.now))
+        .then([{ type: 'CallbackUnreached', data: { ...by(actors.assistant, h.now), method: 'phone', attempt: 3, deadlines: { callback: plusHours(h.now, 24) } } }]);
+    });
+
+    it('should exempt a to-be-improved complaint as "no contact" and close it after the policy’s 3 attempts', () => {
+      const h = history()
+        .register()
+        .triage({ nature: 'to_be_improved', category: 'developer_defects', department: 'customer_service' })
+        .firstReply()
+        .resolve()
+        .callback({ reached: false, satisfaction: null })
+        .callback({ reached: false, satisfaction: null });
       given(h.events)
         .when(callback({ reached: false, satisfaction: null }, actors.assistant, h.now))
         .then([
@@ -133,6 +146,29 @@ describe('Callback (回访) and closing (关闭)', () => {
 
     it('should refuse an on-site visit by a customer assistant: it is the CS centre manager’s', () => {
       given(resolvedMajor).when(callback({ method: 'visit' }, actors.assistant)).thenThrows(ForbiddenError);
+    });
+
+    const failedVisit = history().register({ householdCount: 20 }).triage().firstReply().resolve().callback({ method: 'visit', reached: false, satisfaction: null }, actors.csManager);
+    const onSpotMajor = history().register({ householdCount: 20 }).triage().firstReply({ resolvedOnSpot: true });
+    it.each([
+      ['on the spot', onSpotMajor, { reason: 'on_spot_confirmed' }],
+      ['sensitive', failedVisit, { reason: 'sensitive', note: '涉及诉讼' }],
+      ['no contact, an address on record', failedVisit, { reason: 'no_contact' }],
+    ] as [string, typeof failedVisit, ExemptFromCallback['data']][])('should refuse an exemption (%s): a major complaint closes only after its on-site visit (seed: 上门回访)', (_, h, data) => {
+      given(h.events)
+        .when(exempt(data, actors.csManager, h.now))
+        .thenThrows(ValidationError, (e: ValidationError) => expect(e.details.map((d) => d.field)).toContain('reason'));
+    });
+
+    it('should still exempt a major complaint nobody can visit (anonymous)', () => {
+      const anonymousMajor = history().register({ complainant: { anonymous: true }, householdCount: 20 }).triage().firstReply().resolve().events;
+      expect(given(anonymousMajor).when(exempt({ reason: 'anonymous' }, actors.csManager)).events().map((e) => e.type)).toEqual(['CallbackExempted', 'ComplaintClosed']);
+    });
+
+    it('should not close a major complaint by itself after 3 unreached visits, even one whose nature would', () => {
+      const h = history().register({ householdCount: 20 }).triage({ nature: 'to_be_improved', category: 'developer_defects', department: 'customer_service' }).firstReply().resolve();
+      for (let i = 0; i < 3; i++) h.callback({ method: 'visit', reached: false, satisfaction: null }, actors.csManager);
+      expect([h.complaint.status, h.complaint.callbackAttempts]).toEqual(['resolved', 3]);
     });
 
     it('should close it after the CS centre manager’s on-site visit', () => {

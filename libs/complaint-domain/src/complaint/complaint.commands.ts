@@ -149,6 +149,13 @@ export type ChaseOverdueDeadline = Command<'ChaseOverdueDeadline', { deadline: D
 /** Scheduler: still overdue after the grace → one level up (`step` = 1 for the first escalation of this deadline). */
 export type EscalateOverdueDeadline = Command<'EscalateOverdueDeadline', { deadline: DeadlineName; dueAt: string; step: number; key: string }>;
 
+/**
+ * Scheduler: the emergency chain (抢险抢修) — an unresolved emergency goes to the site head
+ * `siteHeadEscalationMinutes` after receipt and to the company head `companyHeadEscalationMinutes`
+ * after it, whether or not a deadline is overdue. `step` 1 = site head, 2 = company head.
+ */
+export type EscalateEmergency = Command<'EscalateEmergency', { step: number; key: string }>;
+
 /** 赔偿/补偿 within the approver's authority limit (核决权限). */
 export type ApproveCompensation = Command<'ApproveCompensation', { amount: number; reason: string }>;
 
@@ -176,6 +183,7 @@ export type ComplaintCommand =
   | ExemptFromCallback
   | ChaseOverdueDeadline
   | EscalateOverdueDeadline
+  | EscalateEmergency
   | ApproveCompensation
   | RecordOutreach
   | ArchiveComplaint
@@ -198,6 +206,7 @@ export const COMPLAINT_COMMAND_TYPES: readonly ComplaintCommandType[] = [
   'ExemptFromCallback',
   'ChaseOverdueDeadline',
   'EscalateOverdueDeadline',
+  'EscalateEmergency',
   'ApproveCompensation',
   'RecordOutreach',
   'ArchiveComplaint',

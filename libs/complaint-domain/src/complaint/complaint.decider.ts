@@ -19,6 +19,7 @@ import type {
   ArchiveComplaint,
   ErasePersonalData,
   ChaseOverdueDeadline,
+  EscalateEmergency,
   ComplaintCommand,
   CorrectComplaint,
   CorrectableField,
@@ -36,7 +37,19 @@ import type {
   ResolveComplaint,
   TriageComplaint,
 } from './complaint.commands';
-import { deadlineActionKey, deadlineRulesFor, escalationDueAt, followUpDue, registrationDeadlines, reopenDeadlines, triageDeadlines, without } from './complaint.deadlines';
+import {
+  deadlineActionKey,
+  deadlineRulesFor,
+  emergencyChain,
+  emergencyKey,
+  escalationDueAt,
+  followUpDue,
+  registrationDeadlines,
+  reopenDeadlines,
+  specialCaseLimit,
+  triageDeadlines,
+  without,
+} from './complaint.deadlines';
 import type { ComplaintEvent, ComplaintMarkedMajor, EventBase } from './complaint.events';
 import {
   assertAssignedHandler,
@@ -101,6 +114,8 @@ export const decide = (command: ComplaintCommand, state: ComplaintState, context
       return chaseOverdueDeadline(command, state, ctx);
     case 'EscalateOverdueDeadline':
       return escalateOverdueDeadline(command, state, ctx);
+    case 'EscalateEmergency':
+      return escalateEmergency(command, state, ctx);
     case 'ApproveCompensation':
       return approveCompensation(command, state, ctx);
     case 'RecordOutreach':
@@ -209,8 +224,13 @@ const registerComplaint = (command: RegisterComplaint, state: ComplaintState, { 
   checkText(problems, d.complaintId, 'complaintId', 100);
   checkText(problems, d.number, 'number', 50);
   checkText(problems, d.siteId, 'siteId', 100);
+  // A letter or a relayed complaint is registered after it reached the company; its clock
+  // runs from receipt (接报后), within `intake.receivedAtMaxAgeDays`.
   if (!isIsoInstant(d.receivedAt)) problems.add('receivedAt', 'must be an ISO-8601 instant');
   else if (toMillis(d.receivedAt) > toMillis(now)) problems.add('receivedAt', 'cannot be later than now');
+  else if (toMillis(now) - toMillis(d.receivedAt) > policy.intake.receivedAtMaxAgeDays * 86_400_000) {
+    problems.add('receivedAt', `cannot be more than ${policy.intake.receivedAtMaxAgeDays} days before the registration`);
+  }
   problems.check(isOneOf(CHANNELS, d.channel), 'channel', `must be one of ${CHANNELS.join(', ')}`);
   checkText(problems, d.title, 'title', 200);
   checkText(problems, d.description, 'description');
@@ -555,6 +575,10 @@ const recordReply = (command: RecordReply, state: ComplaintState, ctx: DecisionC
   if (d.kind === 'first' && complaint.firstReplyAt !== undefined) throw new InvalidStateError(action, complaint.status, 'a first reply was already given');
   if (d.kind === 'second' && complaint.firstReplyAt === undefined) throw new InvalidStateError(action, complaint.status, 'no first reply has been given yet');
   if (d.kind === 'second' && complaint.secondReplyAt !== undefined) throw new InvalidStateError(action, complaint.status, 'a second reply was already given; record progress instead');
+  // A complaint closes with its nature and category: resolving it on the spot needs triage first.
+  if (d.resolvedOnSpot === true && complaint.status === 'registered') {
+    throw new InvalidStateError('resolve the complaint on the spot', complaint.status, 'triage it first (nature, category, department): a complaint is never closed unclassified');
+  }
   assertCanHandle(policy, complaint, actor, action);
   const now = canonicalInstant(command.metadata.now);
   const problems = new ProblemList();
@@ -570,7 +594,8 @@ const recordReply = (command: RecordReply, state: ComplaintState, ctx: DecisionC
 
   const rules = deadlineRulesFor(complaint, policy);
   const agreed = isAbsent(d.nextReplyDueAt) ? undefined : canonicalInstant(d.nextReplyDueAt);
-  const tracksFollowUp = complaint.status !== 'registered' && complaint.nature !== 'invalid';
+  // A reply before triage keeps a follow-up running, so an untriaged complaint is still chased.
+  const tracksFollowUp = complaint.nature !== 'invalid';
   const withFollowUp = (deadlines: typeof complaint.deadlines, agreedContact?: string) =>
     tracksFollowUp ? { ...deadlines, followUp: followUpDue(calendar, rules, now, agreedContact) } : deadlines;
 
@@ -623,15 +648,26 @@ const recordPlan = (command: RecordRectificationPlan, state: ComplaintState, { p
   problems.throwIfAny();
   const dueAt = canonicalInstant(command.data.dueAt);
   const rules = deadlineRulesFor(complaint, policy);
+  // Seeds: "done within 3 working days, 7 working days for special cases". A plan is the special
+  // case; a date past the limit is an extension only an approver may grant, and even then the
+  // resolution counts on time only until the limit.
+  const limit = specialCaseLimit(calendar, rules, complaint);
+  const extended = limit !== undefined && toMillis(dueAt) > toMillis(limit);
+  if (extended && !policy.handling.extensionApproverRoles.includes(actor.role)) {
+    throw new ValidationError([
+      { field: 'dueAt', problem: `later than the special-case limit ${limit}; a longer time needs an extension approved by ${policy.handling.extensionApproverRoles.join(' or ')}` },
+    ]);
+  }
   return [
     {
       type: 'RectificationPlanRecorded',
-      data: {
+      data: compact({
         ...base(complaint.id, command),
         measures: command.data.measures,
         dueAt,
+        extension: extended ? { onTimeLimit: limit } : undefined,
         deadlines: { ...without(complaint.deadlines, 'plan'), resolve: dueAt, followUp: followUpDue(calendar, rules, now) },
-      },
+      }),
     },
   ];
 };
@@ -651,9 +687,10 @@ const resolveComplaint = (command: ResolveComplaint, state: ComplaintState, ctx:
     problems.check(isAbsent(d[field]) || typeof d[field] === 'string', field, 'must be text');
   }
   if (!isAbsent(d.responsibleDepartment)) problems.check(isText(d.responsibleDepartment) && policy.departments.includes(d.responsibleDepartment), 'responsibleDepartment', `must be one of ${policy.departments.join(', ')}`);
+  // Seed rule (纠正和预防措施): valid and to-be-improved complaints record the cause, who is
+  // responsible, and the corrective and preventive actions.
   if (complaint.nature !== undefined && policy.handling.requireRootCauseFor.includes(complaint.nature)) {
-    problems.check(isText(d.rootCause), 'rootCause', `required for ${complaint.nature} complaints`);
-    problems.check(isText(d.responsibleDepartment), 'responsibleDepartment', `required for ${complaint.nature} complaints`);
+    for (const field of policy.handling.requiredCapaFields) problems.check(isText(d[field]), field, `required for ${complaint.nature} complaints`);
   }
   problems.throwIfAny();
   if (complaint.nature === 'invalid') return explainInvalid(complaint, command, d.resolution);
@@ -766,7 +803,11 @@ const recordCallback = (command: RecordCallback, state: ComplaintState, { policy
   const comment = optionalText(d.comment);
   if (!d.reached) {
     const attempt = complaint.callbackAttempts + 1;
-    if (attempt >= policy.callback.maxAttempts) {
+    // Seed rule: a valid complaint closes only when the complainant accepts the result. Only the
+    // natures in `closeUnreachedFor` (and never a major complaint, which needs its visit) close
+    // by themselves after the last attempt; the others keep their callback due and chased.
+    const closesUnreached = complaint.nature !== undefined && policy.callback.closeUnreachedFor.includes(complaint.nature) && !complaint.major;
+    if (attempt >= policy.callback.maxAttempts && closesUnreached) {
       return [
         { type: 'CallbackUnreached', data: compact({ ...b(), method: d.method, attempt, comment, deadlines: {} }) },
         { type: 'CallbackExempted', data: { ...b(), reason: 'no_contact', note: `not reached after ${attempt} attempts`, automatic: true } },
@@ -815,6 +856,12 @@ const exemptFromCallback = (command: ExemptFromCallback, state: ComplaintState, 
   if (reason === 'anonymous') problems.check(complaint.complainant.anonymous, 'reason', 'the complainant is not anonymous');
   if (reason === 'no_contact') problems.check(complaint.complainant.phone === undefined || complaint.personalDataErased || complaint.callbackAttempts > 0, 'reason', 'a contact number is on record and no callback attempt has failed yet');
   if (reason === 'sensitive') problems.check(note !== undefined, 'note', 'say why the case is sensitive');
+  // Seed rule: major complaints require an on-site visit (上门回访); only a complainant nobody can
+  // visit (anonymous, or no contact and no address on record) exempts one.
+  if (complaint.major && isOneOf(CALLBACK_EXEMPTION_REASONS, reason)) {
+    const nobodyToVisit = reason === 'anonymous' || (reason === 'no_contact' && complaint.complainant.building === undefined && complaint.complainant.unit === undefined);
+    problems.check(nobodyToVisit, 'reason', `a major complaint needs its on-site '${policy.callback.majorMethod}' callback; only an anonymous complainant or one with no contact and no address is exempt`);
+  }
   problems.throwIfAny();
   return [
     { type: 'CallbackExempted', data: compact({ ...base(complaint.id, command), reason, note, automatic: false }) },
@@ -900,6 +947,41 @@ const escalateOverdueDeadline = (command: EscalateOverdueDeadline, state: Compla
   ];
 };
 
+/**
+ * The seeds' emergency chain (抢险抢修): an unresolved emergency goes to the site head within 5
+ * minutes of receipt and to the company head within 10 — not only once a deadline is overdue.
+ * A step already reached (by the chain or otherwise), a stale key (the complaint was reopened,
+ * or is no longer an emergency) or a complaint no longer being handled changes nothing.
+ */
+const escalateEmergency = (command: EscalateEmergency, state: ComplaintState, { policy }: DecisionContext): ComplaintEvent[] => {
+  const complaint = assertExists(state);
+  assertRole(policy, command.type, command.metadata.actor);
+  const { step, key } = command.data;
+  const problems = new ProblemList();
+  problems.check(Number.isInteger(step) && step >= 1 && step <= 2, 'step', 'must be 1 (site head) or 2 (company head)');
+  problems.check(isText(key), 'key', 'required');
+  problems.throwIfAny();
+  const link = emergencyChain(policy, complaint).find((l) => l.step === step);
+  if (link === undefined || key !== emergencyKey(complaint.id, complaint, step)) return [];
+  if (complaint.archived || !ACTIVE.includes(complaint.status) || complaint.processedKeys.includes(key)) return [];
+  if (toMillis(command.metadata.now) < toMillis(link.dueAt)) throw new ValidationError([{ field: 'step', problem: `the emergency chain reaches this step at ${link.dueAt}` }]);
+  if (complaint.escalationLevel >= link.level) return [];
+  return [
+    {
+      type: 'ComplaintEscalated',
+      data: {
+        ...base(complaint.id, command),
+        fromLevel: complaint.escalationLevel,
+        toLevel: link.level,
+        escalatedTo: levelRole(policy, link.level),
+        reason: `emergency chain: ${link.role} within ${link.minutes} minutes of receipt`,
+        automatic: true,
+        key,
+      },
+    },
+  ];
+};
+
 // ---------------------------------------------------------------------------------------------
 // Compensation, outreach, archive
 
@@ -916,8 +998,11 @@ const approveCompensation = (command: ApproveCompensation, state: ComplaintState
   problems.throwIfAny();
   const limit = policy.compensation.approvalLimits[actor.role];
   if (limit === undefined) throw new ForbiddenError('authority_limit', `Role '${actor.role}' has no compensation authority`);
-  if (limit !== 'unlimited' && command.data.amount > limit) {
-    throw new ForbiddenError('authority_limit', `${command.data.amount} ${policy.compensation.currency} exceeds the ${actor.role} limit of ${limit}`);
+  // 核决权限 applies per complaint: five approvals of 1,000 are a 5,000 compensation.
+  const total = complaint.compensationTotal + command.data.amount;
+  if (limit !== 'unlimited' && total > limit) {
+    const already = complaint.compensationTotal > 0 ? ` (with the ${complaint.compensationTotal} already approved on this complaint: ${total})` : '';
+    throw new ForbiddenError('authority_limit', `${command.data.amount} ${policy.compensation.currency}${already} exceeds the ${actor.role} limit of ${limit}`);
   }
   return [{ type: 'CompensationApproved', data: { ...base(complaint.id, command), amount: command.data.amount, currency: policy.compensation.currency, reason: command.data.reason } }];
 };

@@ -92,7 +92,19 @@ export type ComplaintTriaged = Event<
 export type FirstReplyGiven = Event<'FirstReplyGiven', EventBase & { message: string; resolvedOnSpot: boolean; secondReplyDueAt?: string; deadlines: Deadlines }>;
 export type SecondReplyGiven = Event<'SecondReplyGiven', EventBase & { message: string; deadlines: Deadlines }>;
 export type ProgressNoted = Event<'ProgressNoted', EventBase & { message: string; deadlines: Deadlines }>;
-export type RectificationPlanRecorded = Event<'RectificationPlanRecorded', EventBase & { measures: string; dueAt: string; deadlines: Deadlines }>;
+export type RectificationPlanRecorded = Event<
+  'RectificationPlanRecorded',
+  EventBase & {
+    measures: string;
+    dueAt: string;
+    /**
+     * Present when the plan runs past the special-case limit (7 working days): an extension
+     * approved by the actor; the resolution still counts on time only until `onTimeLimit`.
+     */
+    extension?: { onTimeLimit: string };
+    deadlines: Deadlines;
+  }
+>;
 
 export type ComplaintResolved = Event<
   'ComplaintResolved',

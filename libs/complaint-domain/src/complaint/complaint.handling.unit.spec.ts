@@ -24,8 +24,9 @@ const T2 = plusHours(T0, 2); // Monday 2025-03-03 12:00 Shanghai, after registra
 const by = (actor: Actor, at = T2) => ({ complaintId: COMPLAINT_ID, at, actor });
 const reply = (data: RecordReplyData, actor: Actor = actors.assistant, now = T2) => command<RecordReply>('RecordReply', data, actor, now);
 const plan = (dueAt: string, actor: Actor = actors.handler, now = T2) => command<RecordRectificationPlan>('RecordRectificationPlan', { measures: '更换灯具', dueAt }, actor, now);
+const CAPA = { rootCause: '灯具老化', responsibleDepartment: 'engineering', correctiveActions: '更换灯具', preventiveActions: '每月巡检' };
 const resolve = (data: Partial<ResolveComplaintData> = {}, actor: Actor = actors.handler, now = T2) =>
-  command<ResolveComplaint>('ResolveComplaint', { resolution: '已更换灯具', ...data }, actor, now);
+  command<ResolveComplaint>('ResolveComplaint', { resolution: '已更换灯具', ...CAPA, ...data }, actor, now);
 const escalate = (actor: Actor = actors.assistant) => command<EscalateComplaint>('EscalateComplaint', { reason: '工程部三天未处理' }, actor, T2);
 const reassign = (data: Partial<ReassignComplaint['data']> = {}, actor: Actor = actors.supervisor) =>
   command<ReassignComplaint>('ReassignComplaint', { department: 'security', assignee: 'u-guard-1', reason: '属于秩序部职责', ...data }, actor, T2);
@@ -35,7 +36,7 @@ const triaged = history().register().triage().events;
 /** Deadlines after triage at 11:00 (see the triage spec). */
 const afterTriage = {
   firstReply: '2025-03-04T02:00:00.000Z',
-  resolve: '2025-03-12T15:59:59.999Z',
+  resolve: '2025-03-06T15:59:59.999Z',
   plan: '2025-03-06T15:59:59.999Z',
   followUp: '2025-03-06T03:00:00.000Z',
   unresolvedMajor: '2025-04-02T02:00:00.000Z',
@@ -53,9 +54,28 @@ describe('Handling (处理 / 跟进)', () => {
         ]);
     });
 
-    it('should allow it at intake, before triage', () => {
-      const state = given(registered).when(reply({ kind: 'first', message: '已解答', resolvedOnSpot: true }, actors.dutyOfficer)).state();
-      expect(state.exists && [state.status, state.resolvedOnSpot]).toEqual(['resolved', true]);
+    it('should refuse it before triage, so that no complaint closes without its nature and category', () => {
+      given(registered)
+        .when(reply({ kind: 'first', message: '已解答', resolvedOnSpot: true }, actors.dutyOfficer))
+        .thenThrows(InvalidStateError, (e: InvalidStateError) => expect([e.currentStatus, e.message.includes('triage it first')]).toEqual(['registered', true]));
+    });
+
+    it('should allow it as soon as the duty officer has triaged it', () => {
+      const state = given(history().register().triage().events).when(reply({ kind: 'first', message: '已解答', resolvedOnSpot: true }, actors.dutyOfficer)).state();
+      expect(state.exists && [state.status, state.resolvedOnSpot, state.nature, state.category]).toEqual(['resolved', true, 'valid', 'repairs']);
+    });
+  });
+
+  describe('When a reply is given before triage', () => {
+    it('should keep the complaint chased: the follow-up runs every 3 days until it is handled', () => {
+      const state = given(registered).when(reply({ kind: 'first', message: '已记录，稍后答复' }, actors.dutyOfficer)).state();
+      expect(state.exists && [state.deadlines.secondReply, state.deadlines.followUp]).toEqual([plusHours(T2, 72), plusHours(T2, 72)]);
+    });
+
+    it('should still keep a follow-up due after the second reply, so nothing is left unchased', () => {
+      const h = history().register().firstReply({}, actors.dutyOfficer);
+      const state = given(h.events).when(reply({ kind: 'second', message: '仍在核实' }, actors.dutyOfficer, h.now)).state();
+      expect(state.exists && state.deadlines).toEqual({ followUp: plusHours(h.now, 72) });
     });
   });
 
@@ -150,6 +170,47 @@ describe('Handling (处理 / 跟进)', () => {
     it('should refuse a due date in the past', () => {
       given(triaged).when(plan(T0)).thenThrows(ValidationError);
     });
+  });
+
+  describe('When a plan sets the resolution past the special-case limit (seed: 7 working days for special cases; longer needs an approved extension)', () => {
+    const LIMIT = '2025-03-12T15:59:59.999Z'; // 7 working days after receipt on Monday 03-03
+
+    it('should accept a plan within 7 working days of receipt from the handler', () => {
+      expect(given(triaged).when(plan('2025-03-12T10:00:00.000Z')).events()[0].data).not.toHaveProperty('extension');
+    });
+
+    it('should refuse the handler a date past the limit, naming dueAt', () => {
+      given(triaged)
+        .when(plan('2025-03-13T02:00:00.000Z'))
+        .thenThrows(ValidationError, (e: ValidationError) => expect([e.details[0].field, e.details[0].problem.includes('extension approved by cs_manager')]).toEqual(['dueAt', true]));
+    });
+
+    it('should record a CS manager’s later date as an approved extension, the resolution counting on time only until the limit', () => {
+      given(triaged)
+        .when(plan('2025-03-20T02:00:00.000Z', actors.csManager))
+        .then([
+          {
+            type: 'RectificationPlanRecorded',
+            data: {
+              ...by(actors.csManager),
+              measures: '更换灯具',
+              dueAt: '2025-03-20T02:00:00.000Z',
+              extension: { onTimeLimit: LIMIT },
+              deadlines: { ...afterTriage, plan: undefined, resolve: '2025-03-20T02:00:00.000Z', followUp: plusHours(T2, 72) },
+            },
+          },
+        ]);
+      const state = given(triaged).when(plan('2025-03-20T02:00:00.000Z', actors.csManager)).state();
+      expect(state.exists && state.resolveOnTimeLimit).toBe(LIMIT);
+    });
+
+    it('should count the limit from the reopening of a reopened complaint', () => {
+      const reopenedAt = '2025-03-06T02:00:00.000Z'; // Thursday 10:00: 7 working days run to Monday 03-17
+      const h = history().register().triage().firstReply().resolve().at(reopenedAt).callback({ satisfaction: 4 });
+      expect(h.complaint.reopenedAt).toBe(reopenedAt);
+      expect(given(h.events).when(plan('2025-03-14T02:00:00.000Z', actors.handler, h.now)).events()[0].data).not.toHaveProperty('extension');
+      given(h.events).when(plan('2025-03-18T02:00:00.000Z', actors.handler, h.now)).thenThrows(ValidationError);
+    });
 
     it('should refuse a plan for an invalid complaint', () => {
       given(history().register().triage({ nature: 'invalid' }).events).when(plan('2025-03-05T10:00:00.000Z')).thenThrows(InvalidStateError);
@@ -178,11 +239,21 @@ describe('Handling (处理 / 跟进)', () => {
         ]);
     });
 
-    it('should require the root cause when the policy demands CAPA for valid complaints', () => {
-      const policy = resolvePolicy([{ level: 'group', id: 'G', version: '1', override: { handling: { requireRootCauseFor: ['valid', 'to_be_improved'] } } }]);
-      deciderSpecification({ decide, evolve, initialState }, { policy })(triaged)
-        .when(resolve())
-        .thenThrows(ValidationError, (e: ValidationError) => expect(e.details.map((d) => d.field)).toEqual(['rootCause', 'responsibleDepartment']));
+    it.each(['valid', 'to_be_improved'] as const)(
+      'should require root cause, responsible department, corrective and preventive actions for a %s complaint (seed: 纠正和预防措施 are recorded)',
+      (nature) => {
+        given(history().register().triage({ nature }).events)
+          .when(command<ResolveComplaint>('ResolveComplaint', { resolution: '已更换灯具' }, actors.handler, T2))
+          .thenThrows(ValidationError, (e: ValidationError) =>
+            expect(e.details.map((d) => d.field)).toEqual(['rootCause', 'responsibleDepartment', 'correctiveActions', 'preventiveActions']),
+          );
+      },
+    );
+
+    it('should let a site that waives CAPA resolve with the resolution alone', () => {
+      const policy = resolvePolicy([{ level: 'site', id: 'S', version: '1', override: { handling: { requireRootCauseFor: [] } } }]);
+      const events = decide(command<ResolveComplaint>('ResolveComplaint', { resolution: '已更换灯具' }, actors.handler, T2), history({ policy }).register().triage().state, { policy });
+      expect(events.map((e) => e.type)).toEqual(['ComplaintResolved']);
     });
 
     it('should refuse to resolve an untriaged complaint, naming its status', () => {
@@ -308,6 +379,17 @@ describe('Compensation within authority limits (核决权限)', () => {
       given(triaged)
         .when(approve(800, actors.csManager))
         .then([{ type: 'CompensationApproved', data: { ...by(actors.csManager), amount: 800, currency: 'CNY', reason: '漏水损坏地板' } }]);
+    });
+  });
+
+  describe('When several approvals on one complaint add up past the approver’s limit (核决权限 applies per complaint)', () => {
+    it('should refuse the CS manager a second 800 (1,600 in all) and leave it to the general manager', () => {
+      const h = history().register().triage();
+      h.run(approve(800, actors.csManager));
+      given(h.events)
+        .when(approve(800, actors.csManager))
+        .thenThrows(ForbiddenError, (e: ForbiddenError) => expect([e.reason, e.message.includes('800 already approved on this complaint: 1600')]).toEqual(['authority_limit', true]));
+      expect(given(h.events).when(approve(800, actors.generalManager)).events()).toHaveLength(1);
     });
   });
 

@@ -107,6 +107,37 @@ describe('Intake (受理 / 登记)', () => {
     });
   });
 
+  describe('When a letter or a relayed complaint is registered after it reached the company (seed: deadlines run from receipt, 接报后)', () => {
+    const registeredAt = plusHours(T0, 26); // Tuesday 12:00, the letter arrived Monday 10:00
+
+    it('should start the 24-hour first reply at receipt, not at registration', () => {
+      const [event] = decide(register({ channel: 'letter' }, actors.dutyOfficer, registeredAt), initialState());
+      expect(event.type === 'ComplaintRegistered' && [event.data.receivedAt, event.data.deadlines.firstReply]).toEqual([T0, plusHours(T0, 24)]);
+    });
+
+    it('should refuse a receipt later than the registration or before the event it reports, naming the field', () => {
+      given([])
+        .when(register({ receivedAt: plusHours(T0, 1) }))
+        .thenThrows(ValidationError, (e: ValidationError) => expect(e.details).toEqual([{ field: 'receivedAt', problem: 'cannot be later than now' }]));
+      given([])
+        .when(register({ occurredAt: plusHours(T0, 1) }, actors.dutyOfficer, plusHours(T0, 2)))
+        .thenThrows(ValidationError, (e: ValidationError) => expect(e.details).toEqual([{ field: 'occurredAt', problem: 'cannot be later than receivedAt' }]));
+    });
+
+    it('should refuse a receipt more than the policy’s 30 days back', () => {
+      given([])
+        .when(register({ occurredAt: null }, actors.dutyOfficer, plusHours(T0, 31 * 24)))
+        .thenThrows(ValidationError, (e: ValidationError) => expect(e.details).toEqual([{ field: 'receivedAt', problem: 'cannot be more than 30 days before the registration' }]));
+    });
+
+    it('should record where it happened, whom it is about and who first received it (首问责任人)', () => {
+      const state = given([])
+        .when(register({ channel: 'staff_relay', location: '3栋大堂', subjectEmployeeIds: ['u-guard-3'], firstContactOwner: { id: 'u-guard-7', name: '秩序部 孙' } }, actors.dutyOfficer, registeredAt))
+        .state();
+      expect(state.exists && [state.location, state.subjectEmployeeIds, state.firstContactOwner]).toEqual(['3栋大堂', ['u-guard-3'], { id: 'u-guard-7', name: '秩序部 孙' }]);
+    });
+  });
+
   describe('When many households complain about the same issue (collective complaint)', () => {
     it('should make a complaint from 10 households (the policy threshold) collective and major, go to the general manager at once and inform leadership', () => {
       given([])
@@ -131,7 +162,7 @@ describe('Intake (受理 / 登记)', () => {
   describe('When the complainant complained about the same issue before (repeat complaint)', () => {
     const predecessor = { complaintId: EARLIER_COMPLAINT_ID, number: 'SH01-250220-014', receivedAt: '2025-02-20T02:00:00.000Z', repeatCount: 0 };
 
-    it('should link it to the earlier complaint and start it one escalation level higher (CS manager)', () => {
+    it('should link it to the earlier complaint, start it one level higher and make it major (seed: repeated complaints are major, DOMAIN.md §3)', () => {
       given([])
         .when(register({ relatedComplaintId: EARLIER_COMPLAINT_ID, repeatOf: predecessor }))
         .then([
@@ -139,6 +170,21 @@ describe('Intake (受理 / 登记)', () => {
             relatedComplaintId: EARLIER_COMPLAINT_ID,
             repeat: { ofComplaintId: EARLIER_COMPLAINT_ID, ofNumber: 'SH01-250220-014', repeatCount: 1 },
             escalationLevel: 1,
+          }),
+          markedMajor(['repeat']),
+        ]);
+    });
+
+    it('should keep a first repeat not major where the policy counts repeats as major from the third complaint', () => {
+      const policy = resolvePolicy([{ level: 'site', id: 'SH01', version: '1', override: { major: { repeatCountAtLeast: 2 } } }]);
+      deciderSpecification({ decide, evolve, initialState }, { policy })([])
+        .when(register({ relatedComplaintId: EARLIER_COMPLAINT_ID, repeatOf: predecessor }))
+        .then([
+          registered({
+            relatedComplaintId: EARLIER_COMPLAINT_ID,
+            repeat: { ofComplaintId: EARLIER_COMPLAINT_ID, ofNumber: 'SH01-250220-014', repeatCount: 1 },
+            escalationLevel: 1,
+            policyVersion: 'default@2025.1+site:SH01@1',
           }),
         ]);
     });
@@ -165,7 +211,7 @@ describe('Intake (受理 / 登记)', () => {
     it('should count a bare link (no predecessor looked up) as a first repeat', () => {
       given([])
         .when(register({ relatedComplaintId: EARLIER_COMPLAINT_ID }))
-        .then([registered({ relatedComplaintId: EARLIER_COMPLAINT_ID, repeat: { ofComplaintId: EARLIER_COMPLAINT_ID, repeatCount: 1 }, escalationLevel: 1 })]);
+        .then([registered({ relatedComplaintId: EARLIER_COMPLAINT_ID, repeat: { ofComplaintId: EARLIER_COMPLAINT_ID, repeatCount: 1 }, escalationLevel: 1 }), markedMajor(['repeat'])]);
     });
 
     it('should refuse a link to itself', () => {

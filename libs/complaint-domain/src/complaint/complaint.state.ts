@@ -74,6 +74,13 @@ export type Complaint = {
   secondReplyAt?: string;
   progressNotes: number;
   plan?: { measures: string; dueAt: string; recordedAt: string };
+  /**
+   * The latest resolution date that counts as on time when a plan moved it: the special-case
+   * limit (7 working days) when an approved extension set a later date. Reports measure against it.
+   */
+  resolveOnTimeLimit?: string;
+  /** When the complaint was last reopened (its fresh deadlines count from here). */
+  reopenedAt?: string;
   resolution?: {
     resolution: string;
     rootCause?: string;
@@ -273,6 +280,7 @@ const evolveExisting = (state: Complaint, event: Exclude<ComplaintEvent, { type:
         ...state,
         status: 'in_progress',
         plan: { measures: event.data.measures, dueAt: event.data.dueAt, recordedAt: event.data.at },
+        resolveOnTimeLimit: event.data.extension?.onTimeLimit ?? state.resolveOnTimeLimit,
         deadlines: event.data.deadlines,
       };
     case 'ComplaintResolved': {
@@ -314,6 +322,8 @@ const evolveExisting = (state: Complaint, event: Exclude<ComplaintEvent, { type:
       return {
         ...state,
         status: 'reopened',
+        reopenedAt: event.data.at,
+        resolveOnTimeLimit: undefined,
         escalationLevel: event.data.toLevel,
         reopenCount: event.data.reopenCount,
         firstReplyAt: undefined,

@@ -37,8 +37,8 @@ const triaged = (data: Partial<ComplaintTriaged['data']> = {}): ComplaintEvent =
     deadlineRules: DEFAULT_POLICY.deadlines,
     deadlines: {
       firstReply: '2025-03-04T02:00:00.000Z', // 24 h after receipt
-      resolve: '2025-03-12T15:59:59.999Z', // 7 working days
-      plan: '2025-03-06T15:59:59.999Z', // 3 working days (整改措施)
+      resolve: '2025-03-06T15:59:59.999Z', // 3 working days after receipt (seeds: done within 3 working days)
+      plan: '2025-03-06T15:59:59.999Z', // 3 working days after receipt (整改措施)
       followUp: '2025-03-06T03:00:00.000Z', // every 3 days
       unresolvedMajor: '2025-04-02T02:00:00.000Z', // a month after receipt
     },
@@ -54,7 +54,7 @@ describe('Triage (判别 / 分类)', () => {
   });
 
   describe('When the complaint is urgent (safety, property, or a facility failure disrupting normal life)', () => {
-    it('should make the first reply and the handling due the same day (当天处理), still giving 3 working days for a plan', () => {
+    it('should make the first reply, the handling and the measures due the same day (seed: urgent items are handled the same day, 当天处理)', () => {
       given(registered)
         .when(triage({ urgency: 'urgent', category: 'facilities' }))
         .then([
@@ -64,7 +64,7 @@ describe('Triage (判别 / 分类)', () => {
             deadlines: {
               firstReply: '2025-03-03T15:59:59.999Z',
               resolve: '2025-03-03T15:59:59.999Z',
-              plan: '2025-03-06T15:59:59.999Z',
+              plan: '2025-03-03T15:59:59.999Z',
               followUp: '2025-03-06T03:00:00.000Z',
               unresolvedMajor: '2025-04-02T02:00:00.000Z',
             },
@@ -73,10 +73,33 @@ describe('Triage (判别 / 分类)', () => {
     });
   });
 
+  describe('When the complaint is triaged two days after it was received (seed: 接报后三个工作日内, deadlines count from receipt)', () => {
+    const late = plusHours(T0, 48); // Wednesday 2025-03-05 10:00 Shanghai
+
+    it('should give an urgent complaint its "same day" on the day it was received, so it is already overdue', () => {
+      const events = decide(triage({ urgency: 'urgent', category: 'facilities' }, actors.dutyOfficer, late), history().register().state);
+      const { deadlines } = (events[0] as ComplaintTriaged).data;
+      expect([deadlines.firstReply, deadlines.resolve, deadlines.plan]).toEqual(['2025-03-03T15:59:59.999Z', '2025-03-03T15:59:59.999Z', '2025-03-03T15:59:59.999Z']);
+    });
+
+    it('should count the 3 working days of a normal complaint from receipt (Thursday), not from triage (the next Monday)', () => {
+      const events = decide(triage({}, actors.dutyOfficer, late), history().register().state);
+      const { deadlines } = (events[0] as ComplaintTriaged).data;
+      expect([deadlines.resolve, deadlines.plan]).toEqual(['2025-03-06T15:59:59.999Z', '2025-03-06T15:59:59.999Z']);
+    });
+
+    it('should count from the receipt a letter was registered with, not from its registration', () => {
+      const received = '2025-03-03T02:00:00.000Z';
+      const h = history(undefined, plusHours(T0, 24)).register({ channel: 'letter', receivedAt: received, occurredAt: null });
+      const events = decide(triage({ urgency: 'urgent', category: 'facilities' }, actors.dutyOfficer, h.now), h.state);
+      expect((events[0] as ComplaintTriaged).data.deadlines.resolve).toBe('2025-03-03T15:59:59.999Z');
+    });
+  });
+
   describe('When the complaint is an emergency (抢险抢修)', () => {
-    it('should make the first reply due within minutes and the handling the same day', () => {
+    it('should make the first reply due within minutes of receipt and the handling the same day', () => {
       const events = decide(triage({ urgency: 'emergency' }), history().register().state);
-      expect((events[0] as ComplaintTriaged).data.deadlines.firstReply).toBe(plusMinutes(T1, 30));
+      expect((events[0] as ComplaintTriaged).data.deadlines.firstReply).toBe(plusMinutes(T0, 30));
       expect((events[0] as ComplaintTriaged).data.deadlines.resolve).toBe('2025-03-03T15:59:59.999Z');
     });
   });
@@ -93,7 +116,7 @@ describe('Triage (判别 / 分类)', () => {
               nature: 'invalid',
               invalidReason: 'out_of_scope',
               assignee: undefined,
-              deadlines: { firstReply: '2025-03-04T02:00:00.000Z', resolve: '2025-03-12T15:59:59.999Z' },
+              deadlines: { firstReply: '2025-03-04T02:00:00.000Z', resolve: '2025-03-06T15:59:59.999Z' },
             } as ComplaintTriaged['data'],
           },
         ]);

@@ -13,7 +13,7 @@ describe('The complaint view (API.md GET /api/complaints/:id)', () => {
         firstReply: '2025-03-04T02:00:00.000Z',
         secondReply: null,
         plan: '2025-03-06T15:59:59.999Z',
-        resolve: '2025-03-12T15:59:59.999Z',
+        resolve: '2025-03-06T15:59:59.999Z',
         callback: null,
         followUp: '2025-03-06T03:00:00.000Z',
       });

@@ -14,13 +14,16 @@
 import { SYSTEM_ACTOR, type Actor } from '../shared/actor';
 import { canonicalInstant, toMillis } from '../shared/iso-time';
 import { topEscalationLevel } from '../policy/policy';
-import type { ChaseOverdueDeadline, EscalateOverdueDeadline, MarkComplaintMajor } from './complaint.commands';
-import { deadlineActionKey, escalationDueAt, overdueDeadlines } from './complaint.deadlines';
+import type { ChaseOverdueDeadline, EscalateEmergency, EscalateOverdueDeadline, MarkComplaintMajor } from './complaint.commands';
+import { deadlineActionKey, emergencyChain, emergencyKey, escalationDueAt, overdueDeadlines } from './complaint.deadlines';
 import { chaseLevelKey, type ComplaintState } from './complaint.state';
 import type { DeadlineName } from './complaint.types';
 import { resolveDecisionContext, type DecisionContext } from './decision-context';
 
-export type SchedulerCommand = ChaseOverdueDeadline | EscalateOverdueDeadline | MarkComplaintMajor;
+export type SchedulerCommand = ChaseOverdueDeadline | EscalateOverdueDeadline | MarkComplaintMajor | EscalateEmergency;
+
+/** Statuses in which the emergency chain runs: until the emergency is resolved. */
+const EMERGENCY_CHAIN_STATUSES = ['registered', 'triaged', 'in_progress', 'reopened'];
 
 export type DeadlineReview = {
   overdue: { deadline: DeadlineName; dueAt: string }[];
@@ -68,6 +71,16 @@ export const reviewDeadlines = (
       commands.push({ type: 'EscalateOverdueDeadline', data: { deadline, dueAt, step: stepsDue, key }, metadata });
     }
     if (stepsDue < maxSteps) future.push(toMillis(escalationDueAt(policy, calendar, state, dueAt, stepsDue + 1)));
+  }
+  // The emergency chain (抢险抢修): site head and company head at fixed minutes after receipt,
+  // while the emergency is unresolved — whether or not a deadline is overdue yet.
+  if (EMERGENCY_CHAIN_STATUSES.includes(state.status)) {
+    for (const link of emergencyChain(policy, state)) {
+      if (state.escalationLevel >= link.level) continue;
+      const key = emergencyKey(state.id, state, link.step);
+      if (toMillis(link.dueAt) > toMillis(at)) future.push(toMillis(link.dueAt));
+      else if (!state.processedKeys.includes(key)) commands.push({ type: 'EscalateEmergency', data: { step: link.step, key }, metadata });
+    }
   }
   const nextCheckAt = future.length > 0 ? new Date(Math.min(...future)).toISOString() : undefined;
   return nextCheckAt === undefined ? { overdue, commands } : { overdue, commands, nextCheckAt };

@@ -1,3 +1,4 @@
+import { resolvePolicy } from '../policy/policy';
 import { SYSTEM_ACTOR } from '../shared/actor';
 import { ForbiddenError, ValidationError } from '../shared/domain-errors';
 import { deciderSpecification } from '../testing/decider-spec';
@@ -171,12 +172,13 @@ describe('Deadlines, chasing and escalation (催办 / 升级)', () => {
       const due = '2025-03-03T15:59:59.999Z';
       let events = h.events;
       for (const cmd of reviewDeadlines(h.state, '2025-03-03T16:00:00.000Z').commands) events = [...events, ...decide(cmd, fold(events))];
-      expect(events.slice(h.events.length).map((e) => e.type === 'DeadlineChased' && e.data.deadline)).toEqual(['firstReply', 'resolve']);
+      expect(events.slice(h.events.length).map((e) => e.type === 'DeadlineChased' && e.data.deadline)).toEqual(['firstReply', 'resolve', 'plan']);
       expect(reviewDeadlines(fold(events), '2025-03-03T17:59:59.998Z').commands).toEqual([]);
       const { commands } = reviewDeadlines(fold(events), '2025-03-03T17:59:59.999Z');
       expect(commands.map((c) => c.data)).toEqual([
         { deadline: 'firstReply', dueAt: due, step: 1, key: `${COMPLAINT_ID}:firstReply:${due}:escalate:1` },
         { deadline: 'resolve', dueAt: due, step: 1, key: `${COMPLAINT_ID}:resolve:${due}:escalate:1` },
+        { deadline: 'plan', dueAt: due, step: 1, key: `${COMPLAINT_ID}:plan:${due}:escalate:1` },
       ]);
       // Two deadlines overdue together raise the complaint once, not twice.
       const before = events.length;
@@ -185,22 +187,50 @@ describe('Deadlines, chasing and escalation (催办 / 升级)', () => {
     });
   });
 
-  describe('When the complaint is an emergency (department at once, site head within 5 minutes, company within 10)', () => {
-    it('should escalate one level per 5 minutes overdue', () => {
-      const h = history().register().triage({ urgency: 'emergency' });
-      const due = plusMinutes(plusHours(T0, 1), 30);
-      let events = h.events;
-      const run = (now: string) => {
-        for (const cmd of reviewDeadlines(fold(events), now).commands) events = [...events, ...decide(cmd, fold(events))];
-      };
-      run(due);
-      run(plusMinutes(due, 5));
-      run(plusMinutes(due, 10));
-      expect(events.slice(h.events.length).map((e) => (e.type === 'ComplaintEscalated' ? `${e.type}→${e.data.escalatedTo}` : e.type))).toEqual([
-        'DeadlineChased',
-        'ComplaintEscalated→cs_manager',
-        'ComplaintEscalated→general_manager',
+  describe('When the complaint is an emergency (seed chain: department within 3 minutes, site head within 5, company head within 10)', () => {
+    const emergency = () => history().register().at(plusMinutes(T0, 2)).triage({ urgency: 'emergency' });
+    const runAt = (events: ComplaintEvent[], now: string): ComplaintEvent[] => {
+      let all = events;
+      for (const cmd of reviewDeadlines(fold(all), now).commands) all = [...all, ...decide(cmd, fold(all))];
+      return all.slice(events.length);
+    };
+    const escalations = (events: ComplaintEvent[]) => events.map((e) => (e.type === 'ComplaintEscalated' ? `${e.data.fromLevel}→${e.data.escalatedTo}` : e.type));
+
+    it('should raise it to the site head 5 minutes after receipt and to the company head at 10, long before its first reply is overdue', () => {
+      const h = emergency();
+      expect(reviewDeadlines(h.state, plusMinutes(T0, 4))).toMatchObject({ commands: [], nextCheckAt: plusMinutes(T0, 5) });
+      const atFive = runAt(h.events, plusMinutes(T0, 5));
+      expect(escalations(atFive)).toEqual(['0→general_manager']);
+      expect(atFive[0].type === 'ComplaintEscalated' && [atFive[0].data.reason, atFive[0].data.key]).toEqual([
+        'emergency chain: general_manager within 5 minutes of receipt',
+        `${COMPLAINT_ID}:emergency:${T0}:escalate:1`,
       ]);
+      const events = [...h.events, ...atFive];
+      expect(reviewDeadlines(fold(events), plusMinutes(T0, 9)).nextCheckAt).toBe(plusMinutes(T0, 10));
+      expect(escalations(runAt(events, plusMinutes(T0, 10)))).toEqual(['2→leadership']);
+    });
+
+    it('should read the minutes and the roles from the policy', () => {
+      const policy = resolvePolicy([{ level: 'site', id: 'S', version: '1', override: { escalation: { emergency: { siteHeadEscalationMinutes: 8, siteHeadRole: 'cs_manager' } } } }]);
+      const h = history({ policy }).register().at(plusMinutes(T0, 2)).triage({ urgency: 'emergency' });
+      expect(reviewDeadlines(h.state, plusMinutes(T0, 5), { policy }).commands).toEqual([]);
+      const [cmd] = reviewDeadlines(h.state, plusMinutes(T0, 8), { policy }).commands;
+      const [event] = decide(cmd, h.state, { policy });
+      expect(event.type === 'ComplaintEscalated' && event.data.escalatedTo).toBe('cs_manager');
+    });
+
+    it('should apply each step once, and not at all once the emergency is resolved', () => {
+      const h = emergency();
+      const atTen = runAt(h.events, plusMinutes(T0, 10));
+      expect(escalations(atTen)).toEqual(['0→general_manager', '2→leadership']);
+      expect(reviewDeadlines(fold([...h.events, ...atTen]), plusMinutes(T0, 11)).commands).toEqual([]);
+      const resolved = emergency().at(plusMinutes(T0, 4)).resolve();
+      expect(reviewDeadlines(resolved.state, plusMinutes(T0, 10)).commands).toEqual([]);
+    });
+
+    it('should not run the chain for an urgent (not emergency) complaint', () => {
+      const h = history().register().at(plusMinutes(T0, 2)).triage({ urgency: 'urgent' });
+      expect(reviewDeadlines(h.state, plusMinutes(T0, 10)).commands).toEqual([]);
     });
   });
 
@@ -244,7 +274,7 @@ describe('Deadlines, chasing and escalation (催办 / 升级)', () => {
   describe('When a read model asks what is overdue', () => {
     it('should list overdue deadlines earliest first', () => {
       const h = history().register().triage();
-      expect(overdueDeadlines(h.complaint, '2025-03-07T00:00:00.000Z').map((o) => o.deadline)).toEqual(['firstReply', 'followUp', 'plan']);
+      expect(overdueDeadlines(h.complaint, '2025-03-07T00:00:00.000Z').map((o) => o.deadline)).toEqual(['firstReply', 'followUp', 'resolve', 'plan']);
     });
   });
 });

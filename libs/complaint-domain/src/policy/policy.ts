@@ -19,10 +19,23 @@ export type DeadlinePolicy = {
   firstReply: Record<Urgency, DeadlineRule>;
   /** 二次答复: "normally within 3 days", used when no second-reply time is agreed. */
   secondReply: DeadlineRule;
-  /** 整改措施: "within 3 working days" when not finished the same day. */
+  /** 整改措施: "within 3 working days" when not finished the same day (counted from receipt, 接报后). */
   plan: DeadlineRule;
-  /** Handling done: urgent/emergency the same day; otherwise 7 working days (seeds' special-case limit) until a plan sets its own date. */
+  /**
+   * 整改措施 by urgency, overriding `plan`: urgent items are handled the same day, so their
+   * measures are due the same day too. Absent from rules snapshotted before it existed (then
+   * `plan` applies to every urgency, as it did).
+   */
+  planByUrgency?: Partial<Record<Urgency, DeadlineRule>>;
+  /** Handling done (counted from receipt): urgent/emergency the same day; otherwise 3 working days ("done within 3 working days"). */
   resolve: Record<Urgency, DeadlineRule>;
+  /**
+   * Special cases (a rectification plan that sets its own date) are done within this, counted
+   * from receipt (or from a reopening): "7 working days for special cases". A plan due later
+   * needs an approved extension (`extensionApproverRoles`); the monthly on-time rate still
+   * measures the resolution against this limit. Absent from older snapshots (no limit then).
+   */
+  resolveSpecialCaseLimit?: DeadlineRule;
   /** 跟进: the assistant follows up every 3 days. */
   followUp: DeadlineRule;
   /** Long cases get a progress contact at least weekly; the follow-up deadline is the earlier of the two. */
@@ -46,11 +59,27 @@ export type EscalationPolicy = {
    * escalates within 5 minutes, company head within 10 (one level per 5 minutes).
    */
   graceAfterChase: Record<Urgency, DeadlineRule>;
-  /** Emergency chain numbers from the seeds, kept for reports and notifications. */
-  emergency: { notifyDepartmentMinutes: number; siteHeadEscalationMinutes: number; companyHeadEscalationMinutes: number; writtenReportHours: number[] };
+  /**
+   * The seeds' emergency chain (抢险抢修): department notified within 3 minutes, the site head
+   * escalates within 5, the company head within 10 (minutes after receipt), a written report
+   * within 24 h / 48 h. The scheduler raises an unresolved emergency to `siteHeadRole` and
+   * `companyHeadRole` at those minutes. The department notice and the written report are not
+   * timed yet (the department is told when triage routes the complaint).
+   */
+  emergency: {
+    notifyDepartmentMinutes: number;
+    siteHeadEscalationMinutes: number;
+    companyHeadEscalationMinutes: number;
+    writtenReportHours: number[];
+    siteHeadRole: Role;
+    companyHeadRole: Role;
+  };
 };
 
 export type CompensationLimit = number | 'unlimited';
+
+export type CapaField = 'rootCause' | 'responsibleDepartment' | 'responsiblePerson' | 'correctiveActions' | 'preventiveActions';
+export const CAPA_FIELDS: readonly CapaField[] = ['rootCause', 'responsibleDepartment', 'responsiblePerson', 'correctiveActions', 'preventiveActions'];
 
 export type ComplaintPolicy = {
   /** Composite id of the layers this policy was resolved from. */
@@ -59,6 +88,11 @@ export type ComplaintPolicy = {
   intake: {
     /** A named (non-anonymous) complainant must leave a phone number. */
     requirePhoneUnlessAnonymous: boolean;
+    /**
+     * How far back a registration may date its receipt (a letter or a relayed complaint
+     * registered after it reached the company): deadlines count from receipt (接报后).
+     */
+    receivedAtMaxAgeDays: number;
     /** Accepted phone formats (mobile, landline with area code, extensions). */
     phonePattern: string;
   };
@@ -71,7 +105,7 @@ export type ComplaintPolicy = {
     escalationLevelsPerRepeat: number;
   };
   major: {
-    /** The n-th repeat makes a complaint major (2 = the third complaint on the same issue). */
+    /** The n-th repeat makes a complaint major (1 = any repeated complaint, DOMAIN.md §3 "repeated complaints"; 2 = only from the third). */
     repeatCountAtLeast: number;
     /** Channels whose complaints are major on arrival (media exposure, higher authority). */
     channels: Channel[];
@@ -97,14 +131,24 @@ export type ComplaintPolicy = {
     autoApplyCategories: string[];
   };
   handling: {
-    /** Natures whose resolution must record a root cause and responsible department (CAPA). */
+    /** Natures whose resolution must record the CAPA fields (纠正和预防措施): valid and to-be-improved by default. */
     requireRootCauseFor: Nature[];
+    /** The CAPA fields those resolutions must record (root cause, responsible department, corrective and preventive actions). */
+    requiredCapaFields: CapaField[];
+    /** Roles whose rectification plan may run past `deadlines.resolveSpecialCaseLimit` (an approved extension). */
+    extensionApproverRoles: Role[];
     /** A handler may act only on complaints assigned to them (when an assignee is set). Off by default: DOMAIN.md does not say so. */
     handlerMustBeAssignee: boolean;
   };
   callback: {
-    /** Unreached attempts before the complaint is exempted as "no contact". */
+    /** Unreached attempts before the complaint is exempted as "no contact" (only for the natures in `closeUnreachedFor`). */
     maxAttempts: number;
+    /**
+     * Natures that close by themselves (exempt as "no contact") after `maxAttempts` unreached
+     * callbacks. Not `valid`: a valid complaint closes only when the complainant accepts the
+     * result; it stays resolved with its callback due (and chased) until reached or exempted by hand.
+     */
+    closeUnreachedFor: Nature[];
     /** Callback rate target (100 % of callable complaints). */
     targetRate: number;
     /** Major complaints need this method … */
@@ -116,7 +160,7 @@ export type ComplaintPolicy = {
     /** Satisfaction at or below this counts as done (1–3); above reopens (4–5). */
     satisfiedAtMost: number;
   };
-  /** 核决权限: the largest compensation each role may approve. */
+  /** 核决权限: the largest compensation each role may approve — on one complaint, all its approvals together. */
   compensation: { approvalLimits: Partial<Record<Role, CompensationLimit>>; currency: string };
   archive: { retentionYears: number; importantRetentionYears: number };
   reporting: { monthlyReportDueDay: number; weeklyRecordCheck: boolean };
@@ -148,12 +192,13 @@ export const DEFAULT_POLICY: ComplaintPolicy = {
   timeZone: DEFAULT_TIME_ZONE,
   intake: {
     requirePhoneUnlessAnonymous: true,
+    receivedAtMaxAgeDays: 30,
     phonePattern: '^\\+?[0-9][0-9\\- ]{4,19}(\\s*(ext|转|#)\\s*[0-9]{1,6})?$',
   },
   collective: { minHouseholds: 10 },
   repeat: { windowDays: 30, escalationLevelsPerRepeat: 1 },
   major: {
-    repeatCountAtLeast: 2,
+    repeatCountAtLeast: 1,
     channels: ['media', 'authority'],
     escalateTo: 'general_manager',
     notify: ['general_manager', 'leadership'],
@@ -167,11 +212,13 @@ export const DEFAULT_POLICY: ComplaintPolicy = {
     },
     secondReply: { amount: 3, unit: 'days' },
     plan: { amount: 3, unit: 'working_days' },
+    planByUrgency: { urgent: { amount: 0, unit: 'same_day' }, emergency: { amount: 0, unit: 'same_day' } },
     resolve: {
-      normal: { amount: 7, unit: 'working_days' },
+      normal: { amount: 3, unit: 'working_days' },
       urgent: { amount: 0, unit: 'same_day' },
       emergency: { amount: 0, unit: 'same_day' },
     },
+    resolveSpecialCaseLimit: { amount: 7, unit: 'working_days' },
     followUp: { amount: 3, unit: 'days' },
     progressContact: { amount: 7, unit: 'days' },
     callback: { amount: 3, unit: 'working_days' },
@@ -186,12 +233,25 @@ export const DEFAULT_POLICY: ComplaintPolicy = {
       urgent: { amount: 2, unit: 'hours' },
       emergency: { amount: 5, unit: 'minutes' },
     },
-    emergency: { notifyDepartmentMinutes: 3, siteHeadEscalationMinutes: 5, companyHeadEscalationMinutes: 10, writtenReportHours: [24, 48] },
+    emergency: {
+      notifyDepartmentMinutes: 3,
+      siteHeadEscalationMinutes: 5,
+      companyHeadEscalationMinutes: 10,
+      writtenReportHours: [24, 48],
+      siteHeadRole: 'general_manager',
+      companyHeadRole: 'leadership',
+    },
   },
   triage: { referredCaseRoles: ['cs_manager', 'general_manager'], autoApplyCategories: [] },
-  handling: { requireRootCauseFor: [], handlerMustBeAssignee: false },
+  handling: {
+    requireRootCauseFor: ['valid', 'to_be_improved'],
+    requiredCapaFields: ['rootCause', 'responsibleDepartment', 'correctiveActions', 'preventiveActions'],
+    extensionApproverRoles: ['cs_manager', 'general_manager', 'leadership'],
+    handlerMustBeAssignee: false,
+  },
   callback: {
     maxAttempts: 3,
+    closeUnreachedFor: ['to_be_improved'],
     targetRate: 1,
     majorMethod: 'visit',
     majorVisitRoles: ['cs_manager', 'general_manager'],
@@ -273,6 +333,7 @@ export const DEFAULT_POLICY: ComplaintPolicy = {
     ExemptFromCallback: [...CS_STAFF, 'system'],
     ChaseOverdueDeadline: ['system'],
     EscalateOverdueDeadline: ['system'],
+    EscalateEmergency: ['system'],
     ApproveCompensation: ['cs_manager', 'general_manager', 'leadership'],
     RecordOutreach: [...CS_STAFF, 'department_head'],
     ArchiveComplaint: ['cs_manager', 'admin', 'system'],
@@ -313,9 +374,20 @@ export const assertValidPolicy = (policy: ComplaintPolicy): void => {
   problems.check(isValidTimeZone(policy.timeZone), 'timeZone', `unknown time zone ${policy.timeZone}`);
   problems.check(Number.isInteger(policy.collective.minHouseholds) && policy.collective.minHouseholds >= 2, 'collective.minHouseholds', 'must be an integer ≥ 2');
   problems.check(Number.isInteger(policy.callback.maxAttempts) && policy.callback.maxAttempts >= 1, 'callback.maxAttempts', 'must be an integer ≥ 1');
+  problems.check(Number.isInteger(policy.major.repeatCountAtLeast) && policy.major.repeatCountAtLeast >= 1, 'major.repeatCountAtLeast', 'must be an integer ≥ 1');
+  problems.check(Number.isInteger(policy.intake.receivedAtMaxAgeDays) && policy.intake.receivedAtMaxAgeDays >= 0, 'intake.receivedAtMaxAgeDays', 'must be an integer ≥ 0');
+  problems.check(policy.handling.requiredCapaFields.every((f) => CAPA_FIELDS.includes(f)), 'handling.requiredCapaFields', `must be among ${CAPA_FIELDS.join(', ')}`);
   problems.check(policy.callback.satisfiedAtMost >= 1 && policy.callback.satisfiedAtMost < 5, 'callback.satisfiedAtMost', 'must be 1–4');
   problems.check(policy.escalation.chain.length >= 2, 'escalation.chain', 'needs at least two levels');
   problems.check(policy.escalation.chain.includes(policy.major.escalateTo), 'major.escalateTo', 'must be a level of escalation.chain');
+  const emergency = policy.escalation.emergency;
+  problems.check(policy.escalation.chain.includes(emergency.siteHeadRole), 'escalation.emergency.siteHeadRole', 'must be a level of escalation.chain');
+  problems.check(policy.escalation.chain.includes(emergency.companyHeadRole), 'escalation.emergency.companyHeadRole', 'must be a level of escalation.chain');
+  problems.check(
+    emergency.siteHeadEscalationMinutes > 0 && emergency.companyHeadEscalationMinutes >= emergency.siteHeadEscalationMinutes,
+    'escalation.emergency.companyHeadEscalationMinutes',
+    'must be positive and not before siteHeadEscalationMinutes',
+  );
   for (const [severity, level] of Object.entries(policy.escalation.initialLevelBySeverity)) {
     problems.check(Number.isInteger(level) && level >= 0 && level < policy.escalation.chain.length, `escalation.initialLevelBySeverity.${severity}`, 'must be a level of escalation.chain');
   }
@@ -330,6 +402,8 @@ export const assertValidPolicy = (policy: ComplaintPolicy): void => {
     ['deadlines.callback', policy.deadlines.callback],
     ['deadlines.callbackRetry', policy.deadlines.callbackRetry],
     ['deadlines.unresolvedMajorAfter', policy.deadlines.unresolvedMajorAfter],
+    ...Object.entries(policy.deadlines.planByUrgency ?? {}).map(([k, r]): [string, DeadlineRule | undefined] => [`deadlines.planByUrgency.${k}`, r]),
+    ...(policy.deadlines.resolveSpecialCaseLimit ? [['deadlines.resolveSpecialCaseLimit', policy.deadlines.resolveSpecialCaseLimit] as [string, DeadlineRule]] : []),
   ];
   for (const [field, rule] of rules) problems.check(isRule(rule), field, 'must be { amount ≥ 0, unit }');
   for (const [urgency, rule] of Object.entries(policy.escalation.graceAfterChase)) {

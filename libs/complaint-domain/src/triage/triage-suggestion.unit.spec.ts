@@ -85,11 +85,16 @@ describe('Triage suggestion (explainable rules)', () => {
   });
 
   describe('When the complaint repeats an earlier one', () => {
-    it('should raise the severity for a first repeat and suggest major from the policy’s repeat count', () => {
-      expect(suggestTriage(input({ repeatCount: 1 })).severity).toBe('important');
-      const s = suggestTriage(input({ repeatCount: 2 }));
+    it('should suggest major for any repeat under the default policy (seed: repeated complaints are major)', () => {
+      const s = suggestTriage(input({ repeatCount: 1 }));
       expect([s.major, s.majorReasons]).toEqual([true, ['repeat']]);
-      expect(s.reasons).toContain('repeat: repeat count 2 ≥ 2 → major (repeated complaint)');
+      expect(s.reasons).toContain('repeat: repeat count 1 ≥ 1 → major (repeated complaint)');
+    });
+
+    it('should only raise the severity of a first repeat where the policy counts major from the third complaint', () => {
+      const policy = resolvePolicy([{ level: 'site', id: 'S', version: '1', override: { major: { repeatCountAtLeast: 2 } } }]);
+      expect(suggestTriage(input({ repeatCount: 1 }), policy).severity).toBe('important');
+      expect(suggestTriage(input({ repeatCount: 2 }), policy).majorReasons).toEqual(['repeat']);
     });
   });
 

@@ -7,7 +7,7 @@ const REPLY_KINDS: ReplyKind[] = ['first', 'second', 'progress'];
 export class ReplyDto {
   @ApiProperty({ enum: REPLY_KINDS }) @IsIn(REPLY_KINDS) kind!: ReplyKind;
   @ApiProperty({ example: '已安排工程部今天下午上门检修' }) @IsString() @IsNotEmpty() @MaxLength(5000) message!: string;
-  @ApiPropertyOptional({ description: 'First reply only: dealt with on the spot' }) @IsOptional() @IsBoolean() resolvedOnSpot?: boolean | null;
+  @ApiPropertyOptional({ description: 'First reply only: dealt with on the spot (once the complaint is triaged; 409 before)' }) @IsOptional() @IsBoolean() resolvedOnSpot?: boolean | null;
   @ApiPropertyOptional({ description: 'First reply only: the second-reply time agreed with the complainant' })
   @IsOptional()
   @IsISO8601({ strict: true })
@@ -16,16 +16,24 @@ export class ReplyDto {
 
 export class PlanDto {
   @ApiProperty({ example: '更换电梯门机控制板，加强日常巡检' }) @IsString() @IsNotEmpty() @MaxLength(5000) measures!: string;
-  @ApiProperty({ example: '2026-03-05T18:00:00+08:00' }) @IsISO8601({ strict: true }) dueAt!: string;
+  @ApiProperty({
+    example: '2026-03-05T18:00:00+08:00',
+    description:
+      'Becomes the resolution deadline. At most the policy’s special-case limit (default 7 working days after receipt or reopening); a later date is an extension only the policy’s handling.extensionApproverRoles (default CS centre manager, general manager, leadership) may record — 422 on dueAt otherwise',
+  })
+  @IsISO8601({ strict: true })
+  dueAt!: string;
 }
+
+const CAPA = 'Required for valid and to-be-improved complaints by the default policy (handling.requireRootCauseFor / requiredCapaFields): 422 naming each missing field';
 
 export class ResolveDto {
   @ApiProperty({ example: '已更换控制板，电梯恢复正常' }) @IsString() @IsNotEmpty() @MaxLength(5000) resolution!: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) rootCause?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) responsibleDepartment?: string | null;
+  @ApiPropertyOptional({ description: CAPA }) @IsOptional() @IsString() @MaxLength(2000) rootCause?: string | null;
+  @ApiPropertyOptional({ description: CAPA }) @IsOptional() @IsString() @MaxLength(100) responsibleDepartment?: string | null;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) responsiblePerson?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) correctiveActions?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) preventiveActions?: string | null;
+  @ApiPropertyOptional({ description: CAPA }) @IsOptional() @IsString() @MaxLength(5000) correctiveActions?: string | null;
+  @ApiPropertyOptional({ description: CAPA }) @IsOptional() @IsString() @MaxLength(5000) preventiveActions?: string | null;
 }
 
 export class EscalateDto {

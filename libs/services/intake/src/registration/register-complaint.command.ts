@@ -58,12 +58,16 @@ export class RegisterComplaintHandler implements ICommandHandler<RegisterComplai
     const now = this.clock.now().toISOString();
     const actor: Actor = { id: user.id, role: user.role as Role, ...(user.name ? { name: user.name } : {}) };
     const policy = this.sites.policy(body.siteId);
+    // A letter or a relayed complaint may be registered after it reached the company: its
+    // deadlines count from receipt (the domain checks the instant). The number carries the
+    // registration date.
+    const receivedAt = body.receivedAt ?? now;
     // An explicit relatedComplaintId wins; otherwise the same contact about the same issue within the window.
     const relatedComplaintId =
       body.relatedComplaintId ??
       (body.complainant.anonymous
         ? undefined
-        : await this.repeats.find(body.siteId, body.complainant.phone, suggestedCategory(body, policy), now, policy.repeat.windowDays));
+        : await this.repeats.find(body.siteId, body.complainant.phone, suggestedCategory(body, policy), receivedAt, policy.repeat.windowDays));
     const command = (number: string): RegisterComplaint => ({
       type: 'RegisterComplaint',
       data: {
@@ -71,7 +75,8 @@ export class RegisterComplaintHandler implements ICommandHandler<RegisterComplai
         relatedComplaintId: relatedComplaintId ?? null,
         complaintId,
         number,
-        receivedAt: now,
+        receivedAt,
+        firstContactOwner: body.firstContactOwner ? { ...body.firstContactOwner } : null,
         repeatOf: null,
         complainant: { ...body.complainant },
       },

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -49,6 +51,21 @@ export class ComplainantDto {
   anonymous?: boolean | null;
 }
 
+/** 首问责任人: the employee who first received the complaint (e.g. another department's staff who relayed it). */
+export class FirstContactOwnerDto {
+  @ApiProperty({ example: 'u-guard-7', description: 'Employee id' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  id!: string;
+
+  @ApiPropertyOptional({ example: '秩序部 孙师傅' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  name?: string;
+}
+
 /** `POST /api/complaints` (API.md). Unknown fields are refused. */
 export class RegisterComplaintDto {
   @ApiProperty({ example: 'site-a', description: 'Site (项目) id' })
@@ -88,6 +105,37 @@ export class RegisterComplaintDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   occurredAt?: string | null;
+
+  @ApiPropertyOptional({
+    example: '2026-03-02T08:40:00+08:00',
+    description:
+      'When the complaint reached the company, if earlier than its registration (a letter, a complaint relayed by another department). Its deadlines count from here. Not later than now, not before occurredAt, at most the policy’s intake.receivedAtMaxAgeDays (default 30) back. Default: the registration time.',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  receivedAt?: string | null;
+
+  @ApiPropertyOptional({ example: '3号楼2单元电梯', description: 'Where it happened' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  location?: string | null;
+
+  @ApiPropertyOptional({ type: [String], example: ['u-guard-3'], description: 'Employees the complaint is about: they may not triage, handle or call back on it (conflict of interest)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @MaxLength(100, { each: true })
+  subjectEmployeeIds?: string[] | null;
+
+  @ApiPropertyOptional({ type: FirstContactOwnerDto, description: '首问责任人 — who first received it and is told of the outcome. Default: the registering user' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => FirstContactOwnerDto)
+  firstContactOwner?: FirstContactOwnerDto | null;
 
   @ApiPropertyOptional({ example: 'elevator' })
   @IsOptional()

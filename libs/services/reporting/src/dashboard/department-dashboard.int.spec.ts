@@ -12,7 +12,7 @@ const NOW = new Date(cst('2025-03-12 10:00'));
 
 // P1 engineering/repairs: first reply due 03-11 09:00, never given → overdue.
 const P1 = new ComplaintStory().register(cst('2025-03-10 09:00'), { number: 'D-001', siteId: SITE, title: 'P1' }).triage(cst('2025-03-10 10:00'));
-// P2 engineering/facilities, urgent: first reply and resolution due the same day (end of 03-12) → due today.
+// P2 engineering/facilities, urgent: first reply, measures and resolution due the same day (end of 03-12) → due today.
 const P2 = new ComplaintStory()
   .register(cst('2025-03-12 08:00'), { number: 'D-002', siteId: SITE, title: 'P2' })
   .triage(cst('2025-03-12 08:30'), { category: 'facilities', urgency: 'urgent' });
@@ -64,8 +64,8 @@ describe('Department dashboard (GET /api/dashboards/department)', () => {
       expect((await engineering()).open).toBe(2);
     });
 
-    it('should count what falls due later today: P2’s first reply and resolution, P3’s callback — two complaints', async () => {
-      expect((await engineering()).dueToday).toEqual({ total: 2, firstReply: 1, secondReply: 0, plan: 0, resolve: 1, followUp: 0, callback: 1 });
+    it('should count what falls due later today: P2’s first reply, measures and resolution, P3’s callback — two complaints', async () => {
+      expect((await engineering()).dueToday).toEqual({ total: 2, firstReply: 1, secondReply: 0, plan: 1, resolve: 1, followUp: 0, callback: 1 });
     });
 
     it('should count what is overdue per stage: P1’s first reply, P4’s callback', async () => {

@@ -19,7 +19,10 @@
  *    callback; a reopening starts new occurrences of firstReply, plan and resolve);
  *  - while it is pending, a later event may move the deadline (an agreed reply time, a
  *    rectification plan that sets the resolution date, an unreached callback's retry
- *    date): the occurrence keeps the new due time;
+ *    date): the occurrence keeps the new due time — except that a plan running past the
+ *    special-case limit (7 working days, "a longer time needs an approved extension") moves
+ *    the resolution's measured due time only up to that limit (`resolveOnTimeLimit`): the
+ *    extension lets the work go on without being chased, but does not make it on time;
  *  - the occurrence is *breached* as soon as any event happens after its due time while it
  *    is still pending — a deadline moved after it had passed does not make it on time again;
  *  - it is *done* by the event that performs the step: FirstReplyGiven, SecondReplyGiven,
@@ -141,8 +144,10 @@ export const foldReportFacts = (fold: ReportFold | undefined, event: { type: str
     const i = pendingStage(facts, stage);
     if (i >= 0) {
       const pending = facts[i] as StageFact;
-      if (nextDue === undefined) facts[i] = { ...pending, outcome: 'withdrawn', endedAt: at };
-      else if (nextDue !== pending.dueAt) facts[i] = { ...pending, dueAt: nextDue };
+      const limit = stage === 'resolve' ? after.resolveOnTimeLimit : undefined;
+      const measuredDue = nextDue !== undefined && limit !== undefined && ms(nextDue) > ms(limit) ? limit : nextDue;
+      if (measuredDue === undefined) facts[i] = { ...pending, outcome: 'withdrawn', endedAt: at };
+      else if (measuredDue !== pending.dueAt) facts[i] = { ...pending, dueAt: measuredDue };
     } else if (nextDue !== undefined && nextDue !== previousDue) {
       facts.push({ kind: 'stage', stage, startedAt: at, dueAt: nextDue, endedAt: null, outcome: 'pending', breached: false });
     }

@@ -38,9 +38,17 @@ describe('Rule: the deadline in force is read from the events', () => {
     ]);
   });
 
-  it('should move the resolution’s due time to the plan’s date, and count it on time against that date', () => {
-    const fold = foldStory(registered().triage(cst('2025-03-03 11:00')).plan(cst('2025-03-04 10:00'), cst('2025-03-20 18:00')).resolve(cst('2025-03-20 17:00')));
-    expect(stages(fold, 'resolve')).toEqual([expect.objectContaining({ dueAt: cst('2025-03-20 18:00'), outcome: 'done', breached: false })]);
+  it('should move the resolution’s due time to the plan’s date within the special-case limit, and count it on time against that date', () => {
+    const fold = foldStory(registered().triage(cst('2025-03-03 11:00')).plan(cst('2025-03-04 10:00'), cst('2025-03-11 18:00')).resolve(cst('2025-03-11 17:00')));
+    expect(stages(fold, 'resolve')).toEqual([expect.objectContaining({ dueAt: cst('2025-03-11 18:00'), outcome: 'done', breached: false })]);
+  });
+
+  it('should measure a resolution whose approved extension runs past the limit against the limit (seed: 7 working days for special cases), not the moved date', () => {
+    // Received Monday 03-03: 7 working days end on Wednesday 03-12; the CS manager's plan extends to 03-20.
+    const fold = foldStory(registered().triage(cst('2025-03-03 11:00')).plan(cst('2025-03-04 10:00'), cst('2025-03-20 18:00'), actors.csManager).resolve(cst('2025-03-19 10:00')));
+    expect(fold.complaint.deadlines).toEqual({ callback: expect.any(String) });
+    expect(stages(fold, 'resolve')).toEqual([expect.objectContaining({ dueAt: '2025-03-12T15:59:59.999Z', outcome: 'done', breached: true })]);
+    expect(measure(fold, '2025-04-01T00:00:00Z').resolve).toEqual({ measured: 1, onTime: 0, late: 1, notYetDue: 0 });
   });
 });
 
@@ -52,16 +60,16 @@ describe('Rule: a step done after its due time is late', () => {
   });
 
   it('should keep a step late once its deadline has passed, even if a later event moves the deadline', () => {
-    // Resolution due end of 03-12 (7 working days from triage on 03-03); a plan recorded on 03-13
-    // moves it to 03-20, but the resolution was already overdue when the plan came.
+    // Resolution due end of 03-06 (3 working days from receipt on 03-03); a plan recorded on 03-07
+    // moves it to 03-11, but the resolution was already overdue when the plan came.
     const fold = foldStory(
       registered()
         .triage(cst('2025-03-03 11:00'))
         .firstReply(cst('2025-03-03 12:00'))
-        .plan(cst('2025-03-13 09:00'), cst('2025-03-20 18:00'))
-        .resolve(cst('2025-03-19 10:00')),
+        .plan(cst('2025-03-07 09:00'), cst('2025-03-11 18:00'))
+        .resolve(cst('2025-03-10 10:00')),
     );
-    expect(stages(fold, 'resolve')[0]).toMatchObject({ dueAt: cst('2025-03-20 18:00'), outcome: 'done', breached: true });
+    expect(stages(fold, 'resolve')[0]).toMatchObject({ dueAt: cst('2025-03-11 18:00'), outcome: 'done', breached: true });
   });
 });
 

@@ -92,7 +92,8 @@ export class ComplaintStory {
   }
 
   resolve(now: string, actor: Actor = actors.handler): this {
-    return this.run('ResolveComplaint', { resolution: '已处理完毕' }, actor, now);
+    // Valid and to-be-improved complaints record root cause and CAPA (the default policy requires them).
+    return this.run('ResolveComplaint', { resolution: '已处理完毕', rootCause: '设备老化', responsibleDepartment: 'engineering', correctiveActions: '更换', preventiveActions: '定期巡检' }, actor, now);
   }
 
   callback(now: string, satisfaction: number, actor: Actor = actors.assistant, method = 'phone'): this {

@@ -54,6 +54,9 @@ const uuidFrom = (random: () => number): string => {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 };
 
+/** Root cause and CAPA, which the default policy requires of valid and to-be-improved resolutions. */
+const capa = (category: string) => ({ rootCause: '设备老化', responsibleDepartment: DEFAULT_POLICY.categoryDepartments[category], correctiveActions: '更换', preventiveActions: '定期巡检' });
+
 /** Runs a step if the domain accepts it at that moment; a refused step is simply left out. */
 const attempt = (story: ComplaintStory, type: ComplaintCommand['type'], data: object, actor: Actor, now: number): boolean => {
   try {
@@ -121,7 +124,7 @@ export const generateStories = (options: GeneratorOptions): ComplaintStory[] => 
     if (random() < 0.1) attempt(story, 'RecordReply', { kind: 'progress', message: '进度跟进' }, actors.assistant, step(24, 72));
     if (random() < 0.1) attempt(story, 'EscalateComplaint', { reason: '业主要求升级处理' }, actors.csManager, step(1, 24));
     if (random() < 0.08) continue; // still being handled
-    attempt(story, 'ResolveComplaint', { resolution: '已处理完毕', rootCause: '设备老化', responsibleDepartment: DEFAULT_POLICY.categoryDepartments[category] }, actors.handler, step(4, 200));
+    attempt(story, 'ResolveComplaint', { resolution: '已处理完毕', ...capa(category) }, actors.handler, step(4, 200));
     if (random() < 0.05) continue; // callback still owed
     const state = story.state;
     const major = state.exists && state.major;
@@ -140,7 +143,7 @@ export const generateStories = (options: GeneratorOptions): ComplaintStory[] => 
     if (random() < 0.1) {
       attempt(story, 'RecordCallback', { method, reached: true, satisfaction: random() < 0.5 ? 4 : 5 }, caller, step(2, 60));
       attempt(story, 'RecordReply', { kind: 'first', message: '重新安排处理' }, actors.assistant, step(1, 20));
-      attempt(story, 'ResolveComplaint', { resolution: '再次处理完毕' }, actors.handler, step(4, 100));
+      attempt(story, 'ResolveComplaint', { resolution: '再次处理完毕', ...capa(category) }, actors.handler, step(4, 100));
     }
     attempt(story, 'RecordCallback', { method, reached: true, satisfaction: 1 + Math.floor(random() * 3) }, caller, step(2, 60));
   }
