@@ -8,6 +8,7 @@ export * from './http/health.controller';
 export * from './http/create-http-app';
 export * from './embedded/embedded-postgres';
 export * from './complaint-events.consumer';
+export * from './bus/bus-transport';
 export * from './acting-user';
 export * from './clock';
 export * from './migrate-sql';

@@ -6,7 +6,6 @@ import { CallbackTasksController } from './http/callback-tasks.controller';
 
 @Module({
   imports: [ComplaintCommandsModule],
-  controllers: [CallbackController, CallbackTasksController],
-  providers: [CallbackComplaintEventsConsumer],
+  controllers: [CallbackController, CallbackTasksController, CallbackComplaintEventsConsumer],
 })
 export class CallbackModule {}

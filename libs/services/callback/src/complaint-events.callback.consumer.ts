@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import type { Pool, PoolClient } from 'pg';
-import type { ComplaintEventMessage, TopicNames } from '@complaints/contracts';
-import { applyOnceBatch, processedEventsTableSql, type MessageBus } from '@complaints/messaging';
-import { ComplaintEventsConsumer, MESSAGE_BUS, PG_POOL, TOPICS, migrateSql } from '@complaints/service-kit';
+import type { ComplaintEventMessage } from '@complaints/contracts';
+import { applyOnceBatch, processedEventsTableSql, type DeliveredMessage } from '@complaints/messaging';
+import { BusEventPattern, ComplaintEventsConsumer, PG_POOL, migrateSql } from '@complaints/service-kit';
 import { complaintTrackingTableSql, trackComplaintEvent } from '@complaints/service-common';
 
 /**
@@ -61,16 +62,19 @@ const applyToTask = async (client: PoolClient, event: ComplaintEventMessage): Pr
   }
 };
 
-@Injectable()
-export class CallbackComplaintEventsConsumer extends ComplaintEventsConsumer {
-  protected readonly groupId = 'callback';
+const GROUP = 'callback';
 
-  constructor(
-    @Inject(MESSAGE_BUS) bus: MessageBus,
-    @Inject(TOPICS) topics: TopicNames,
-    @Inject(PG_POOL) private readonly pool: Pool,
-  ) {
-    super(bus, topics);
+@Controller()
+export class CallbackComplaintEventsConsumer extends ComplaintEventsConsumer {
+  protected readonly groupId = GROUP;
+
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {
+    super();
+  }
+
+  @BusEventPattern('complaint-events', { group: GROUP })
+  onComplaintEvents(@Payload() messages: DeliveredMessage[]): Promise<void> {
+    return this.consume(messages);
   }
 
   protected override async prepare(): Promise<void> {

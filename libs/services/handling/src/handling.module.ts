@@ -9,11 +9,9 @@ import { NOTIFIER, notifierFromEnv } from './notifications/notifier.adapters';
 /** Handling (处理/跟进): replies, plans, resolution, escalation, reassignment, deadlines, chasing, notices. */
 @Module({
   imports: [ComplaintCommandsModule],
-  controllers: [HandlingController],
+  controllers: [HandlingController, HandlingComplaintEventsConsumer, NotificationsConsumer],
   providers: [
-    HandlingComplaintEventsConsumer,
     DeadlineSchedulerService,
-    NotificationsConsumer,
     { provide: NOTIFIER, useFactory: () => notifierFromEnv(process.env) },
   ],
   exports: [DeadlineSchedulerService],

@@ -10,7 +10,7 @@ import { ErasePersonalDataHandler } from './erasure/erase-personal-data';
 /** Intake (受理): registration from every channel, numbering, idempotency, corrections, erasure of personal data. */
 @Module({
   imports: [ComplaintCommandsModule],
-  controllers: [IntakeController],
-  providers: [ComplaintNumberingService, IdempotencyStore, RegisterComplaintHandler, RepeatFinder, ContactIndexConsumer, ErasePersonalDataHandler],
+  controllers: [IntakeController, ContactIndexConsumer],
+  providers: [ComplaintNumberingService, IdempotencyStore, RegisterComplaintHandler, RepeatFinder, ErasePersonalDataHandler],
 })
 export class IntakeModule {}

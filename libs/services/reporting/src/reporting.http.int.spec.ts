@@ -8,7 +8,7 @@ import { Pool } from 'pg';
 import { Workbook } from 'exceljs';
 import { TokenService, type AuthUser } from '@complaints/auth';
 import { PostgresEventStore } from '@complaints/event-store';
-import { AdjustableClock, composeRootModule, createHttpApp, loadConfig } from '@complaints/service-kit';
+import { AdjustableClock, composeRootModule, createHttpApp, loadConfig, startConsumers } from '@complaints/service-kit';
 import { createTestDatabase, eventually, type TestDatabase } from '@complaints/testing';
 import { ReportingModule } from './reporting.module';
 import { ComplaintStory, appendStories, cst } from './testing/complaint-story';
@@ -66,6 +66,7 @@ describe('Reporting over HTTP', () => {
     const clock = new AdjustableClock();
     clock.set(new Date(cst('2025-04-03 10:00')));
     app = await createHttpApp(composeRootModule(config, [ReportingModule], { clock }), config, 'reporting test', { shutdownHooks: false });
+    await startConsumers(app);
     await app.listen(0, '127.0.0.1');
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     pool = new Pool({ connectionString: db.url, max: 2 });

@@ -41,7 +41,7 @@ export const openReportingDataSource = async (databaseUrl: string, poolSize?: nu
  * yearly archive.
  */
 @Module({
-  controllers: [ComplaintViewController, AuditController, DepartmentDashboardController, MonthlyReportController, ArchiveController, ProjectionAdminController],
+  controllers: [ComplaintViewController, AuditController, DepartmentDashboardController, MonthlyReportController, ArchiveController, ProjectionAdminController, ReportingEventsConsumer],
   providers: [
     {
       provide: REPORTING_DATA_SOURCE,
@@ -53,7 +53,6 @@ export const openReportingDataSource = async (databaseUrl: string, poolSize?: nu
     ComplaintPersonalData,
     ReportingDataSourceLifecycle,
     ProjectionService,
-    ReportingEventsConsumer,
   ],
 })
 export class ReportingModule {}

@@ -1,9 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import type { Pool } from 'pg';
-import type { ComplaintEventMessage, TopicNames } from '@complaints/contracts';
+import type { ComplaintEventMessage } from '@complaints/contracts';
 import { isDomainError, suggestTriage, type Complaint } from '@complaints/domain';
-import { applyOnceBatch, processedEventsTableSql, type MessageBus } from '@complaints/messaging';
-import { CLOCK, ComplaintEventsConsumer, MESSAGE_BUS, PG_POOL, TOPICS, migrateSql, type Clock } from '@complaints/service-kit';
+import { applyOnceBatch, processedEventsTableSql, type DeliveredMessage } from '@complaints/messaging';
+import { BusEventPattern, CLOCK, ComplaintEventsConsumer, PG_POOL, migrateSql, type Clock } from '@complaints/service-kit';
 import { ComplaintCommandRunner, SiteDirectory, complaintTrackingTableSql, trackComplaintEvent } from '@complaints/service-common';
 
 const AUTO_TRIAGE_ACTOR = { id: 'system:auto-triage', role: 'system' as const, name: 'Automatic triage' };
@@ -13,19 +14,24 @@ const AUTO_TRIAGE_ACTOR = { id: 'system:auto-triage', role: 'system' as const, n
  * the bus, and — where the site's policy lists the suggested category — applies the
  * triage suggestion automatically. A duty officer's triage still wins (domain rule).
  */
-@Injectable()
+const GROUP = 'triage';
+
+@Controller()
 export class TriageComplaintEventsConsumer extends ComplaintEventsConsumer {
-  protected readonly groupId = 'triage';
+  protected readonly groupId = GROUP;
 
   constructor(
-    @Inject(MESSAGE_BUS) bus: MessageBus,
-    @Inject(TOPICS) topics: TopicNames,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly runner: ComplaintCommandRunner,
     private readonly sites: SiteDirectory,
   ) {
-    super(bus, topics);
+    super();
+  }
+
+  @BusEventPattern('complaint-events', { group: GROUP })
+  onComplaintEvents(@Payload() messages: DeliveredMessage[]): Promise<void> {
+    return this.consume(messages);
   }
 
   protected override async prepare(): Promise<void> {

@@ -5,7 +5,6 @@ import { TriageController } from './http/triage.controller';
 
 @Module({
   imports: [ComplaintCommandsModule],
-  controllers: [TriageController],
-  providers: [TriageComplaintEventsConsumer],
+  controllers: [TriageController, TriageComplaintEventsConsumer],
 })
 export class TriageModule {}

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
-import { composeRootModule, createHttpApp, loadConfig } from '@complaints/service-kit';
+import { composeRootModule, createHttpApp, loadConfig, startConsumers } from '@complaints/service-kit';
 import { IntakeModule } from '@complaints/intake-service';
 import { TriageModule } from '@complaints/triage-service';
 import { HandlingModule } from '@complaints/handling-service';
@@ -38,6 +38,7 @@ export class InProcessSystem {
     this.app = await createHttpApp(composeRootModule(config, [IntakeModule, TriageModule, HandlingModule, CallbackModule, ReportingModule]), config, 'test', {
       shutdownHooks: false,
     });
+    await startConsumers(this.app);
     await this.app.listen(0, '127.0.0.1');
     this.url = `http://127.0.0.1:${(this.app.getHttpServer().address() as AddressInfo).port}`;
     this.sql = new Client({ connectionString: this.db.url });

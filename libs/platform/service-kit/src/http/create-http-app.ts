@@ -6,7 +6,8 @@ import helmet from 'helmet';
 import type { Request, Response } from 'express';
 import type { PlatformConfig } from '../config';
 import { ApiExceptionFilter } from './api-exception.filter';
-import { METRICS } from '../tokens';
+import { MESSAGE_BUS, METRICS, TOPICS } from '../tokens';
+import { BusTransport } from '../bus/bus-transport';
 import type { Metrics } from '../metrics/metrics';
 import { strictValidationPipe } from './validation';
 
@@ -81,13 +82,26 @@ export const createHttpApp = async (
     bodyParser: false,
     logger: LEVELS[config.logLevel],
   });
-  observeRequests(app, app.get<symbol, Metrics>(METRICS, { strict: false }));
+  const metrics = app.get<symbol, Metrics>(METRICS, { strict: false });
+  observeRequests(app, metrics);
+  // The bus as a Nest transport: every @BusEventPattern handler becomes a consumer group (started by `startConsumers`).
+  app.connectMicroservice({ strategy: new BusTransport(app.get(MESSAGE_BUS, { strict: false }), app.get(TOPICS, { strict: false }), metrics) });
   configureHttpApp(app, title);
   if (options.shutdownHooks !== false) app.enableShutdownHooks();
   return app;
 };
 
+/**
+ * Runs the start-up hooks (migrations among them), then subscribes every bus handler: a
+ * consumer never gets a message before its tables exist.
+ */
+export const startConsumers = async (app: INestApplication): Promise<void> => {
+  await app.init();
+  await app.startAllMicroservices();
+};
+
 export const listen = async (app: INestApplication, config: PlatformConfig): Promise<void> => {
+  await startConsumers(app);
   await app.listen(config.port, config.host);
   new Logger(config.processName).log(`listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/api`);
 };

@@ -50,41 +50,40 @@ export class Metrics {
   constructor(processName: string) {
     this.registry.setDefaultLabels({ process: processName });
     collectDefaultMetrics({ register: this.registry });
-    const metrics = this;
-    new Gauge({
+    const head: Gauge = new Gauge({
       name: 'complaints_event_store_head_position',
       help: "The event store's last position",
       registers: [this.registry],
-      async collect() {
-        const head = await metrics.probe?.head().catch(() => undefined);
-        if (head !== undefined) this.set(Number(head));
+      collect: async () => {
+        const position = await this.probe?.head().catch(() => undefined);
+        if (position !== undefined) head.set(Number(position));
       },
     });
-    new Gauge({
+    const relay: Gauge = new Gauge({
       name: 'complaints_relay_position',
       help: 'The position the relay has published up to (where this process runs it)',
       registers: [this.registry],
-      async collect() {
-        const position = await metrics.relayPosition?.().catch(() => undefined);
-        if (position !== undefined) this.set(Number(position));
+      collect: async () => {
+        const position = await this.relayPosition?.().catch(() => undefined);
+        if (position !== undefined) relay.set(Number(position));
       },
     });
-    new Gauge({
+    const eventsBehind: Gauge<'group'> = new Gauge({
       name: 'complaints_consumer_events_behind',
       help: 'Store positions between the head and the last event a consumer group handled',
       labelNames: ['group'] as const,
       registers: [this.registry],
-      async collect() {
-        for (const lag of await metrics.lag()) this.set({ group: lag.group }, lag.eventsBehind);
+      collect: async () => {
+        for (const lag of await this.lag()) eventsBehind.set({ group: lag.group }, lag.eventsBehind);
       },
     });
-    new Gauge({
+    const secondsBehind: Gauge<'group'> = new Gauge({
       name: 'complaints_consumer_seconds_behind',
       help: 'Age of the oldest stored event a consumer group has not handled (0 when caught up)',
       labelNames: ['group'] as const,
       registers: [this.registry],
-      async collect() {
-        for (const lag of await metrics.lag()) this.set({ group: lag.group }, lag.secondsBehind);
+      collect: async () => {
+        for (const lag of await this.lag()) secondsBehind.set({ group: lag.group }, lag.secondsBehind);
       },
     });
   }

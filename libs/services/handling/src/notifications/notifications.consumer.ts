@@ -1,30 +1,34 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Controller, Inject, Logger, type OnModuleInit } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import type { Pool } from 'pg';
-import { parseNotificationMessage, type TopicNames } from '@complaints/contracts';
-import { applyOnce, processedEventsTableSql, type BusSubscription, type MessageBus } from '@complaints/messaging';
-import { MESSAGE_BUS, PG_POOL, TOPICS, migrateSql } from '@complaints/service-kit';
+import { parseNotificationMessage } from '@complaints/contracts';
+import { applyOnce, processedEventsTableSql, type DeliveredMessage } from '@complaints/messaging';
+import { BusEventPattern, PG_POOL, migrateSql } from '@complaints/service-kit';
 import { notificationsTableSql } from './notifications.table';
 import { NOTIFIER, type Notifier } from './notifier.adapters';
 
 /**
- * Reads the notifications topic in its own consumer group and hands each notice to the
- * notifier adapter once: the delivery record and the processed id commit together.
+ * Reads the notifications topic in its own consumer group (one message at a time: each
+ * notice goes out by itself) and hands each notice to the notifier adapter once: the
+ * delivery record and the processed id commit together.
  */
-@Injectable()
-export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
+@Controller()
+export class NotificationsConsumer implements OnModuleInit {
   private readonly logger = new Logger('notifications');
-  private subscription?: BusSubscription;
 
   constructor(
-    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
-    @Inject(TOPICS) private readonly topics: TopicNames,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(NOTIFIER) private readonly notifier: Notifier,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  async onModuleInit(): Promise<void> {
     await migrateSql(this.pool, 'handling', processedEventsTableSql('handling') + notificationsTableSql);
-    this.subscription = await this.bus.subscribe({ groupId: 'notifier', topic: this.topics.notifications }, async (message) => {
+    this.logger.log(`delivering notices through the ${this.notifier.channel} notifier`);
+  }
+
+  @BusEventPattern('notifications', { group: 'notifier', oneByOne: true })
+  async onNotifications(@Payload() messages: DeliveredMessage[]): Promise<void> {
+    for (const message of messages) {
       const notification = parseNotificationMessage(message.value);
       await applyOnce(this.pool, 'handling', 'notifier', notification.eventId, async (client) => {
         await client.query(
@@ -33,11 +37,6 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
         );
         await this.notifier.deliver(notification);
       });
-    });
-    this.logger.log(`delivering ${this.topics.notifications} through the ${this.notifier.channel} notifier`);
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.subscription?.stop();
+    }
   }
 }

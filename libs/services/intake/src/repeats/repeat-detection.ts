@@ -1,9 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Controller, Inject, Injectable } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import type { Pool, PoolClient } from 'pg';
-import type { ComplaintEventMessage, TopicNames } from '@complaints/contracts';
+import type { ComplaintEventMessage } from '@complaints/contracts';
 import { ERASED_PERSONAL_VALUE, suggestTriage, type ComplaintPolicy, type RegisterComplaintData } from '@complaints/domain';
-import { applyOnceBatch, processedEventsTableSql, type MessageBus } from '@complaints/messaging';
-import { ComplaintEventsConsumer, MESSAGE_BUS, PG_POOL, TOPICS, migrateSql } from '@complaints/service-kit';
+import { applyOnceBatch, processedEventsTableSql, type DeliveredMessage } from '@complaints/messaging';
+import { BusEventPattern, ComplaintEventsConsumer, PG_POOL, migrateSql } from '@complaints/service-kit';
 import { ComplaintPersonalData, SiteDirectory } from '@complaints/service-common';
 
 /**
@@ -40,18 +41,23 @@ export const suggestedCategory = (registration: Registration, policy: ComplaintP
     policy,
   ).category;
 
-@Injectable()
+const GROUP = 'intake';
+
+@Controller()
 export class ContactIndexConsumer extends ComplaintEventsConsumer {
-  protected readonly groupId = 'intake';
+  protected readonly groupId = GROUP;
 
   constructor(
-    @Inject(MESSAGE_BUS) bus: MessageBus,
-    @Inject(TOPICS) topics: TopicNames,
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly sites: SiteDirectory,
     private readonly personalData: ComplaintPersonalData,
   ) {
-    super(bus, topics);
+    super();
+  }
+
+  @BusEventPattern('complaint-events', { group: GROUP })
+  onComplaintEvents(@Payload() messages: DeliveredMessage[]): Promise<void> {
+    return this.consume(messages);
   }
 
   protected override async prepare(): Promise<void> {

@@ -1,7 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { ComplaintEventMessage, TopicNames } from '@complaints/contracts';
-import type { MessageBus } from '@complaints/messaging';
-import { ComplaintEventsConsumer, MESSAGE_BUS, TOPICS } from '@complaints/service-kit';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import type { ComplaintEventMessage } from '@complaints/contracts';
+import type { DeliveredMessage } from '@complaints/messaging';
+import { BusEventPattern, ComplaintEventsConsumer } from '@complaints/service-kit';
 import { projectedFromMessage } from './complaint-stream';
 import { ProjectionService } from './projection.service';
 
@@ -12,16 +13,19 @@ import { ProjectionService } from './projection.service';
  * not hold back the others' effects (the batch is retried message by message, the others
  * skip what they applied by id).
  */
-@Injectable()
-export class ReportingEventsConsumer extends ComplaintEventsConsumer {
-  protected readonly groupId = 'reporting';
+const GROUP = 'reporting';
 
-  constructor(
-    @Inject(MESSAGE_BUS) bus: MessageBus,
-    @Inject(TOPICS) topics: TopicNames,
-    private readonly projections: ProjectionService,
-  ) {
-    super(bus, topics);
+@Controller()
+export class ReportingEventsConsumer extends ComplaintEventsConsumer {
+  protected readonly groupId = GROUP;
+
+  constructor(private readonly projections: ProjectionService) {
+    super();
+  }
+
+  @BusEventPattern('complaint-events', { group: GROUP })
+  onComplaintEvents(@Payload() messages: DeliveredMessage[]): Promise<void> {
+    return this.consume(messages);
   }
 
   protected async applyBatch(messages: ComplaintEventMessage[]): Promise<void> {

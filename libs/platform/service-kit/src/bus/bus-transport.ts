@@ -1,0 +1,112 @@
+import { Catch, Logger, UseFilters, applyDecorators, type ArgumentsHost, type RpcExceptionFilter } from '@nestjs/common';
+import { BaseRpcContext, EventPattern, Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
+import { lastValueFrom, throwError, type Observable } from 'rxjs';
+import type { TopicNames } from '@complaints/contracts';
+import type { BusSubscription, DeliveredMessage, MessageBus } from '@complaints/messaging';
+import type { Metrics } from '../metrics/metrics';
+
+/** The streams a handler can follow: their topics come from the configured prefix. */
+export type BusStream = 'complaint-events' | 'notifications';
+
+/**
+ * What a bus handler declares beside its stream: its consumer group (each group gets every
+ * message once) and whether it takes batches (the default) or one message at a time.
+ */
+export type BusHandlerOptions = { group: string; oneByOne?: boolean };
+
+/**
+ * Handlers' errors reach the transport as they were thrown (Nest's default RPC filter
+ * would turn them into a generic "Internal server error"); every `@BusEventPattern`
+ * handler has it: the transport must tell a
+ * database restart (retry until it passes) from a bad message (dead-letter it).
+ */
+@Catch()
+export class RethrowToBusFilter implements RpcExceptionFilter {
+  catch(exception: unknown, _host: ArgumentsHost): Observable<never> {
+    return throwError(() => exception);
+  }
+}
+
+/**
+ * Marks a method as a consumer of the bus, the Nest way (`@EventPattern`):
+ *
+ *   @BusEventPattern('complaint-events', { group: 'triage' })
+ *   async onEvents(@Payload() messages: DeliveredMessage[]) { … }
+ *
+ * The handler receives a batch of delivered messages (one complaint's in order) and must
+ * apply it idempotently; with `oneByOne` it receives batches of one. When a batch fails for
+ * a reason of its own, the transport hands the messages over again one at a time, so only
+ * the message at fault is retried and then dead-lettered.
+ */
+export const BusEventPattern = (stream: BusStream, options: BusHandlerOptions): MethodDecorator =>
+  applyDecorators(EventPattern(stream, options), UseFilters(new RethrowToBusFilter()));
+
+/** Context of a bus delivery: the consumer group that receives it. */
+export class BusContext extends BaseRpcContext<[string]> {
+  get group(): string {
+    return this.args[0];
+  }
+}
+
+/**
+ * A custom Nest transport strategy over the platform's message bus (Kafka in the
+ * distributed topology, the store-fed bus in the embedded default). On `listen` every
+ * `@BusEventPattern` handler gets a subscription in its own consumer group; batching,
+ * per-key order, retries and the dead-letter rule are the bus's (see `handleBatchWithRetry`).
+ */
+export class BusTransport extends Server implements CustomTransportStrategy {
+  private readonly subscriptions: BusSubscription[] = [];
+  private readonly log = new Logger('bus');
+
+  constructor(
+    private readonly bus: MessageBus,
+    private readonly topics: TopicNames,
+    private readonly metrics?: Metrics,
+  ) {
+    super();
+  }
+
+  private topicOf(stream: string): string {
+    if (stream === 'complaint-events') return this.topics.complaintEvents;
+    if (stream === 'notifications') return this.topics.notifications;
+    throw new Error(`@BusEventPattern: unknown stream "${stream}" (complaint-events or notifications)`);
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      for (const [stream, handler] of this.messageHandlers) {
+        const options = handler.extras as BusHandlerOptions | undefined;
+        if (!options?.group) throw new Error(`@BusEventPattern('${stream}') needs a consumer group`);
+        const topic = this.topicOf(stream);
+        const run = (messages: DeliveredMessage[]) => this.invoke(handler, messages, options.group);
+        this.subscriptions.push(
+          await this.bus.subscribe(
+            { groupId: options.group, topic, onDeadLetters: (count) => this.metrics?.deadLetters.inc({ group: options.group }, count) },
+            options.oneByOne ? (message) => run([message]) : { batch: run, each: (message) => run([message]) },
+          ),
+        );
+        this.log.log(`consuming ${topic} as group ${options.group}`);
+      }
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  private async invoke(handler: MessageHandler, messages: DeliveredMessage[], group: string): Promise<void> {
+    const result = await handler(messages, new BusContext([group]));
+    await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.subscriptions.splice(0).map((s) => s.stop()));
+  }
+
+  on(): never {
+    throw new Error('BusTransport has no events to listen to');
+  }
+
+  unwrap<T>(): T {
+    return this.bus as T;
+  }
+}
