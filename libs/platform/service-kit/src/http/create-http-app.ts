@@ -1,7 +1,7 @@
 import { Logger, type INestApplication, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type { PlatformConfig } from '../config';
 import { ApiExceptionFilter } from './api-exception.filter';
@@ -14,8 +14,11 @@ const LEVELS: Record<PlatformConfig['logLevel'], LogLevel[]> = {
   error: ['error', 'fatal'],
 };
 
-/** Applies what every service shares: /api prefix, JSON limits, validation, errors, headers, OpenAPI. */
-export const configureHttpApp = (app: NestExpressApplication, title: string): void => {
+/**
+ * Applies what every service shares: /api prefix, JSON limits, validation, errors, headers,
+ * OpenAPI. Returns the OpenAPI document it serves (`npm run docs:api` writes it to docs/api/).
+ */
+export const configureHttpApp = (app: NestExpressApplication, title: string): OpenAPIObject => {
   app.useBodyParser('json', { limit: '256kb' });
   app.setGlobalPrefix('api');
   app.useGlobalPipes(strictValidationPipe());
@@ -45,12 +48,13 @@ export const configureHttpApp = (app: NestExpressApplication, title: string): vo
     app,
     new DocumentBuilder()
       .setTitle(title)
-      .setDescription('Complaint handling (客户投诉处理) — the public HTTP contract of ../shared/API.md')
+      .setDescription('Complaint handling (客户投诉处理) — the public HTTP contract; the guide is docs/api.md in the repository')
       .setVersion('1')
       .addBearerAuth()
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  return document;
 };
 
 export const createHttpApp = async (
