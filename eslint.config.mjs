@@ -1,6 +1,6 @@
 import nx from '@nx/eslint-plugin';
 
-// Module boundaries (ARCHITECTURE.md "Layout"): apps may import libs; the domain
+// Module boundaries (docs/architecture.md "Layout"): apps may import libs; the domain
 // imports nothing but itself; platform adapters never import apps or the domain's
 // internals; nothing imports an app.
 export default [

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_POLICY, type ComplaintPolicy } from '@complaints/domain';
 import { GENERATED, generateDocs } from './write-docs';
@@ -44,5 +45,31 @@ describe('The policy tables are generated from the policy code', () => {
     const table = policyDefaultsTable(source);
     for (const key of Object.keys(DEFAULT_POLICY).filter((k) => k !== 'permissions')) expect(table).toMatch(new RegExp(`\\| \`${key}(\\.[^\`]+)?\` \\|`));
     for (const command of Object.keys(DEFAULT_POLICY.permissions)) expect(permissionsTable()).toContain(`| \`${command}\` |`);
+  });
+});
+
+describe('The repository documents itself', () => {
+  // The contract, the process and the architecture live under docs/; nothing may point to
+  // documents outside the repository (a shared folder beside it) or by their old bare names.
+  const outside = /\.\.\/shared\/[\w-]+\.md|(?<![\w/.-])(API|DOMAIN|ARCHITECTURE|STYLE)\.md/;
+  const tracked = execFileSync('git', ['ls-files'], { cwd: root, encoding: 'utf8' })
+    .split('\n')
+    .filter((file) => /\.(ts|tsx|js|mjs|cjs|md|conf|json|ya?ml|sh)$/.test(file) && existsSync(join(root, file)));
+
+  it('no tracked file refers to the docs by a path outside the repository', () => {
+    const offenders = tracked.flatMap((file) =>
+      readFileSync(join(root, file), 'utf8')
+        .split('\n')
+        .map((line, i) => ({ line, at: `${file}:${i + 1}` }))
+        .filter(({ line }) => outside.test(line)),
+    );
+    expect(offenders.map(({ at, line }) => `${at}: ${line.trim()}`)).toEqual([]);
+  });
+
+  it('the pattern catches both forms it forbids', () => {
+    // Built from pieces so that this file does not match itself.
+    expect(outside.test(`the contract of ../${'shared'}/API.md`)).toBe(true);
+    expect(outside.test(`(ARCHITECTURE${'.md'} "Read models")`)).toBe(true);
+    expect(outside.test('(docs/architecture.md "Read models") and README.md')).toBe(false);
   });
 });

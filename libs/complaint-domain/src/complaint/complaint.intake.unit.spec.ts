@@ -16,7 +16,7 @@ const correct = (data: CorrectComplaint['data'], actor: Actor = actors.assistant
   command<CorrectComplaint>('CorrectComplaint', data, actor, now);
 const by = (actor: Actor, at: string) => ({ complaintId: COMPLAINT_ID, at, actor });
 
-/** The registration event for the fixture body, as DOMAIN.md §2's record (《客户投诉受理登记表》). */
+/** The registration event for the fixture body, as docs/process.md §2's record (《客户投诉受理登记表》). */
 const registered = (overrides: Partial<Extract<ComplaintEvent, { type: 'ComplaintRegistered' }>['data']> = {}): ComplaintEvent => ({
   type: 'ComplaintRegistered',
   data: {

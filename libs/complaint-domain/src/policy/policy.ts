@@ -1,6 +1,6 @@
 /**
- * Policy as data. Every number and list DOMAIN.md mentions is a field here; the defaults follow
- * the property-management procedures DOMAIN.md was distilled from. A group, a region and a site
+ * Policy as data. Every number and list docs/process.md mentions is a field here; the defaults follow
+ * the property-management procedures docs/process.md was distilled from. A group, a region and a site
  * can each override any field; `resolvePolicy` deep-merges them (site wins) and composes a
  * version id, which triage records on the complaint together with a snapshot of the deadline
  * rules — so a later policy change never rewrites a complaint's past (or pending) deadlines.
@@ -99,7 +99,7 @@ export type ComplaintPolicy = {
   handling: {
     /** Natures whose resolution must record a root cause and responsible department (CAPA). */
     requireRootCauseFor: Nature[];
-    /** A handler may act only on complaints assigned to them (when an assignee is set). Off by default: DOMAIN.md does not say so. */
+    /** A handler may act only on complaints assigned to them (when an assignee is set). Off by default: docs/process.md does not say so. */
     handlerMustBeAssignee: boolean;
   };
   callback: {

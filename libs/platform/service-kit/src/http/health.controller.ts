@@ -9,7 +9,7 @@ import { MESSAGE_BUS, PG_POOL, PLATFORM_CONFIG } from '../tokens';
 
 type Component = { status: 'up' | 'down'; [k: string]: unknown };
 
-/** `GET /api/health`: the only endpoint without a token (API.md "Auth"). */
+/** `GET /api/health`: the only endpoint without a token (docs/api.md "Auth"). */
 @ApiTags('health')
 @Controller('health')
 export class HealthController {

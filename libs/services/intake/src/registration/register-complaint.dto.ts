@@ -49,7 +49,7 @@ export class ComplainantDto {
   anonymous?: boolean | null;
 }
 
-/** `POST /api/complaints` (API.md). Unknown fields are refused. */
+/** `POST /api/complaints` (docs/api.md). Unknown fields are refused. */
 export class RegisterComplaintDto {
   @ApiProperty({ example: 'site-a', description: 'Site (项目) id' })
   @IsString()
