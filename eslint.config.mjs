@@ -6,7 +6,7 @@ import nx from '@nx/eslint-plugin';
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
-  { ignores: ['**/dist', '**/node_modules', '**/.data', '**/tmp', '**/coverage', 'apps/dashboard/**'] },
+  { ignores: ['**/dist', '**/node_modules', '**/.data', '**/tmp', '**/coverage'] },
   {
     files: ['**/*.ts', '**/*.tsx'],
     rules: {
