@@ -1,9 +1,7 @@
 import type { Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { InMemoryMessageBus } from '@complaints/messaging';
-import { composeRootModule, configureHttpApp, loadConfig } from '@complaints/service-kit';
+import { composeRootModule, loadConfig, previewOpenApiDocument } from '@complaints/service-kit';
 import { IntakeModule } from '@complaints/intake-service';
 import { TriageModule } from '@complaints/triage-service';
 import { HandlingModule } from '@complaints/handling-service';
@@ -36,10 +34,5 @@ export const buildOpenApiDocument = async (): Promise<OpenAPIObject> => {
     },
   );
   const root = composeRootModule(config, FEATURE_MODULES, { bus: new InMemoryMessageBus(() => undefined) });
-  const app = await NestFactory.create<NestExpressApplication>(root as never, { preview: true, logger: false, bodyParser: false, abortOnError: false });
-  try {
-    return configureHttpApp(app, EMBEDDED_API_TITLE);
-  } finally {
-    await app.close();
-  }
+  return previewOpenApiDocument(root, EMBEDDED_API_TITLE);
 };

@@ -57,6 +57,20 @@ export const configureHttpApp = (app: NestExpressApplication, title: string): Op
   return document;
 };
 
+/**
+ * The OpenAPI document a root module would serve, without starting it: Nest's preview mode
+ * reads the controllers' decorators and instantiates no provider, so no database, event
+ * store or broker is touched (`npm run docs:api`, the cluster gateway's routing test).
+ */
+export const previewOpenApiDocument = async (rootModule: unknown, title: string): Promise<OpenAPIObject> => {
+  const app = await NestFactory.create<NestExpressApplication>(rootModule as never, { preview: true, logger: false, bodyParser: false, abortOnError: false });
+  try {
+    return configureHttpApp(app, title);
+  } finally {
+    await app.close();
+  }
+};
+
 export const createHttpApp = async (
   rootModule: unknown,
   config: PlatformConfig,
