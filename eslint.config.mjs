@@ -1,12 +1,12 @@
 import nx from '@nx/eslint-plugin';
 
-// Module boundaries (ARCHITECTURE.md "Layout"): apps may import libs; the domain
+// Module boundaries (docs/architecture.md "Layout"): apps may import libs; the domain
 // imports nothing but itself; platform adapters never import apps or the domain's
 // internals; nothing imports an app.
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
-  { ignores: ['**/dist', '**/node_modules', '**/.data', '**/tmp', '**/coverage', 'apps/dashboard/**'] },
+  { ignores: ['**/dist', '**/node_modules', '**/.data', '**/tmp', '**/coverage'] },
   {
     files: ['**/*.ts', '**/*.tsx'],
     rules: {

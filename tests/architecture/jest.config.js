@@ -1,4 +1,4 @@
-/** Architecture tests: the module boundaries of ARCHITECTURE.md are enforced, not just drawn. */
+/** Architecture tests: the module boundaries of docs/architecture.md are enforced, not just drawn. */
 module.exports = {
   displayName: 'architecture',
   preset: '../../jest.preset.js',

@@ -6,9 +6,15 @@
 //                infra/kafka (Maven fetches it once); else the Kafka tier is skipped
 //                and this says so plainly.
 //   EventStoreDB — only through testcontainers where a Docker engine answers.
-// Extra arguments go to jest (e.g. `npm test -- libs/complaint-domain`).
+//   Tiers      — `--tier unit|int|e2e` (npm run test:unit / test:int / test:e2e) runs one
+//                tier by file name (tools/test/tiers.cjs); without it, every tier.
+//                The dashboard's component tests (vitest) belong to the unit tier.
+// Extra arguments go to jest (e.g. `npm test -- libs/complaint-domain`). The run ends with
+// a summary of each tier's counts and of what was skipped and why, then jest's own summary.
 import { spawnSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,12 +32,30 @@ const freePortPair = async (preferred) => {
   for (let port = preferred; port < preferred + 200; port += 2) if ((await portFree(port)) && (await portFree(port + 1))) return port;
   throw new Error(`no two free ports from ${preferred}`);
 };
+const { TIERS, SELECTIONS } = require(join(root, 'tools/test/tiers.cjs'));
+
+// `--tier <unit|int|e2e>`: one npm script per tier; the rest of the arguments go to jest.
+const args = process.argv.slice(2);
+const tierAt = args.indexOf('--tier');
+const tierKey = tierAt >= 0 ? args[tierAt + 1] : undefined;
+if (tierAt >= 0) args.splice(tierAt, 2);
+if (tierKey !== undefined && !SELECTIONS[tierKey]) {
+  console.error(`run-tests: --tier must be one of ${Object.keys(SELECTIONS).join(', ')}; got "${tierKey}"`);
+  process.exit(2);
+}
+const selected = tierKey ? SELECTIONS[tierKey] : TIERS.map((t) => t.name);
+const script = tierKey ? `npm run test:${tierKey}` : 'npm test';
+const jestPatterns = TIERS.filter((t) => t.runner === 'jest' && selected.includes(t.name)).map((t) => t.pattern.source);
+const needsKafka = selected.some((name) => name === 'integration' || name === 'e2e');
+
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 const tiers = [];
 let broker;
 
 const env = { ...process.env };
-if (!env.KAFKA_BROKERS) {
+if (!needsKafka) {
+  tiers.push(`kafka: not started — ${script} runs no tier that needs it`);
+} else if (!env.KAFKA_BROKERS) {
   if (has('java') && has('mvn')) {
     const { startKafka } = require(join(root, 'infra/kafka/kafka-broker.cjs'));
     const port = env.TEST_KAFKA_PORT ? Number(env.TEST_KAFKA_PORT) : await freePortPair(19092);
@@ -49,22 +73,48 @@ if (!env.KAFKA_BROKERS) {
 } else {
   tiers.push(`kafka: using KAFKA_BROKERS=${env.KAFKA_BROKERS}`);
 }
-if (!env.KAFKA_BROKERS) env.KAFKA_TIER_SKIPPED = tiers[tiers.length - 1];
+if (needsKafka && !env.KAFKA_BROKERS) env.KAFKA_TIER_SKIPPED = tiers[tiers.length - 1];
 
-console.log(`\n${tiers.join('\n')}\n`);
-const jest = spawn(process.execPath, [join(root, 'node_modules/jest/bin/jest.js'), '--config', join(root, 'jest.config.js'), ...process.argv.slice(2)], {
+console.log(`\n${script}: tiers ${selected.join(', ')}\n${tiers.join('\n')}\n`);
+const exitCode = (child) => new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+
+// The dashboard's component tests (vitest + jsdom) first, so the run ends with jest's
+// summary; their counts go into the closing summary. Skipped when arguments go to jest.
+const context = { script, tiers: selected, kafka: tiers[0].replace(/^kafka: /, ''), kafkaSkipped: env.KAFKA_TIER_SKIPPED, filtered: args.length > 0 };
+let dashboardCode = 0;
+if (!selected.includes('component')) {
+  // not this tier
+} else if (args.length > 0) {
+  context.vitestReason = 'arguments given to jest; run it with `npx vitest run --config apps/dashboard/vite.config.ts`';
+} else {
+  const report = join(mkdtempSync(join(tmpdir(), 'complaints-vitest-')), 'report.json');
+  const vitest = spawn(
+    process.execPath,
+    [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', join(root, 'apps/dashboard/vite.config.ts'), '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
+    { cwd: root, env, stdio: 'inherit' },
+  );
+  dashboardCode = await exitCode(vitest);
+  try {
+    const r = JSON.parse(readFileSync(report, 'utf8'));
+    context.vitest = { files: r.testResults.length, passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + r.numTodoTests };
+  } catch (error) {
+    context.vitest = { error: `vitest exited ${dashboardCode} without a report (${error.message.split('\n')[0]})` };
+  }
+}
+
+const jestArgs = ['--config', join(root, 'jest.config.js'), '--reporters=default', `--reporters=${join(root, 'tools/test/tier-summary-reporter.cjs')}`];
+// With a tier, a path given as an argument narrows the tier (jest would OR its patterns).
+const paths = tierKey ? args.filter((a) => !a.startsWith('-') && existsSync(join(root, a))) : [];
+const flags = args.filter((a) => !paths.includes(a));
+if (tierKey) {
+  const narrowed = paths.length ? paths.flatMap((p) => jestPatterns.map((t) => `^(?=.*${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}).*${t}`)) : jestPatterns;
+  jestArgs.push(`--testPathPatterns=${narrowed.join('|')}`);
+}
+const jest = spawn(process.execPath, [join(root, 'node_modules/jest/bin/jest.js'), ...jestArgs, ...flags], {
   cwd: root,
-  env,
+  env: { ...env, TEST_RUN_CONTEXT: JSON.stringify(context) },
   stdio: 'inherit',
 });
-const code = await new Promise((resolve) => jest.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
-// The dashboard's component tests (vitest + jsdom) after jest, on a full run; either failing fails the run.
-let dashboardCode = 0;
-if (process.argv.length <= 2) {
-  const vitest = spawn(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', join(root, 'apps/dashboard/vite.config.ts')], { cwd: root, env, stdio: 'inherit' });
-  dashboardCode = await new Promise((resolve) => vitest.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
-  tiers.push(`dashboard: vitest component tests ${dashboardCode === 0 ? 'passed' : `FAILED (exit ${dashboardCode})`}`);
-} else tiers.push('dashboard: vitest not run (arguments given to jest); run it with `npx vitest run --config apps/dashboard/vite.config.ts`');
+const code = await exitCode(jest);
 if (broker) await broker.stop().catch((error) => console.error(`kafka: stop failed: ${error.message}`));
-console.log(`\ntest tiers:\n  ${tiers.join('\n  ')}\n  eventstoredb: runs through testcontainers only where a Docker engine answers (see the suite's own line above)`);
 process.exit(code || dashboardCode);

@@ -1,5 +1,5 @@
 /**
- * @complaints/domain — the pure complaint domain (DOMAIN.md): commands, events, state,
+ * @complaints/domain — the pure complaint domain (docs/process.md): commands, events, state,
  * decide/evolve, deadlines and the scheduler's rules, policies, working-day calendars,
  * numbering and the triage suggestion. No framework, ORM, broker or event-store imports.
  */

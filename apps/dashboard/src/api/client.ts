@@ -12,7 +12,7 @@ import type {
 } from './types';
 
 /**
- * The one door to the API of ../shared/API.md: `/api` on the same origin, JSON both ways,
+ * The one door to the API of docs/api.md: `/api` on the same origin, JSON both ways,
  * `Authorization: Bearer <token>` on every call once signed in. Every non-2xx answer
  * becomes an ApiError carrying the body's `message` and `details` so forms can show them
  * beside the inputs.
@@ -186,7 +186,7 @@ export const api = new ApiClient();
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Reads are eventually consistent (API.md): after a write, poll until the change shows.
+ * Reads are eventually consistent (docs/api.md): after a write, poll until the change shows.
  * Resolves with the first value `done` accepts, or the last one read after `timeoutMs`.
  */
 export const pollUntil = async <T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000, intervalMs = 300): Promise<{ value: T | undefined; settled: boolean }> => {

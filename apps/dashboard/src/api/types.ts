@@ -1,4 +1,4 @@
-/** The shapes of ../shared/API.md the dashboard reads and writes (copied, never imported). */
+/** The shapes of docs/api.md the dashboard reads and writes (copied, never imported). */
 
 export type Me = { id: string; username: string; name?: string; role: string; siteIds: string[]; departments: string[] };
 

@@ -171,7 +171,7 @@ export const useLoad = <T,>(load: (signal: AbortSignal) => Promise<T>, deps: unk
         if (!controller.signal.aborted && (error as Error)?.name !== 'AbortError') setState({ error, loading: false });
       });
     return () => controller.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Re-runs only when the caller's deps or a reload change; `load` is read through a ref.
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((n) => n + 1), []);
   return { ...state, reload, setData: (data: T) => setState({ data, loading: false }) };

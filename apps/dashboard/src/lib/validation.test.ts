@@ -38,7 +38,7 @@ describe('registration checks', () => {
     expect(validateRegistration({ ...filled(), title: '字'.repeat(201) }).title).toEqual({ key: 'validation.tooLong', vars: { max: 200 } });
   });
 
-  it('sends API.md’s body: trimmed text, optional fields left out, households as a number', () => {
+  it('sends docs/api.md’s body: trimmed text, optional fields left out, households as a number', () => {
     const body = registrationBody({ ...filled(), title: '  电梯困人 ', householdCount: '12', occurredAt: '' });
     expect(body).toMatchObject({ siteId: 'site-a', channel: 'phone', title: '电梯困人', householdCount: 12, complainant: { name: '张女士', phone: '13800138000', anonymous: false } });
     expect(body.occurredAt).toBeUndefined();

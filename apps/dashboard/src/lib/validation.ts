@@ -2,7 +2,7 @@ import type { MsgKey } from '../i18n/messages';
 
 /**
  * The forms' own checks, before anything is sent: the same rules the API enforces
- * (API.md bodies, the intake DTO's limits, the decider's triage and callback rules), so a
+ * (docs/api.md bodies, the intake DTO's limits, the decider's triage and callback rules), so a
  * clerk sees the problem beside the input at once. The server is still the judge; its
  * `details` are shown beside the same inputs (field names are the API's).
  */

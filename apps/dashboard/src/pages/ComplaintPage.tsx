@@ -142,7 +142,7 @@ export const ComplaintPage = ({ id }: { id: string }) => {
     const done = params.get('done');
     if (registered) setNotice({ kind: 'success', key: 'register.done', number: registered });
     else if (done && done in ACTION_LABEL) setNotice({ kind: 'success', key: 'detail.done', action: done as Action });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Only when the complaint changes: the notice is read once from the URL it arrived with.
   }, [id]);
 
   if (loading && !view) return <Spinner label={t('complaint.notFoundYet')} />;

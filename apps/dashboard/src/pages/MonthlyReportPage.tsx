@@ -76,7 +76,7 @@ export const MonthlyReportPage = () => {
         color: ['#16a34a', '#65a30d', '#ca8a04', '#ea580c', '#dc2626'],
       },
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // labelFor is rebuilt every render but reads only `l`: data and the language functions decide the charts.
   }, [data, l, t]);
 
   const exportAs = async (format: 'csv' | 'xlsx' | 'pdf') => {

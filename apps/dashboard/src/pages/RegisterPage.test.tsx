@@ -27,7 +27,7 @@ describe('the registration form', () => {
     expect(screen.getAllByRole('alert')).toHaveLength(1); // only the description left
   });
 
-  it('registers with an Idempotency-Key and the body of API.md', async () => {
+  it('registers with an Idempotency-Key and the body of docs/api.md', async () => {
     const register = vi.spyOn(api, 'register').mockResolvedValue({ id: '11111111-1111-4111-8111-111111111111', number: 'SITEA-261123-001', status: 'registered' });
     const done = vi.fn();
     renderWith(<RegisterPage onRegistered={done} />, { me: ME.duty });

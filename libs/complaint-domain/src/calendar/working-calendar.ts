@@ -7,7 +7,7 @@
  *   3. a public holiday → not a working day;
  *   4. otherwise Monday–Friday are working days, Saturday and Sunday are not.
  *
- * Three kinds of deadline arithmetic (DOMAIN.md §3–4):
+ * Three kinds of deadline arithmetic (docs/process.md §3–4):
  *   - "same day"       → the last millisecond of the site's local day (urgent: 当天处理);
  *   - "N days"         → the same wall-clock time N calendar days later (second reply in 3 days);
  *   - "N working days" → the end of the N-th working day after the start day (整改措施 within 3

@@ -1,7 +1,7 @@
 /**
  * Commands: plain data `{ type, data, metadata }`. Time (`metadata.now`), ids and the acting
  * user come in with every command; the domain never reads a clock or makes up an id.
- * The HTTP bodies of API.md map onto `data` one to one; fields the services add are marked.
+ * The HTTP bodies of docs/api.md map onto `data` one to one; fields the services add are marked.
  */
 import type { Actor } from '../shared/actor';
 import type {
@@ -58,7 +58,7 @@ export type RegisterComplaintData = {
   description: string;
   request?: string | null;
   occurredAt?: string | null;
-  /** Where it happened (DOMAIN.md §2 record: time, place, people, content). */
+  /** Where it happened (docs/process.md §2 record: time, place, people, content). */
   location?: string | null;
   categoryHint?: string | null;
   householdCount?: number | null;

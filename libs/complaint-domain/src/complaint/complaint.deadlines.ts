@@ -1,5 +1,5 @@
 /**
- * Deadline rules of DOMAIN.md §4–5, computed by the decider when an event happens and stored in
+ * Deadline rules of docs/process.md §4–5, computed by the decider when an event happens and stored in
  * that event (never recomputed on replay). Before triage the policy in the context applies;
  * from triage on, the rules snapshotted onto the complaint do.
  */

@@ -1,7 +1,7 @@
 /**
  * decide(command, state, context) → events. One function per command behind an exhaustive
  * switch. Pure: the instant comes from `metadata.now`, ids from the command, the policy and the
- * working calendar from `context` (see decision-context.ts). Every rule of DOMAIN.md lives here
+ * working calendar from `context` (see decision-context.ts). Every rule of docs/process.md lives here
  * or in complaint.deadlines.ts, and every event names the actor who caused it.
  *
  * Order of checks in every command: the complaint exists (404) → the actor's role may issue the
@@ -485,7 +485,7 @@ const triageComplaint = (command: TriageComplaint, state: ComplaintState, { poli
   assertNoConflictOfInterest({ subjectEmployeeIds }, actor, 'triage it');
   assertNotSubject({ subjectEmployeeIds }, assignee, 'handler');
 
-  // Major is an escalation flag on a complaint that is not invalid (DOMAIN.md §3). Criteria
+  // Major is an escalation flag on a complaint that is not invalid (docs/process.md §3). Criteria
   // already established from the record (collective, repeat, channel) cannot be waived here.
   let majorReasons: MajorReason[] = [];
   if (d.nature === 'invalid') {

@@ -244,5 +244,5 @@ export const COMPLAINT_EVENT_TYPES: readonly ComplaintEventType[] = [
   'PersonalDataErased',
 ];
 
-/** The stream holding one complaint's whole life (ARCHITECTURE.md). */
+/** The stream holding one complaint's whole life (docs/architecture.md). */
 export const complaintStreamName = (complaintId: string): string => `complaint-${complaintId}`;

@@ -30,7 +30,7 @@ export const assertStatus = (state: Complaint, allowed: readonly ComplaintStatus
   }
 };
 
-/** The employee a complaint is about can neither handle it nor call back on it (DOMAIN.md §1). */
+/** The employee a complaint is about can neither handle it nor call back on it (docs/process.md §1). */
 export const assertNoConflictOfInterest = (state: Pick<Complaint, 'subjectEmployeeIds'>, actor: Actor, action: string): void => {
   if (state.subjectEmployeeIds.includes(actor.id)) {
     throw new ForbiddenError('conflict_of_interest', `${actor.id} is the subject of this complaint and may not ${action}`);

@@ -16,7 +16,7 @@ const correct = (data: CorrectComplaint['data'], actor: Actor = actors.assistant
   command<CorrectComplaint>('CorrectComplaint', data, actor, now);
 const by = (actor: Actor, at: string) => ({ complaintId: COMPLAINT_ID, at, actor });
 
-/** The registration event for the fixture body, as DOMAIN.md §2's record (《客户投诉受理登记表》). */
+/** The registration event for the fixture body, as docs/process.md §2's record (《客户投诉受理登记表》). */
 const registered = (overrides: Partial<Extract<ComplaintEvent, { type: 'ComplaintRegistered' }>['data']> = {}): ComplaintEvent => ({
   type: 'ComplaintRegistered',
   data: {
@@ -162,7 +162,7 @@ describe('Intake (受理 / 登记)', () => {
   describe('When the complainant complained about the same issue before (repeat complaint)', () => {
     const predecessor = { complaintId: EARLIER_COMPLAINT_ID, number: 'SH01-250220-014', receivedAt: '2025-02-20T02:00:00.000Z', repeatCount: 0 };
 
-    it('should link it to the earlier complaint, start it one level higher and make it major (seed: repeated complaints are major, DOMAIN.md §3)', () => {
+    it('should link it to the earlier complaint, start it one level higher and make it major (seed: repeated complaints are major, docs/process.md §3)', () => {
       given([])
         .when(register({ relatedComplaintId: EARLIER_COMPLAINT_ID, repeatOf: predecessor }))
         .then([

@@ -1,7 +1,7 @@
 /**
  * The complaint's state as folded from its events. `evolve` is a pure function that only copies
  * what the events say — deadlines included — so any past moment can be rebuilt exactly
- * (auditors: "what any complaint looked like at any past moment", DOMAIN.md §6).
+ * (auditors: "what any complaint looked like at any past moment", docs/process.md §6).
  */
 import type { Actor } from '../shared/actor';
 import type { DeadlinePolicy } from '../policy/policy';

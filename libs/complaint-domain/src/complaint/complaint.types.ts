@@ -1,6 +1,6 @@
 /** The complaint's vocabulary, shared by commands, events, state and policy. */
 
-/** 投诉方式 — DOMAIN.md §2 channels (API.md `channel`). */
+/** 投诉方式 — docs/process.md §2 channels (docs/api.md `channel`). */
 export type Channel =
   | 'phone' // 来电
   | 'visit' // 来访
@@ -16,7 +16,7 @@ export type Channel =
 
 export const CHANNELS: readonly Channel[] = ['phone', 'visit', 'letter', 'web', 'app', 'email', 'wechat', 'media', 'authority', 'staff_relay', 'other'];
 
-/** API.md status values, exactly. */
+/** docs/api.md status values, exactly. */
 export type ComplaintStatus = 'registered' | 'triaged' | 'in_progress' | 'resolved' | 'closed' | 'reopened';
 
 export const COMPLAINT_STATUSES: readonly ComplaintStatus[] = ['registered', 'triaged', 'in_progress', 'resolved', 'closed', 'reopened'];
@@ -25,7 +25,7 @@ export const COMPLAINT_STATUSES: readonly ComplaintStatus[] = ['registered', 'tr
 export type Nature = 'valid' | 'to_be_improved' | 'invalid';
 export const NATURES: readonly Nature[] = ['valid', 'to_be_improved', 'invalid'];
 
-/** Why an invalid complaint is invalid (DOMAIN.md §3). */
+/** Why an invalid complaint is invalid (docs/process.md §3). */
 export type InvalidReason =
   | 'misunderstanding'
   | 'rumour'
@@ -43,7 +43,7 @@ export const SEVERITIES: readonly Severity[] = ['minor', 'important', 'major'];
 export type Urgency = 'normal' | 'urgent' | 'emergency';
 export const URGENCIES: readonly Urgency[] = ['normal', 'urgent', 'emergency'];
 
-/** Why a complaint is major (重大投诉), DOMAIN.md §3. */
+/** Why a complaint is major (重大投诉), docs/process.md §3. */
 export type MajorReason =
   | 'collective' // ≥ policy households
   | 'repeat' // repeated complaints
@@ -91,7 +91,7 @@ export const CALLBACK_EXEMPTION_REASONS: readonly CallbackExemptionReason[] = ['
 export type Satisfaction = 1 | 2 | 3 | 4 | 5;
 
 /**
- * On what basis a complaint closed (DOMAIN.md §5 closing rules): a valid complaint when the
+ * On what basis a complaint closed (docs/process.md §5 closing rules): a valid complaint when the
  * complainant accepts the result, a to-be-improved one when they express understanding, an
  * invalid one once the explanation is recorded, or an exemption from callback.
  */

@@ -1,5 +1,5 @@
 /**
- * The complaint view of API.md (`GET /api/complaints/:id`), computed from the folded state.
+ * The complaint view of docs/api.md (`GET /api/complaints/:id`), computed from the folded state.
  * Pure, so the live read model and a rebuild from the event store give the same answer.
  * The complainant is masked unless the caller may see it (the service decides who may).
  */

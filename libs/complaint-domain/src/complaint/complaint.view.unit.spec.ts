@@ -3,7 +3,7 @@ import { evolve, initialState } from './complaint.state';
 import type { ComplaintEvent } from './complaint.events';
 import { complaintView, maskName, maskPhone } from './complaint.view';
 
-describe('The complaint view (API.md GET /api/complaints/:id)', () => {
+describe('The complaint view (docs/api.md GET /api/complaints/:id)', () => {
   describe('When a triaged complaint is viewed after its first-reply deadline', () => {
     const h = history().register().triage();
     const view = complaintView(h.complaint, '2025-03-04T03:00:00.000Z');

@@ -6,7 +6,7 @@
  * - NNN is the site's yearly serial — the n-th complaint the site received that (site-local)
  *   year — zero-padded to at least 3 digits and growing beyond 999 (…-1000).
  *
- * Unique and gap-free per site and year (DOMAIN.md §2): see yearly-counter.decider.ts.
+ * Unique and gap-free per site and year (docs/process.md §2): see yearly-counter.decider.ts.
  */
 import { DEFAULT_TIME_ZONE, toLocalDateTime } from '../calendar/time-zone';
 import { ValidationError } from '../shared/domain-errors';

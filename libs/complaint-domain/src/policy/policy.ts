@@ -1,6 +1,6 @@
 /**
- * Policy as data. Every number and list DOMAIN.md mentions is a field here; the defaults follow
- * the property-management procedures DOMAIN.md was distilled from. A group, a region and a site
+ * Policy as data. Every number and list docs/process.md mentions is a field here; the defaults follow
+ * the property-management procedures docs/process.md was distilled from. A group, a region and a site
  * can each override any field; `resolvePolicy` deep-merges them (site wins) and composes a
  * version id, which triage records on the complaint together with a snapshot of the deadline
  * rules — so a later policy change never rewrites a complaint's past (or pending) deadlines.
@@ -105,7 +105,7 @@ export type ComplaintPolicy = {
     escalationLevelsPerRepeat: number;
   };
   major: {
-    /** The n-th repeat makes a complaint major (1 = any repeated complaint, DOMAIN.md §3 "repeated complaints"; 2 = only from the third). */
+    /** The n-th repeat makes a complaint major (1 = any repeated complaint, docs/process.md §3 "repeated complaints"; 2 = only from the third). */
     repeatCountAtLeast: number;
     /** Channels whose complaints are major on arrival (media exposure, higher authority). */
     channels: Channel[];
@@ -137,7 +137,7 @@ export type ComplaintPolicy = {
     requiredCapaFields: CapaField[];
     /** Roles whose rectification plan may run past `deadlines.resolveSpecialCaseLimit` (an approved extension). */
     extensionApproverRoles: Role[];
-    /** A handler may act only on complaints assigned to them (when an assignee is set). Off by default: DOMAIN.md does not say so. */
+    /** A handler may act only on complaints assigned to them (when an assignee is set). Off by default: docs/process.md does not say so. */
     handlerMustBeAssignee: boolean;
   };
   callback: {

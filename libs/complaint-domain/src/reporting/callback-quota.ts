@@ -1,6 +1,6 @@
 /**
  * The CS centre manager does at least 3 callbacks a month and the general manager at least 1
- * (DOMAIN.md §5); the numbers live in `policy.callback.monthlyMinimum`. Pass every person who
+ * (docs/process.md §5); the numbers live in `policy.callback.monthlyMinimum`. Pass every person who
  * holds a role with a minimum — including those with zero callbacks — and get the shortfalls.
  */
 import type { Role } from '../shared/actor';

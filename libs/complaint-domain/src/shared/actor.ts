@@ -1,9 +1,9 @@
 /**
  * Who acts. Every event names its actor because the paper procedure demands that every
- * person who acts signs the record (签字) — DOMAIN.md §2 "Records are never altered".
+ * person who acts signs the record (签字) — docs/process.md §2 "Records are never altered".
  */
 
-/** Roles of DOMAIN.md §1, plus `system` for the deadline scheduler and other automation. */
+/** Roles of docs/process.md §1, plus `system` for the deadline scheduler and other automation. */
 export type Role =
   | 'duty_officer' // 值班员 (客服调度中心/监控中心)
   | 'cs_assistant' // 客户助理

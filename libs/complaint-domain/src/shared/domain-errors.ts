@@ -1,6 +1,6 @@
 /**
  * Typed domain errors. Plain `Error` subclasses so any shell can map them without a framework:
- * invalid_state → 409, validation → 400/422, forbidden → 403, not_found → 404 (API.md "Errors").
+ * invalid_state → 409, validation → 400/422, forbidden → 403, not_found → 404 (docs/api.md "Errors").
  */
 
 export type DomainErrorCode = 'invalid_state' | 'validation' | 'forbidden' | 'not_found';

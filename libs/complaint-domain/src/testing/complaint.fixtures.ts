@@ -1,5 +1,5 @@
 /**
- * Test fixtures: demo actors, a registration body like API.md's example, and a history builder
+ * Test fixtures: demo actors, a registration body like docs/api.md's example, and a history builder
  * that produces preconditions by running the real decider (the rule under test is then asserted
  * against explicitly written events).
  */

@@ -1,5 +1,5 @@
 /**
- * The signed-in user as every service sees it: who, which role (DOMAIN.md §1), and the
+ * The signed-in user as every service sees it: who, which role (docs/process.md §1), and the
  * scope of sites and departments they may see and act on. `'*'` in `siteIds` means the
  * whole group (leadership, auditors, administrators).
  */

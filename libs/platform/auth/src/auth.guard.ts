@@ -6,7 +6,7 @@ import { TokenService } from './token.service';
 
 const IS_PUBLIC = 'complaints:public';
 
-/** Marks an endpoint that needs no token (API.md: only health and sign-in). */
+/** Marks an endpoint that needs no token (docs/api.md: only health and sign-in). */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 
 type AuthenticatedRequest = Request & { user?: AuthUser };

@@ -2,7 +2,7 @@ import type { AuthUser } from './auth-user';
 
 /**
  * Demo users created on first start of the embedded default (and wherever
- * SEED_DEMO_USERS=true): one per role of DOMAIN.md on each of two demo sites, plus a
+ * SEED_DEMO_USERS=true): one per role of docs/process.md on each of two demo sites, plus a
  * group-level leader, an auditor and an administrator. Password for all: demo1234.
  */
 export const DEMO_PASSWORD = 'demo1234';

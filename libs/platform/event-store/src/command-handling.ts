@@ -1,7 +1,7 @@
 import { chainEvents, lastHashOf } from './hash-chain';
 import { isWrongExpectedRevision, type EventMetadata, type EventStore, type EventToAppend, type RecordedEvent } from './event-store.port';
 
-/** Any decider: plain functions over plain data (STYLE.md, Emmett). */
+/** Any decider: plain functions over plain data (docs/architecture.md "Code conventions", Emmett). */
 export type Decider<State, Command, Event extends { type: string; data: object }> = {
   initialState: () => State;
   evolve: (state: State, event: Event) => State;

@@ -9,7 +9,7 @@ import {
 } from './index';
 
 /**
- * The one contract every event-store adapter must honour (ARCHITECTURE.md "Ports and
+ * The one contract every event-store adapter must honour (docs/architecture.md "Ports and
  * adapters"). Each adapter's spec calls this with a factory for a fresh store.
  */
 export type EventStoreFactory = () => Promise<{ store: EventStore; teardown: () => Promise<void> }>;

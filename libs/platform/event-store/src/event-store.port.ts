@@ -12,7 +12,7 @@ export type ExpectedRevision = 'no_stream' | 'any' | 'stream_exists' | bigint;
 
 export type EventActor = { id: string; role: string };
 
-/** Metadata every stored event carries (ARCHITECTURE.md "Source of truth"). */
+/** Metadata every stored event carries (docs/architecture.md "Source of truth"). */
 export type EventMetadata = {
   actor?: EventActor;
   occurredAt?: string;

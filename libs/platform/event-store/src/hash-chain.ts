@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EventMetadata, EventToAppend, RecordedEvent } from './event-store.port';
 
 /**
- * Tamper evidence (ARCHITECTURE.md "Source of truth"): each event's metadata carries
+ * Tamper evidence (docs/architecture.md "Source of truth"): each event's metadata carries
  * `prevHash` (the previous event's hash in the same stream, or GENESIS_HASH) and
  * `hash` = SHA-256 hex of the canonical JSON of
  *   { id, type, data, metadata (without `hash`, with `prevHash`) }.

@@ -2,7 +2,7 @@ import { DataSource, type EntityManager, type MixedList } from 'typeorm';
 
 /**
  * Read models are PostgreSQL tables written through TypeORM; each service owns one
- * schema and its own migrations (ARCHITECTURE.md "Read models").
+ * schema and its own migrations (docs/architecture.md "Read models").
  */
 export type ReadModelDataSourceOptions = {
   url: string;

@@ -1,5 +1,5 @@
 /**
- * API.md's error body: `{ statusCode, error, message, details?: [{ field, problem }] }`.
+ * docs/api.md's error body: `{ statusCode, error, message, details?: [{ field, problem }] }`.
  * Services throw these (or domain errors mapped to them); the filter renders them.
  */
 export type ErrorDetail = { field: string; problem: string };

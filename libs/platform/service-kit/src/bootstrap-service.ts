@@ -1,7 +1,8 @@
 import { Logger, Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { loadConfig, SERVICE_PORTS, type PlatformConfig, type ServiceName } from './config';
 import { PlatformModule, type PlatformOverrides } from './platform.module';
-import { createHttpApp, listen } from './http/create-http-app';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { createHttpApp, listen, previewOpenApiDocument } from './http/create-http-app';
 import { serveDashboard } from './http/serve-dashboard';
 
 /** Where the relay and the deadline scheduler run by default in the distributed topology. */
@@ -25,10 +26,23 @@ export const composeRootModule = (config: PlatformConfig, features: Type[], over
   imports: [PlatformModule.forRoot(config, overrides), ...features],
 });
 
+/** The title of a service's OpenAPI document. */
+export const serviceApiTitle = (name: ServiceName): string => `Complaints — ${name} service`;
+
+/**
+ * The OpenAPI document one service serves at `/api/docs-json` when run as its own process,
+ * built without a database (preview mode; the connection settings are placeholders).
+ */
+export const serviceOpenApiDocument = (name: ServiceName, feature: Type): Promise<OpenAPIObject> => {
+  const env = { DATABASE_URL: 'postgres://docs-only@127.0.0.1:1/unused', JWT_SECRET: 'x'.repeat(32) };
+  const config = loadConfig(env, { processName: name, port: SERVICE_PORTS[name], bus: 'kafka', ...DEFAULTS[name] });
+  return previewOpenApiDocument(composeRootModule(config, [feature]), serviceApiTitle(name));
+};
+
 /** Starts one service as its own process: its own port, talking to the others only through Kafka. */
 export const bootstrapService = async (name: ServiceName, feature: Type, env: NodeJS.ProcessEnv = process.env): Promise<INestApplication> => {
   const config = loadConfig(env, { processName: name, port: SERVICE_PORTS[name], bus: 'kafka', ...DEFAULTS[name] });
-  const app = await createHttpApp(composeRootModule(config, [feature]), config, `Complaints — ${name} service`);
+  const app = await createHttpApp(composeRootModule(config, [feature]), config, serviceApiTitle(name));
   // Reporting also serves the web app: the reverse proxy sends `/` to it.
   if (name === 'reporting') serveDashboard(app, new Logger('reporting'), config.port);
   await listen(app, config);

@@ -1,5 +1,5 @@
 /**
- * Time comes from outside the domain (STYLE.md). Services read it through this port so
+ * Time comes from outside the domain (docs/architecture.md "Code conventions"). Services read it through this port so
  * tests, and the deadline scheduler's tests in particular, can move time forward.
  */
 export type Clock = { now(): Date };

@@ -5,7 +5,7 @@ import { createTestDatabase, eventually, startServiceProcess, type ServiceProces
 /**
  * The five services as five OS processes on one real broker and one real PostgreSQL,
  * each with its own port, talking only through Kafka; plus a tiny HTTP client that
- * sends each request to the service API.md assigns it (what the reverse proxy does).
+ * sends each request to the service docs/api.md assigns it (what the reverse proxy does).
  */
 export const SERVICES = ['intake', 'triage', 'handling', 'callback', 'reporting'] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -89,7 +89,7 @@ export class FiveProcessSystem {
     return SERVICES.map((n) => `${n} pid ${this.processes[n].pid} :${this.processes[n].port}`).join(', ');
   }
 
-  /** Which service API.md assigns a request to (what the reverse proxy does). */
+  /** Which service docs/api.md assigns a request to (what the reverse proxy does). */
   route(method: string, path: string): ServiceName {
     const p = path.split('?')[0];
     if (p.startsWith('/api/admin/clock')) return 'handling';

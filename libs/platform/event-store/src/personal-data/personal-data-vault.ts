@@ -4,7 +4,7 @@ import { inTransaction, runLockedMigration } from '../postgres/locked-migration'
 import { GroupCommit, type Settled } from '../group-commit';
 
 /**
- * Crypto-shredding (ARCHITECTURE.md "Personal data"): each data subject — a complaint's
+ * Crypto-shredding (docs/architecture.md "Personal data"): each data subject — a complaint's
  * complainant — has a data key of its own, kept in PostgreSQL apart from the events
  * (schema `personal_data`), wrapped with a master key that never touches the database.
  * Personal values are sealed with the subject's key before the events are hash-chained

@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 
 /**
- * Idempotent consumers (ARCHITECTURE.md): the id of every applied event is recorded in
+ * Idempotent consumers (docs/architecture.md): the id of every applied event is recorded in
  * the same transaction as the effect, so a redelivered message changes nothing and a
  * crash mid-way leaves neither the effect nor the record.
  */

@@ -22,7 +22,7 @@ const asDetails = (value: unknown): ErrorDetail[] | undefined =>
     : undefined;
 
 /**
- * Renders every error in API.md's shape. Bad input is 4xx naming the field; anything
+ * Renders every error in docs/api.md's shape. Bad input is 4xx naming the field; anything
  * unexpected is a 500 with no stack trace or SQL in the body (it goes to the log).
  */
 @Catch()

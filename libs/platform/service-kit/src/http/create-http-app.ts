@@ -1,7 +1,7 @@
 import { Logger, type INestApplication, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type { Request, Response } from 'express';
 import type { PlatformConfig } from '../config';
@@ -18,8 +18,11 @@ const LEVELS: Record<PlatformConfig['logLevel'], LogLevel[]> = {
   error: ['error', 'fatal'],
 };
 
-/** Applies what every service shares: /api prefix, JSON limits, validation, errors, headers, OpenAPI. */
-export const configureHttpApp = (app: NestExpressApplication, title: string): void => {
+/**
+ * Applies what every service shares: /api prefix, JSON limits, validation, errors, headers,
+ * OpenAPI. Returns the OpenAPI document it serves (`npm run docs:api` writes it to docs/api/).
+ */
+export const configureHttpApp = (app: NestExpressApplication, title: string): OpenAPIObject => {
   app.useBodyParser('json', { limit: '256kb' });
   app.setGlobalPrefix('api');
   app.useGlobalPipes(strictValidationPipe());
@@ -49,12 +52,27 @@ export const configureHttpApp = (app: NestExpressApplication, title: string): vo
     app,
     new DocumentBuilder()
       .setTitle(title)
-      .setDescription('Complaint handling (客户投诉处理) — the public HTTP contract of ../shared/API.md')
+      .setDescription('Complaint handling (客户投诉处理) — the public HTTP contract; the guide is docs/api.md in the repository')
       .setVersion('1')
       .addBearerAuth()
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  return document;
+};
+
+/**
+ * The OpenAPI document a root module would serve, without starting it: Nest's preview mode
+ * reads the controllers' decorators and instantiates no provider, so no database, event
+ * store or broker is touched (`npm run docs:api`, the cluster gateway's routing test).
+ */
+export const previewOpenApiDocument = async (rootModule: unknown, title: string): Promise<OpenAPIObject> => {
+  const app = await NestFactory.create<NestExpressApplication>(rootModule as never, { preview: true, logger: false, bodyParser: false, abortOnError: false });
+  try {
+    return configureHttpApp(app, title);
+  } finally {
+    await app.close();
+  }
 };
 
 /** Times every request into the `http_request_duration_seconds` histogram, labelled by route pattern (never by raw path). */

@@ -13,7 +13,7 @@ export const LAG_DEGRADED_SECONDS = 60;
 
 type Component = { status: 'up' | 'down' | 'lagging'; [k: string]: unknown };
 
-/** `GET /api/health`: the only endpoint without a token (API.md "Auth"). */
+/** `GET /api/health`: the only endpoint without a token (docs/api.md "Auth"). */
 @ApiTags('health')
 @Controller('health')
 export class HealthController {

@@ -10,7 +10,7 @@ const flatten = (errors: ValidationError[], parent = ''): ErrorDetail[] =>
 
 /**
  * Strict validation of every request body: unknown fields are refused, each problem is
- * reported with the dotted path of its field (API.md errors).
+ * reported with the dotted path of its field (docs/api.md errors).
  */
 export const strictValidationPipe = (): ValidationPipe =>
   new ValidationPipe({

@@ -2,7 +2,7 @@ import { reviewDeadlines, type ComplaintState, type DecisionContext } from '@com
 import type { PoolClient, Pool } from 'pg';
 
 /**
- * The deadline timers of ARCHITECTURE.md: one row per open complaint with the next
+ * The deadline timers of docs/architecture.md: one row per open complaint with the next
  * instant at which the scheduler must look at it (a deadline falling due, or a grace
  * after a chase running out). Built from events by the handling consumer; read by the
  * scheduler. The rules — what is overdue, what to issue — are the domain's

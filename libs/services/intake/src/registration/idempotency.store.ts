@@ -16,7 +16,7 @@ export type IdempotentOutcome<T> = {
 type Claim = { key: string; hash: string; complaintId: string };
 
 /**
- * `Idempotency-Key` on registration (API.md): the same key and body give the same
+ * `Idempotency-Key` on registration (docs/api.md): the same key and body give the same
  * answer, the same key with another body is a 409. The key also fixes the complaint
  * id, so two concurrent requests with one key write one complaint.
  */

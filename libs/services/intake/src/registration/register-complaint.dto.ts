@@ -66,7 +66,7 @@ export class FirstContactOwnerDto {
   name?: string;
 }
 
-/** `POST /api/complaints` (API.md). Unknown fields are refused. */
+/** `POST /api/complaints` (docs/api.md). Unknown fields are refused. */
 export class RegisterComplaintDto {
   @ApiProperty({ example: 'site-a', description: 'Site (项目) id' })
   @IsString()

@@ -2,8 +2,8 @@ import { DEPARTMENT_ROLES, mayAccessComplaint, mayAccessSite, seesAllSites, type
 import { ApiError } from '@complaints/service-kit';
 
 /**
- * Who may read what in reporting (API.md: "Not allowed for this user, site or department:
- * 403"). Users see their own sites ('*': the whole group); department staff (department
+ * Who may read what in reporting (docs/api.md "Errors": 403 when "not allowed for this user, site or
+ * department"). Users see their own sites ('*': the whole group); department staff (department
  * heads, handlers) see their departments' complaints only.
  */
 export const forbidden = (message: string): ApiError => new ApiError(403, message);

@@ -9,7 +9,7 @@ import { buildYearlyArchive, type ArchiveManifest } from './yearly-archive';
 import { tarArchive } from './tar.util';
 import { ARCHIVE_ROLES, assertSite, forbidden } from '../access/reporting-access';
 
-/** The yearly sealed archive of a site's closed complaints (DOMAIN.md §6 "Archive"). */
+/** The yearly sealed archive of a site's closed complaints (docs/process.md §6 "Archive"). */
 @ApiTags('audit')
 @Controller('archives')
 export class ArchiveController {

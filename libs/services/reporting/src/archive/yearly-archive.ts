@@ -5,7 +5,7 @@ import { complaintStreamId } from '@complaints/contracts';
 import { GENESIS_HASH, canonicalJson, verifyChain, type EventStore } from '@complaints/event-store';
 
 /**
- * The year-end sealed archive (装订封存, DOMAIN.md §6) of one site: every closed complaint
+ * The year-end sealed archive (装订封存, docs/process.md §6) of one site: every closed complaint
  * whose closing date (site-local) falls in the year — or that was sealed into it with
  * ComplaintArchived — as its full event stream in JSON lines, one file per complaint, and
  * a manifest with each file's SHA-256 and a root hash over the whole manifest. Anyone can

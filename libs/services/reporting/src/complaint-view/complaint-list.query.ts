@@ -10,7 +10,7 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 export type ComplaintPage = { items: ComplaintView[]; total: number; page: number; pageSize: number };
 
 /**
- * The complaint list of API.md (`GET /api/complaints`): filters, newest first, pages.
+ * The complaint list of docs/api.md (`GET /api/complaints`): filters, newest first, pages.
  * `q` is a substring match over title and description with ILIKE on the same expression the
  * trigram (pg_trgm) index covers, so Chinese text is found anywhere in a word; queries of
  * three or more characters use the index, shorter ones are checked row by row.

@@ -11,7 +11,7 @@ import { queryComplaintList, type ComplaintPage } from './complaint-list.query';
 import { ListComplaintsQueryDto } from './list-complaints.query.dto';
 import { assertComplaint, assertSite, listScope } from '../access/reporting-access';
 
-/** The complaint view and list (API.md "Complaints", reporting rows). Eventually consistent. */
+/** The complaint view and list (docs/api.md "Complaints: reads", reporting rows). Eventually consistent. */
 @ApiTags('complaints (read)')
 @Controller('complaints')
 export class ComplaintViewController {

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** One row per complaint: the view of API.md `GET /api/complaints/:id`, kept by the projection. */
+/** One row per complaint: the view of docs/api.md `GET /api/complaints/:id`, kept by the projection. */
 @Entity({ schema: 'reporting', name: 'complaint_view' })
 export class ComplaintViewEntity {
   @PrimaryColumn('uuid') id!: string;

@@ -64,7 +64,7 @@ export const complaintViewRow = (state: Complaint, version: number, lastEvent: P
 });
 
 /**
- * The complaint view and list of API.md: one row per complaint holding the state folded
+ * The complaint view and list of docs/api.md: one row per complaint holding the state folded
  * with the domain's own `evolve` (one source of truth for what an event means) and the
  * columns the list filters and searches on.
  */

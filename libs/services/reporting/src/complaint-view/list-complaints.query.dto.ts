@@ -5,7 +5,7 @@ import { CHANNELS, COMPLAINT_STATUSES, NATURES } from '@complaints/domain';
 
 const toBool = ({ value }: { value: unknown }) => (value === 'true' || value === true ? true : value === 'false' || value === false ? false : value);
 
-/** `GET /api/complaints` query (API.md). Unknown parameters are refused. */
+/** `GET /api/complaints` query (docs/api.md). Unknown parameters are refused. */
 export class ListComplaintsQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) siteId?: string;
   @ApiPropertyOptional({ enum: COMPLAINT_STATUSES }) @IsOptional() @IsIn(COMPLAINT_STATUSES as string[]) status?: string;

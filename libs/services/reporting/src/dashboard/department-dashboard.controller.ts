@@ -17,7 +17,7 @@ export class DepartmentDashboardQueryDto {
   department?: string;
 }
 
-/** The department dashboard of API.md "Reports and dashboards". */
+/** The department dashboard of docs/api.md "Reports and dashboards". */
 @ApiTags('dashboards')
 @Controller('dashboards')
 export class DepartmentDashboardController {

@@ -1,5 +1,5 @@
 /**
- * What the department dashboard counts (DOMAIN.md §4–5: chasing, callback). Plain rules,
+ * What the department dashboard counts (docs/process.md §4–5: chasing, callback). Plain rules,
  * no framework; they belong in the domain library beside the deadline rules and live here
  * until it can take them.
  *

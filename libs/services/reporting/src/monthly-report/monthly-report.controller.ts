@@ -51,7 +51,7 @@ const staffOf = (site: Site): Person[] => {
   return Array.isArray(staff) ? staff.filter((p): p is Person => typeof p?.id === 'string' && typeof p?.role === 'string') : [];
 };
 
-/** The monthly statistical pack (月度统计报告) of API.md "Reports and dashboards", in four formats. */
+/** The monthly statistical pack (月度统计报告) of docs/api.md "Reports and dashboards", in four formats. */
 @ApiTags('reports')
 @Controller('reports')
 export class MonthlyReportController {

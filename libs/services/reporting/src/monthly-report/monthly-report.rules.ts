@@ -1,5 +1,5 @@
 /**
- * The rules of the monthly statistical report (月度统计报告, DOMAIN.md §6) as plain
+ * The rules of the monthly statistical report (月度统计报告, docs/process.md §6) as plain
  * functions over events and rows: no NestJS, no TypeORM, no clock. They belong in the
  * domain library (libs/complaint-domain/src/reporting/) next to `callbackQuotaShortfalls`
  * and `callbackRate`; they live here only until that library can take them.

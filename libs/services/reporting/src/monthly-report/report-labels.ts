@@ -1,5 +1,5 @@
 /**
- * Chinese labels for the report exports (the JSON keeps the English keys of API.md and
+ * Chinese labels for the report exports (the JSON keeps the English keys of docs/api.md and
  * carries these as `label`). Keys not listed here (a site's own categories or
  * departments) are shown as they are.
  */

@@ -6,7 +6,7 @@ import { openReportingHarness, tableChecksum, type ReportingHarness } from '../t
 import { projectedFromRecorded } from './complaint-stream';
 
 /**
- * ARCHITECTURE.md: "Any projection can be dropped and rebuilt from the event store, and the
+ * docs/architecture.md: "Any projection can be dropped and rebuilt from the event store, and the
  * rebuild must equal the live result." The live side here is the real live path
  * (each projection's batch apply, as the bus consumer calls it) fed the way Kafka feeds it on
  * a bad day: four partitions delivering batches concurrently, every fifth message delivered twice,

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { INVALID_REASONS, MAJOR_REASONS, NATURES, SEVERITIES, URGENCIES, type InvalidReason, type MajorReason, type Nature, type Severity, type Urgency } from '@complaints/domain';
 
-/** `POST /api/complaints/:id/triage` (API.md) plus optional details the domain records. */
+/** `POST /api/complaints/:id/triage` (docs/api.md) plus optional details the domain records. */
 export class TriageComplaintDto {
   @ApiProperty({ enum: NATURES }) @IsIn(NATURES as string[]) nature!: Nature;
   @ApiProperty({ enum: SEVERITIES }) @IsIn(SEVERITIES as string[]) severity!: Severity;

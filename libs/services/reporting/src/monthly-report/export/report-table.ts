@@ -4,7 +4,7 @@ import type { MonthlyPack } from '../monthly-report.query';
 
 /**
  * The monthly pack as one flat table — what the CSV holds and what the XLSX sheets are cut
- * from. One row per figure: `section` says which figure, `key` is the API.md key, `label`
+ * from. One row per figure: `section` says which figure, `key` is the docs/api.md key, `label`
  * its Chinese name; `value` is the count, `base` what it is counted against and `rate`
  * value ÷ base where the figure is a rate or share.
  */

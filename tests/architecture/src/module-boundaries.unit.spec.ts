@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
 /**
- * Lints imports that break the layering of ARCHITECTURE.md, placed as if they were
+ * Lints imports that break the layering of docs/architecture.md, placed as if they were
  * files of the projects concerned, and expects the lint to refuse each one — so the
  * boundaries are shown to be enforced, not only configured.
  */
@@ -52,7 +52,7 @@ const PROBES = {
 let results: Record<keyof typeof PROBES, string[]>;
 const lint = async (probe: keyof typeof PROBES) => results[probe];
 
-describe('Module boundaries (ARCHITECTURE.md "Layout")', () => {
+describe('Module boundaries (docs/architecture.md "Layout")', () => {
   beforeAll(() => {
     const names = Object.keys(PROBES) as (keyof typeof PROBES)[];
     const out = lintAll(names.map((n) => PROBES[n]));

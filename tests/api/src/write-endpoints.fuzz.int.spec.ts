@@ -5,7 +5,7 @@ import { InProcessSystem } from './support/in-process-system';
  * Hostile input: thousands of malformed bodies sent to every write endpoint. Each body is
  * a valid one with one defect (a wrong type, a missing or unknown field, an out-of-range
  * value, an oversized text, a bad date…), or random JSON, or not JSON at all. Every answer
- * must be a 4xx in API.md's error shape — never a 500 — and nothing may be appended.
+ * must be a 4xx in docs/api.md's error shape — never a 500 — and nothing may be appended.
  */
 const system = new InProcessSystem();
 let complaintId = '';
@@ -173,7 +173,7 @@ describe('Hostile input on every write endpoint', () => {
         sent++;
         const res = await system.request('POST', endpoint.path(), { username: endpoint.username, raw });
         if (res.status < 400 || res.status >= 500) throw new Error(`${name}: ${res.status} for ${raw.slice(0, 200)} → ${res.text.slice(0, 300)}`);
-        if (typeof res.body.message !== 'string' || res.body.statusCode !== res.status) throw new Error(`${name}: error body not in API.md's shape: ${res.text.slice(0, 300)}`);
+        if (typeof res.body.message !== 'string' || res.body.statusCode !== res.status) throw new Error(`${name}: error body not in docs/api.md's shape: ${res.text.slice(0, 300)}`);
         if (/at \S+ \(|\bSELECT\b|\bINSERT\b|stack/i.test(res.text)) throw new Error(`${name}: internals leaked: ${res.text.slice(0, 300)}`);
       }),
       { numRuns: 300, seed: 20261123 },
