@@ -11,7 +11,10 @@
 //     vs. one multi-row INSERT of the very same rows per append into a plain table;
 //   read-all — paging readAll({ after, maxCount: 500 }) through everything
 //     vs. keyset-paged SELECTs of 500 from the plain table;
-//   COPY of the same rows (upper bound), when pg-copy-streams is installed.
+//   COPY of the same rows (upper bound), when pg-copy-streams is installed;
+//   a peer: the very same chained events appended (1 and 8 writers, exact expected
+//     version) through Emmett's PostgreSQL event store (@event-driven-io/emmett-postgresql,
+//     a bench-only dependency) on the same server, and every stream read back through both.
 // The server: TEST_DATABASE_URL, DATABASE_URL, or postgres://postgres@127.0.0.1:5432/postgres.
 // It creates a database of its own there and drops it at the end.
 import { createRequire } from 'node:module';
@@ -239,6 +242,55 @@ const readRaw = async (pool, total, label) => {
   return { seconds: bar.finish(), events: read };
 };
 
+/** Emmett's PostgreSQL event store, if installed (a devDependency used by this bench only). */
+const loadEmmett = async () => {
+  try {
+    const [{ getPostgreSQLEventStore }, { STREAM_DOES_NOT_EXIST }] = await Promise.all([import('@event-driven-io/emmett-postgresql'), import('@event-driven-io/emmett')]);
+    return { getPostgreSQLEventStore, STREAM_DOES_NOT_EXIST };
+  } catch (error) {
+    console.error(`bench: Emmett not loaded (${error.message.split('\n')[0]}); its rows are left out`);
+    return undefined;
+  }
+};
+
+/** The rows our store wrote, appended again through Emmett with the same concurrency and expected versions. */
+const appendThroughEmmett = async (emmett, store, written, label, versions) => {
+  const total = written.flat().reduce((n, a) => n + a.events.length, 0);
+  const bar = progress(label, total);
+  await Promise.all(
+    written.map(async (appends, w) => {
+      for (const a of appends) {
+        const current = versions[w].get(a.streamId);
+        const result = await store.appendToStream(
+          a.streamId,
+          a.events.map((e) => ({ type: e.type, data: e.data, metadata: { ...e.metadata, eventId: e.id } })),
+          { expectedStreamVersion: current === undefined ? emmett.STREAM_DOES_NOT_EXIST : current },
+        );
+        versions[w].set(a.streamId, result.nextExpectedStreamVersion);
+        bar.add(a.events.length);
+      }
+    }),
+  );
+  return { seconds: bar.finish(), events: total };
+};
+
+/** Every stream read back whole, 8 readers at a time. */
+const readStreamsBack = async (read, streamIds, total, label) => {
+  const bar = progress(label, total);
+  let next = 0;
+  let events = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < streamIds.length) {
+        const n = await read(streamIds[next++]);
+        events += n;
+        bar.add(n);
+      }
+    }),
+  );
+  return { seconds: bar.finish(), events };
+};
+
 // ---------- main ----------
 const admin = async (sql) => {
   const c = new Client({ connectionString: adminUrl });
@@ -295,6 +347,16 @@ const main = async () => {
   }
   const warmEvents = 600;
 
+  const emmett = await loadEmmett();
+  const emmettStore = emmett ? emmett.getPostgreSQLEventStore(dbUrl) : undefined;
+  const peer = [];
+  if (emmettStore) {
+    // Its warm-up (schema made on first use, JIT, plans), not measured.
+    const warm = plan(600, 2);
+    const w = await appendThroughStore(es, warm, 'warm-up (store, for Emmett)');
+    await appendThroughEmmett(emmett, emmettStore, w.written, 'warm-up (Emmett)', w.written.map(() => new Map()));
+  }
+
   // Event store and raw SQL take turns, in rounds, so that both see the same machine:
   // a shared or busy machine then shifts both figures, not just one of them.
   const ROUNDS = 4;
@@ -305,6 +367,8 @@ const main = async () => {
     const heads = work.map(() => new Map());
     const storeRun = { seconds: 0, events: 0, appends: 0 };
     const rawRun = { seconds: 0, events: 0 };
+    const emmettRun = { seconds: 0, events: 0 };
+    const emmettVersions = work.map(() => new Map());
     for (let round = 0; round < ROUNDS; round++) {
       const slice = work.map((appends) => appends.slice(Math.floor((round * appends.length) / ROUNDS), Math.floor(((round + 1) * appends.length) / ROUNDS)));
       const s = await appendThroughStore(es, slice, `${name} (event store) ${round + 1}/${ROUNDS}`, heads);
@@ -314,10 +378,31 @@ const main = async () => {
       storeRun.appends += s.written.flat().length;
       rawRun.seconds += r.seconds;
       rawRun.events += r.events;
+      if (emmettStore) {
+        const e = await appendThroughEmmett(emmett, emmettStore, s.written, `${name} (Emmett)     ${round + 1}/${ROUNDS}`, emmettVersions);
+        emmettRun.seconds += e.seconds;
+        emmettRun.events += e.events;
+      }
       allWritten.push(...s.written);
     }
     row(name, storeRun, rawRun, { eventsPerAppend: +(storeRun.events / storeRun.appends).toFixed(2), streams: Math.ceil(EVENTS / EVENTS_PER_STREAM) });
+    if (emmettStore) peer.push({ name, ours: storeRun.events / storeRun.seconds, emmett: emmettRun.events / emmettRun.seconds, events: storeRun.events });
   }
+  if (emmettStore) {
+    // Every stream of the measured runs read back whole through each store (turns alternate).
+    const appends = allWritten.flat();
+    const streamIds = [...new Set(appends.map((a) => a.streamId))];
+    const total = appends.reduce((n, a) => n + a.events.length, 0);
+    const ours = [];
+    const theirs = [];
+    for (let turn = 1; turn <= 3; turn++) {
+      ours.push(await readStreamsBack(async (id) => (await es.readStream(id)).length, streamIds, total, `read streams back (event store) ${turn}/3`));
+      theirs.push(await readStreamsBack(async (id) => (await emmettStore.readStream(id)).events.length, streamIds, total, `read streams back (Emmett)      ${turn}/3`));
+    }
+    const mid = (runs) => [...runs].sort((a, b) => a.seconds - b.seconds)[1];
+    peer.push({ name: 'read every stream back, 8 readers, median of 3', ours: mid(ours).events / mid(ours).seconds, emmett: mid(theirs).events / mid(theirs).seconds, events: mid(ours).events });
+  }
+  await emmettStore?.close();
   const copy = await copyRaw(pool, allWritten, 'COPY of the same rows (1 connection)');
   await pool.query('VACUUM ANALYZE event_store.events');
   await pool.query('VACUUM ANALYZE raw.events');
@@ -344,6 +429,7 @@ const main = async () => {
     loadAverage: { start: +loadAtStart.toFixed(2), end: +loadavg()[0].toFixed(2) },
     eventsPerRun: EVENTS,
     results,
+    peer: emmettStore ? peer.map((p) => ({ ...p, ours: Math.round(p.ours), emmett: Math.round(p.emmett), ratio: +(p.ours / p.emmett).toFixed(3) })) : 'skipped (@event-driven-io/emmett-postgresql not installed)',
     copy: copy ? { events: copy.events, seconds: +copy.seconds.toFixed(3), eventsPerSecond: Math.round(copy.events / copy.seconds) } : 'skipped (pg-copy-streams not installed)',
   };
   console.log(JSON.stringify(report, null, 2));
@@ -352,6 +438,12 @@ const main = async () => {
   console.log('|---|---:|---:|---:|---:|');
   for (const r of results) console.log(`| ${r.name} | ${fmt(r.events)} | ${fmt(r.eventStore.eventsPerSecond)} | ${fmt(r.raw.eventsPerSecond)} | ${r.ratio.toFixed(2)} |`);
   if (copy) console.log(`| COPY of all appended rows, 1 connection (raw upper bound) | ${fmt(copy.events)} | — | ${fmt(copy.events / copy.seconds)} | — |`);
+  if (emmettStore) {
+    console.log('');
+    console.log('| measurement (same events, same server, same run) | events | ours (ev/s) | Emmett PostgreSQL (ev/s) | ours / Emmett |');
+    console.log('|---|---:|---:|---:|---:|');
+    for (const p of peer) console.log(`| ${p.name} | ${fmt(p.events)} | ${fmt(p.ours)} | ${fmt(p.emmett)} | ${(p.ours / p.emmett).toFixed(2)} |`);
+  }
   if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify(report, null, 2));
 };
 
