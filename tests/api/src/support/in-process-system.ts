@@ -33,6 +33,7 @@ export class InProcessSystem {
         relayEnabled: true,
         schedulerEnabled: false,
         host: '127.0.0.1',
+        personalDataKey: 'api-tests-only-personal-data-key-0123456789',
         auth: { login: true, seedDemoUsers: true, jwtSecret: 'api-tests-only-secret-0123456789abcdefghijkl' },
       },
     );

@@ -15,7 +15,9 @@ const LEVELS: Record<PlatformConfig['logLevel'], LogLevel[]> = {
 };
 
 /** Applies what every service shares: /api prefix, JSON limits, validation, errors, headers, OpenAPI. */
-export const configureHttpApp = (app: NestExpressApplication, title: string): void => {
+export const configureHttpApp = (app: NestExpressApplication, title: string, options: { trustProxy?: number | string } = {}): void => {
+  // Behind a reverse proxy (TRUST_PROXY), the client address is the one the proxy saw.
+  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
   app.useBodyParser('json', { limit: '256kb' });
   app.setGlobalPrefix('api');
   app.useGlobalPipes(strictValidationPipe());
@@ -63,7 +65,7 @@ export const createHttpApp = async (
     bodyParser: false,
     logger: LEVELS[config.logLevel],
   });
-  configureHttpApp(app, title);
+  configureHttpApp(app, title, { trustProxy: config.trustProxy });
   if (options.shutdownHooks !== false) app.enableShutdownHooks();
   return app;
 };
