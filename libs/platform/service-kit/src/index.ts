@@ -14,3 +14,4 @@ export * from './migrate-sql';
 export * from './bootstrap-service';
 export * from './http/clock.controller';
 export * from './http/serve-dashboard';
+export * from './http/input-guard';

@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type { PlatformConfig } from '../config';
 import { ApiExceptionFilter } from './api-exception.filter';
+import { inputGuard, noStore } from './input-guard';
 import { strictValidationPipe } from './validation';
 
 const LEVELS: Record<PlatformConfig['logLevel'], LogLevel[]> = {
@@ -18,13 +19,11 @@ const LEVELS: Record<PlatformConfig['logLevel'], LogLevel[]> = {
 export const configureHttpApp = (app: NestExpressApplication, title: string, options: { trustProxy?: number | string } = {}): void => {
   // Behind a reverse proxy (TRUST_PROXY), the client address is the one the proxy saw.
   if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
-  app.useBodyParser('json', { limit: '256kb' });
-  app.setGlobalPrefix('api');
-  app.useGlobalPipes(strictValidationPipe());
-  app.useGlobalFilters(new ApiExceptionFilter());
   app.disable('x-powered-by');
-  // Security headers (helmet): nosniff, frame-ancestors none, no referrer, and a CSP
-  // that allows only this origin (inline styles for the OpenAPI page and charts).
+  // Security headers (helmet) FIRST, so every answer has them — also the ones the body
+  // parser gives (malformed JSON, too large): nosniff, frame-ancestors none, no
+  // referrer, and a CSP that allows only this origin (inline styles for the OpenAPI
+  // page and charts).
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -43,6 +42,13 @@ export const configureHttpApp = (app: NestExpressApplication, title: string, opt
       referrerPolicy: { policy: 'no-referrer' },
     }),
   );
+  app.use(noStore);
+  app.useBodyParser('json', { limit: '256kb' });
+  // After the parser: NUL, lone surrogates, non-finite numbers, deep nesting → 400.
+  app.use(inputGuard);
+  app.setGlobalPrefix('api');
+  app.useGlobalPipes(strictValidationPipe());
+  app.useGlobalFilters(new ApiExceptionFilter());
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

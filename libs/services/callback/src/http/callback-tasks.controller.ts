@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { Pool } from 'pg';
 import { ApiError, CurrentUser, PG_POOL, type ActingUser } from '@complaints/service-kit';
 import { mayAccessSite, seesAllSites } from '@complaints/auth';
@@ -11,8 +11,12 @@ const STATUSES = ['open', 'done', 'exempt'] as const;
 export class CallbackTasksQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) siteId?: string;
   @ApiPropertyOptional({ enum: STATUSES, default: 'open' }) @IsOptional() @IsIn(STATUSES as unknown as string[]) status?: (typeof STATUSES)[number];
-  @ApiPropertyOptional({ description: 'Only tasks due before this time (ISO-8601)' }) @IsOptional() @IsISO8601() dueBefore?: string;
-  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @ApiPropertyOptional({ description: 'Only tasks due before this time (ISO-8601, years 1900–2999)' })
+  @IsOptional()
+  @IsISO8601()
+  @Matches(/^(19|2\d)\d\d-/, { message: 'dueBefore must be a time in the years 1900–2999' })
+  dueBefore?: string;
+  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000) page?: number;
   @ApiPropertyOptional({ default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) pageSize?: number;
 }
 

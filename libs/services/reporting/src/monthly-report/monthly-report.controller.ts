@@ -28,8 +28,8 @@ export class MonthlyReportQueryDto {
   @MaxLength(64)
   regionId?: string;
 
-  @ApiProperty({ example: '2025-03', description: 'The month, counted in each site’s time zone (Asia/Shanghai by default)' })
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be YYYY-MM' })
+  @ApiProperty({ example: '2025-03', description: 'The month (YYYY-MM, years 1900–2999), counted in each site’s time zone (Asia/Shanghai by default)' })
+  @Matches(/^(19|2\d)\d\d-(0[1-9]|1[0-2])$/, { message: 'month must be YYYY-MM with a year from 1900 to 2999' })
   month!: string;
 
   @ApiPropertyOptional({ enum: REPORT_FORMATS, default: 'json' })
