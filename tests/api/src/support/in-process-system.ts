@@ -22,10 +22,11 @@ export class InProcessSystem {
   url = '';
   private readonly tokens = new Map<string, string>();
 
-  async start(): Promise<void> {
+  /** `env`: more settings, as the environment would give them (e.g. TRUST_PROXY). */
+  async start(env: Record<string, string> = {}): Promise<void> {
     this.db = await createTestDatabase('api');
     const config = loadConfig(
-      { DATABASE_URL: this.db.url, LOG_LEVEL: 'error' },
+      { DATABASE_URL: this.db.url, LOG_LEVEL: 'error', ...env },
       {
         processName: 'embedded',
         port: 0,
@@ -64,8 +65,12 @@ export class InProcessSystem {
     return accessToken;
   }
 
-  async request(method: string, path: string, options: { username?: string; body?: unknown; raw?: string } = {}): Promise<{ status: number; body: Record<string, unknown>; text: string }> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+  async request(
+    method: string,
+    path: string,
+    options: { username?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+  ): Promise<{ status: number; body: Record<string, unknown>; text: string; headers: Headers }> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
     if (options.username) headers.authorization = `Bearer ${await this.token(options.username)}`;
     const res = await fetch(`${this.url}${path}`, { method, headers, body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)) });
     const text = await res.text();
@@ -75,7 +80,7 @@ export class InProcessSystem {
     } catch {
       body = {};
     }
-    return { status: res.status, body, text };
+    return { status: res.status, body, text, headers: res.headers };
   }
 
   async eventCount(): Promise<number> {

@@ -16,7 +16,9 @@ export type IdempotentOutcome<T> = {
 /**
  * `Idempotency-Key` on registration (API.md): the same key and body give the same
  * answer, the same key with another body is a 409. The key also fixes the complaint
- * id, so two concurrent requests with one key write one complaint.
+ * id, so two concurrent requests with one key write one complaint. Keys are scoped to
+ * the site registered for (stored as `<siteId>\u001f<key>`): the same key at two sites
+ * is two keys, so one site's users can neither block nor probe another's.
  */
 @Injectable()
 export class IdempotencyStore implements OnModuleInit {
@@ -39,12 +41,17 @@ export class IdempotencyStore implements OnModuleInit {
     }
   }
 
+  static scoped(siteId: string, key: string): string {
+    return `${siteId}\u001f${key}`;
+  }
+
   static hash(body: unknown): string {
     return createHash('sha256').update(canonicalJson(body)).digest('hex');
   }
 
   /** Claims the key for this body, or returns what an earlier request with it got. */
-  async claim<T>(key: string, body: unknown, complaintId: string): Promise<IdempotentOutcome<T>> {
+  async claim<T>(siteId: string, clientKey: string, body: unknown, complaintId: string): Promise<IdempotentOutcome<T>> {
+    const key = IdempotencyStore.scoped(siteId, clientKey);
     const hash = IdempotencyStore.hash(body);
     const inserted = await this.pool.query(
       `INSERT INTO intake.idempotency_keys (key, request_hash, complaint_id) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING`,
@@ -60,7 +67,7 @@ export class IdempotencyStore implements OnModuleInit {
     return { complaintId: rows[0].complaint_id, response: rows[0].response ?? undefined, claimedAt: rows[0].created_at, fresh: (inserted.rowCount ?? 0) > 0 };
   }
 
-  async complete<T>(key: string, response: T): Promise<void> {
-    await this.pool.query(`UPDATE intake.idempotency_keys SET response = $2 WHERE key = $1`, [key, JSON.stringify(response)]);
+  async complete<T>(siteId: string, clientKey: string, response: T): Promise<void> {
+    await this.pool.query(`UPDATE intake.idempotency_keys SET response = $2 WHERE key = $1`, [IdempotencyStore.scoped(siteId, clientKey), JSON.stringify(response)]);
   }
 }
