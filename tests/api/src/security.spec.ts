@@ -104,3 +104,19 @@ describe('Row 12: headers on every answer, site-scoped idempotency keys, no exis
     expect({ status: withOther.status, body: withOther.body }).toEqual({ status: withNone.status, body: withNone.body });
   });
 });
+
+describe('Row 8: history masks the flat number for roles whose view masks it', () => {
+  it('given a registration and a correction of the unit, when the auditor reads history, then the unit is masked; a CS assistant sees it', async () => {
+    const reg = await system.request('POST', '/api/complaints', { username: 'assistant.a', body: { siteId: 'site-a', ...REGISTRATION, complainant: { ...REGISTRATION.complainant, unit: '2708' } } });
+    expect(reg.status).toBe(201);
+    const id = String(reg.body.id);
+    expect((await system.request('POST', `/api/complaints/${id}/corrections`, { username: 'assistant.a', body: { field: 'complainant.unit', value: '2709', reason: '房号听错' } })).status).toBe(202);
+    const masked = await system.request('GET', `/api/complaints/${id}/history`, { username: 'auditor' });
+    expect(masked.status).toBe(200);
+    expect(masked.text).not.toMatch(/2708|2709/);
+    expect(masked.text).toContain('****');
+    const shown = await system.request('GET', `/api/complaints/${id}/history`, { username: 'assistant.a' });
+    expect(shown.text).toContain('2708');
+    expect(shown.text).toContain('2709');
+  });
+});

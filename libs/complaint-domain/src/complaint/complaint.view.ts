@@ -50,12 +50,15 @@ export const maskName = (name: string): string => (name.length <= 1 ? '*' : `${[
 
 const unlessErased = (mask: (value: string) => string) => (value: string) => (value === ERASED_PERSONAL_VALUE ? value : mask(value));
 
+/** The flat number (房号) locates the complainant's home: masked like the contact details. */
+export const MASKED_UNIT = '****';
+
 const masked = (c: Complainant): Complainant => ({
   anonymous: c.anonymous,
   ...(c.name !== undefined ? { name: unlessErased(maskName)(c.name) } : {}),
   ...(c.phone !== undefined ? { phone: unlessErased(maskPhone)(c.phone) } : {}),
   ...(c.building !== undefined ? { building: c.building } : {}),
-  ...(c.unit !== undefined ? { unit: '****' } : {}),
+  ...(c.unit !== undefined ? { unit: MASKED_UNIT } : {}),
 });
 
 export const complaintView = (c: Complaint, now: string, options: { revealComplainant?: boolean } = {}): ComplaintView => ({
@@ -103,3 +106,23 @@ export const complaintViewFor = (c: Complaint, role: string, now: string): Compl
 /** A personal value as a user of `role` may see it (history entries, exports). */
 export const personalValueFor = (value: string, field: 'complainant.name' | 'complainant.phone', role: string): string =>
   mayReadContact(role) || value === ERASED_PERSONAL_VALUE ? value : field === 'complainant.name' ? maskName(value) : maskPhone(value);
+
+/**
+ * A history entry's data as a user of `role` may see it: the flat number masked, as in
+ * the view, for roles that may not read the contact details — in the registration and in
+ * corrections of it. (Name and phone: `personalValueFor`.)
+ */
+export const historyEventFor = <E extends { type: string; data: object }>(event: E, role: string): E => {
+  if (mayReadContact(role)) return event;
+  const data = event.data as Record<string, unknown>;
+  const hide = (value: unknown): unknown => (typeof value === 'string' && value !== '' ? MASKED_UNIT : value);
+  if (event.type === 'ComplaintRegistered') {
+    const complainant = data['complainant'] as Record<string, unknown> | undefined;
+    if (!complainant || typeof complainant['unit'] !== 'string') return event;
+    return { ...event, data: { ...data, complainant: { ...complainant, unit: hide(complainant['unit']) } } };
+  }
+  if (event.type === 'ComplaintCorrected' && data['field'] === 'complainant.unit') {
+    return { ...event, data: { ...data, value: hide(data['value']), previousValue: hide(data['previousValue']) } };
+  }
+  return event;
+};
