@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InMemoryMessageBus } from '@complaints/messaging';
 import {
+  ConfigError,
   composeRootModule,
   createHttpApp,
   ensureDatabase,
@@ -96,6 +97,7 @@ const main = async () => {
 };
 
 main().catch((error: unknown) => {
-  console.error(error);
+  // A setting that refuses to start says why, without a stack trace.
+  console.error(error instanceof ConfigError ? `cannot start: ${error.message}` : error);
   process.exit(1);
 });
