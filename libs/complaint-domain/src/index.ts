@@ -26,7 +26,7 @@ export { deadlineActionKey, overdueDeadlines } from './complaint/complaint.deadl
 export type { DeadlineAction } from './complaint/complaint.deadlines';
 export { reviewDeadlines } from './complaint/deadline-scheduler';
 export type { DeadlineReview, SchedulerCommand } from './complaint/deadline-scheduler';
-export { MASKED_UNIT, complaintView, complaintViewFor, historyEventFor, maskName, maskPhone, personalValueFor } from './complaint/complaint.view';
+export { MASKED_UNIT, complaintView, complaintViewFor, maskName, maskPhone, personalValueFor } from './complaint/complaint.view';
 export { CONTACT_ROLES, ERASED_PERSONAL_VALUE, PERSONAL_FIELDS, carriesPersonalData, isPersonalField, mapPersonalValues, mayReadContact } from './complaint/personal-data';
 export type { PersonalField } from './complaint/personal-data';
 export type { ComplaintView } from './complaint/complaint.view';

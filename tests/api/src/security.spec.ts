@@ -105,8 +105,8 @@ describe('Row 12: headers on every answer, site-scoped idempotency keys, no exis
   });
 });
 
-describe('Row 8: history masks the flat number for roles whose view masks it', () => {
-  it('given a registration and a correction of the unit, when the auditor reads history, then the unit is masked; a CS assistant sees it', async () => {
+describe('Row 8: the flat number is personal data — masked in history for roles whose view masks it, sealed at rest', () => {
+  it('given a registration and a correction of the unit, when the auditor reads history, then the unit is masked; a CS assistant sees it; the stored events (what the yearly archive copies) hold no clear unit', async () => {
     const reg = await system.request('POST', '/api/complaints', { username: 'assistant.a', body: { siteId: 'site-a', ...REGISTRATION, complainant: { ...REGISTRATION.complainant, unit: '2708' } } });
     expect(reg.status).toBe(201);
     const id = String(reg.body.id);
@@ -118,5 +118,17 @@ describe('Row 8: history masks the flat number for roles whose view masks it', (
     const shown = await system.request('GET', `/api/complaints/${id}/history`, { username: 'assistant.a' });
     expect(shown.text).toContain('2708');
     expect(shown.text).toContain('2709');
+    // The view opens it for whom may see it, and masks it for the others (eventually consistent: wait for the correction).
+    let unit: unknown;
+    for (let i = 0; i < 100 && unit !== '2709'; i++) {
+      unit = ((await system.request('GET', `/api/complaints/${id}`, { username: 'assistant.a' })).body.complainant as { unit?: string } | undefined)?.unit;
+      if (unit !== '2709') await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(unit).toBe('2709');
+    expect(((await system.request('GET', `/api/complaints/${id}`, { username: 'auditor' })).body.complainant as { unit?: string }).unit).toBe('****');
+    const clear = await system.sql.query(`SELECT count(*)::int AS n FROM event_store.events WHERE data::text LIKE '%2708%' OR data::text LIKE '%2709%'`);
+    expect(clear.rows[0].n).toBe(0);
+    const sealed = await system.sql.query(`SELECT count(*)::int AS n FROM event_store.events WHERE stream_id = $1 AND data::text LIKE '%"unit": "pii:v1:%'`, [`complaint-${id}`]);
+    expect(sealed.rows[0].n).toBe(1);
   });
 });

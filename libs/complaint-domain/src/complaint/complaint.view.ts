@@ -6,7 +6,7 @@
 import type { Complaint } from './complaint.state';
 import { overdueDeadlines } from './complaint.deadlines';
 import type { Complainant, DeadlineName } from './complaint.types';
-import { ERASED_PERSONAL_VALUE, mayReadContact } from './personal-data';
+import { ERASED_PERSONAL_VALUE, mayReadContact, type PersonalField } from './personal-data';
 
 export type ComplaintView = {
   id: string;
@@ -58,7 +58,7 @@ const masked = (c: Complainant): Complainant => ({
   ...(c.name !== undefined ? { name: unlessErased(maskName)(c.name) } : {}),
   ...(c.phone !== undefined ? { phone: unlessErased(maskPhone)(c.phone) } : {}),
   ...(c.building !== undefined ? { building: c.building } : {}),
-  ...(c.unit !== undefined ? { unit: MASKED_UNIT } : {}),
+  ...(c.unit !== undefined ? { unit: unlessErased(() => MASKED_UNIT)(c.unit) } : {}),
 });
 
 export const complaintView = (c: Complaint, now: string, options: { revealComplainant?: boolean } = {}): ComplaintView => ({
@@ -104,25 +104,6 @@ export const complaintView = (c: Complaint, now: string, options: { revealCompla
 export const complaintViewFor = (c: Complaint, role: string, now: string): ComplaintView => complaintView(c, now, { revealComplainant: mayReadContact(role) });
 
 /** A personal value as a user of `role` may see it (history entries, exports). */
-export const personalValueFor = (value: string, field: 'complainant.name' | 'complainant.phone', role: string): string =>
-  mayReadContact(role) || value === ERASED_PERSONAL_VALUE ? value : field === 'complainant.name' ? maskName(value) : maskPhone(value);
+export const personalValueFor = (value: string, field: PersonalField, role: string): string =>
+  mayReadContact(role) || value === ERASED_PERSONAL_VALUE ? value : field === 'complainant.name' ? maskName(value) : field === 'complainant.phone' ? maskPhone(value) : MASKED_UNIT;
 
-/**
- * A history entry's data as a user of `role` may see it: the flat number masked, as in
- * the view, for roles that may not read the contact details — in the registration and in
- * corrections of it. (Name and phone: `personalValueFor`.)
- */
-export const historyEventFor = <E extends { type: string; data: object }>(event: E, role: string): E => {
-  if (mayReadContact(role)) return event;
-  const data = event.data as Record<string, unknown>;
-  const hide = (value: unknown): unknown => (typeof value === 'string' && value !== '' ? MASKED_UNIT : value);
-  if (event.type === 'ComplaintRegistered') {
-    const complainant = data['complainant'] as Record<string, unknown> | undefined;
-    if (!complainant || typeof complainant['unit'] !== 'string') return event;
-    return { ...event, data: { ...data, complainant: { ...complainant, unit: hide(complainant['unit']) } } };
-  }
-  if (event.type === 'ComplaintCorrected' && data['field'] === 'complainant.unit') {
-    return { ...event, data: { ...data, value: hide(data['value']), previousValue: hide(data['previousValue']) } };
-  }
-  return event;
-};

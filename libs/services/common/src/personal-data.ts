@@ -46,15 +46,20 @@ export class ComplaintPersonalData {
     return events.map((event) => mapPersonalValues(event, open));
   }
 
-  /** Complaint states (from read models) with the complainant's name and phone opened. */
+  /** Complaint states (from read models) with the complainant's name, phone and flat number opened. */
   async openComplaints(states: readonly Complaint[]): Promise<Complaint[]> {
-    const open = await this.vault.openerFor(states.flatMap((s) => [s.complainant?.name, s.complainant?.phone]));
+    const open = await this.vault.openerFor(states.flatMap((s) => [s.complainant?.name, s.complainant?.phone, s.complainant?.unit]));
     return states.map((s) => {
       if (!s.complainant) return s;
-      const { name, phone } = s.complainant;
+      const { name, phone, unit } = s.complainant;
       return {
         ...s,
-        complainant: { ...s.complainant, ...(name !== undefined ? { name: open(name) } : {}), ...(phone !== undefined ? { phone: open(phone) } : {}) },
+        complainant: {
+          ...s.complainant,
+          ...(name !== undefined ? { name: open(name) } : {}),
+          ...(phone !== undefined ? { phone: open(phone) } : {}),
+          ...(unit !== undefined ? { unit: open(unit) } : {}),
+        },
       };
     });
   }

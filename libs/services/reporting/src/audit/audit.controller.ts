@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsISO8601, IsOptional } from 'class-validator';
-import { historyEventFor, initialState, mapPersonalValues, personalValueFor, type ComplaintState } from '@complaints/domain';
+import { initialState, mapPersonalValues, personalValueFor, type ComplaintState } from '@complaints/domain';
 import { ComplaintPersonalData } from '@complaints/service-common';
 import { complaintStreamId } from '@complaints/contracts';
 import { verifyChain, type EventStore, type RecordedEvent } from '@complaints/event-store';
@@ -68,8 +68,8 @@ export class AuditController {
     const events = cutoff === undefined ? all : all.filter((e) => e.recordedAt.getTime() <= (cutoff as number));
     // Personal values are opened (or read as erased) and masked for roles that may not see them;
     // `verify` checks the chain over what is stored, the ciphertext.
-    // The flat number is masked for the same roles (as in the view).
-    const shown = (await this.personalData.openEvents(events)).map((e) => historyEventFor(mapPersonalValues(e, (value, field) => personalValueFor(value, field, user.role)), user.role));
+    // (the name, the phone and the flat number, as in the view).
+    const shown = (await this.personalData.openEvents(events)).map((e) => mapPersonalValues(e, (value, field) => personalValueFor(value, field, user.role)));
     const entries = shown.map((e) => ({
       seq: Number(e.revision) + 1,
       type: e.type,
