@@ -49,18 +49,25 @@ describe('Row 6: sign-in limits per address, per account and globally; behind th
     expect((await login('gm.b', 'demo1234', '198.51.100.9')).status).toBe(200);
   });
 
-  it('given 60 sign-ins at once, when they hash passwords, then /api/health still answers within a second (hashing is off the event loop)', async () => {
-    const logins = Array.from({ length: 60 }, (_, i) => login(`supervisor.${i % 2 ? 'a' : 'b'}`, i % 3 ? 'wrong-password' : 'demo1234', `192.0.2.${i + 1}`));
-    await new Promise((r) => setTimeout(r, 20));
-    const slowest = { ms: 0 };
-    for (let i = 0; i < 5; i++) {
+  it('given 60 sign-ins at once, when they hash passwords, then /api/health keeps answering within 250 ms all along (hashing is off the event loop)', async () => {
+    let done = false;
+    const logins = Promise.all(
+      Array.from({ length: 60 }, (_, i) => login(`supervisor.${i % 2 ? 'a' : 'b'}`, i % 3 ? 'wrong-password' : 'demo1234', `192.0.2.${i + 1}`)),
+    ).finally(() => {
+      done = true;
+    });
+    // Ask for health all along the burst: a stalled event loop shows as one slow answer.
+    const latencies: number[] = [];
+    while (!done) {
       const started = performance.now();
       expect((await system.request('GET', '/api/health')).status).toBe(200);
-      slowest.ms = Math.max(slowest.ms, performance.now() - started);
+      latencies.push(performance.now() - started);
+      await new Promise((r) => setTimeout(r, 20));
     }
-    const statuses = (await Promise.all(logins)).map((r) => r.status);
+    const statuses = (await logins).map((r) => r.status);
     expect(statuses.every((s) => [200, 401, 429].includes(s))).toBe(true);
-    expect(slowest.ms).toBeLessThan(1_000);
+    expect(latencies.length).toBeGreaterThan(0);
+    expect(Math.max(...latencies)).toBeLessThan(250);
   }, 60_000);
 });
 
