@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import type { TestDatabase } from '@complaints/testing';
-import { ACTORS, FiveProcessSystem, SERVICES, TEST_JWT_SECRET, parseJsonBody, type Actor, type ServiceName } from '../../tests/e2e/src/support/five-process-system';
+import { ACTORS, FiveProcessSystem, SERVICES, TEST_JWT_SECRET, TEST_PERSONAL_DATA_KEY, parseJsonBody, type Actor, type ServiceName } from '../../tests/e2e/src/support/five-process-system';
 import { createTestDatabase } from '@complaints/testing';
 import { ManagedService, freePort, onCleanup, progress, seconds, sleep } from './harness';
 
@@ -46,6 +46,7 @@ export class FaultSystem {
       KAFKA_TOPIC_PREFIX: this.topicPrefix,
       EVENT_STORE: 'postgres',
       JWT_SECRET: TEST_JWT_SECRET,
+      PERSONAL_DATA_KEY: TEST_PERSONAL_DATA_KEY,
       // A 20,000-complaint run outlasts the default 30-minute token.
       JWT_TTL_SECONDS: '86400',
       SEED_DEMO_USERS: 'true',

@@ -7,8 +7,9 @@
 // 1. parses the YAML the way Compose does (anchors, aliases and `<<` merge keys resolved,
 //    duplicate keys rejected);
 // 2. validates the result against the Compose Specification JSON schema (draft-07, ajv),
-//    once as written and once after ${VAR:-default} interpolation with an empty
-//    environment (so every default is exercised);
+//    once as written and once after ${VAR:-default} interpolation with only the sample
+//    values of .env.example set (so every default is exercised); and checks that with an
+//    empty environment interpolation fails (the secrets have no default);
 // 3. checks what the schema cannot: depends_on targets exist, service_healthy targets
 //    have a healthcheck, named volumes are declared, bind-mount sources exist, published
 //    host ports are unique and bound to 127.0.0.1, and services built from this repo
@@ -42,20 +43,39 @@ if (doc.errors.length) {
 }
 const raw = doc.toJS({ maxAliasCount: 10000 });
 
-// Compose interpolation with an empty environment: $$ -> $, ${V:-d} / ${V-d} -> d,
-// ${V:?e} -> error, ${V} / $V -> "".
-const interpolate = (s) => s.replace(
+// Compose interpolation with the environment of .env.example (next to the compose file:
+// only the required secrets, with sample values) and nothing else: $$ -> $,
+// ${V:-d} / ${V-d} -> the value or d, ${V:?e} -> the value or an error, ${V} / $V -> the value or "".
+const envExample = path.join(projectDir, '.env.example');
+const sampleEnv = fs.existsSync(envExample)
+  ? Object.fromEntries(fs.readFileSync(envExample, 'utf8').split('\n').filter((l) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1).trim()]))
+  : {};
+const interpolate = (env) => (s) => s.replace(
   /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
-  (m, name, op, arg) => {
+  (m, name, op, arg, bare) => {
     if (m === '$$') return '$';
-    if (op === ':-' || op === '-') return arg;
-    if (op === ':?' || op === '?') throw new Error(`required variable ${name} is unset: ${arg}`);
-    return '';
+    const value = env[name ?? bare];
+    if (op === ':-' || op === '-') return value || arg;
+    if (op === ':?' || op === '?') {
+      if (!value) throw new Error(`required variable ${name} is unset: ${arg}`);
+      return value;
+    }
+    return value ?? '';
   });
-const walk = (x) => (typeof x === 'string' ? interpolate(x)
-  : Array.isArray(x) ? x.map(walk)
-    : x && typeof x === 'object' ? Object.fromEntries(Object.entries(x).map(([k, v]) => [k, walk(v)])) : x);
-const interpolated = walk(raw);
+const walkWith = (env) => {
+  const walk = (x) => (typeof x === 'string' ? interpolate(env)(x)
+    : Array.isArray(x) ? x.map(walk)
+      : x && typeof x === 'object' ? Object.fromEntries(Object.entries(x).map(([k, v]) => [k, walk(v)])) : x);
+  return walk;
+};
+const interpolated = walkWith(sampleEnv)(raw);
+// Without them, Compose must refuse to start: no secret may have a default in the file.
+let refusedWithoutSecrets = false;
+try {
+  walkWith({})(raw);
+} catch {
+  refusedWithoutSecrets = true;
+}
 
 const schema = JSON.parse(fs.readFileSync(schemaFile, 'utf8'));
 delete schema.$schema; // draft-07, ajv's default dialect; the https URL form is not preloaded
@@ -110,6 +130,7 @@ for (const [name, svc] of Object.entries(services)) {
     problems.push(`${name}: a fixed host port or container_name would prevent --scale ${name}=N`);
   }
 }
+if (!refusedWithoutSecrets) problems.push('the file starts without JWT_SECRET, PERSONAL_DATA_KEY and ADMIN_PASSWORD: each must be ${VAR:?message}, with no default');
 if (problems.length) {
   ok = false;
   console.log(`semantic checks: ${problems.length} problem(s)`);

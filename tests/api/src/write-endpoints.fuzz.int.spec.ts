@@ -182,3 +182,113 @@ describe('Hostile input on every write endpoint', () => {
     expect(await system.eventCount()).toBe(before);
   }, 120_000);
 });
+
+/**
+ * What an outside probe turned into 500s (issue 13, rows 5 and 9): text PostgreSQL's jsonb
+ * refuses (NUL, lone UTF-16 surrogates), JSON nested thousands of levels deep, numbers
+ * beyond any bound (1e308, and 1e400 which JSON.parse makes Infinity), and query values out
+ * of range. Every one must be a 4xx in API.md's shape, append nothing and consume no number.
+ */
+const HOSTILE_VALUES: Record<string, string> = {
+  nul: '"a\\u0000b"',
+  'lone high surrogate': '"x\\ud800"',
+  'lone low surrogate': '"\\udc00y"',
+  'nested 5,000 deep': `${'['.repeat(5_000)}${']'.repeat(5_000)}`,
+  'object nested 5,000 deep': `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`,
+  '1e308': '1e308',
+  '1e400': '1e400',
+  '-1e308': '-1e308',
+};
+const PLACEHOLDER = '"__HOSTILE__"';
+
+/** The valid body of an endpoint with one value (a top-level field, or one inside `complainant`) replaced by a raw JSON fragment. */
+const withHostile = (endpoint: Endpoint, path: string[], fragment: string): string => {
+  const body = JSON.parse(JSON.stringify(endpoint.valid)) as Record<string, unknown>;
+  let target = body;
+  for (const key of path.slice(0, -1)) target = target[key] as Record<string, unknown>;
+  target[path[path.length - 1]] = '__HOSTILE__';
+  return JSON.stringify(body).replace(PLACEHOLDER, fragment);
+};
+
+const expectRefused = (label: string, res: { status: number; body: Record<string, unknown>; text: string }) => {
+  if (res.status < 400 || res.status >= 500) throw new Error(`${label}: ${res.status} → ${res.text.slice(0, 300)}`);
+  if (typeof res.body.message !== 'string' || res.body.statusCode !== res.status) throw new Error(`${label}: error body not in API.md's shape: ${res.text.slice(0, 300)}`);
+};
+
+describe('What the outside probe found (NUL, lone surrogates, deep nesting, huge numbers, out-of-range queries)', () => {
+  it.each(Object.keys(ENDPOINTS))('should refuse every hostile value in every field of %s with a 4xx, append nothing and consume no number', async (name) => {
+    const endpoint = ENDPOINTS[name];
+    const before = await system.eventCount();
+    const paths = [...Object.keys(endpoint.valid).map((k) => [k]), ...(name === 'register' ? ['name', 'phone', 'building', 'unit'].map((k) => ['complainant', k]) : [])];
+    const failures: string[] = [];
+    for (const path of paths) {
+      for (const [label, fragment] of Object.entries(HOSTILE_VALUES)) {
+        const res = await system.request('POST', endpoint.path(), { username: endpoint.username, raw: withHostile(endpoint, path, fragment) });
+        try {
+          expectRefused(`${name}.${path.join('.')} = ${label}`, res);
+        } catch (error) {
+          failures.push((error as Error).message);
+        }
+      }
+    }
+    for (const [label, fragment] of Object.entries(HOSTILE_VALUES)) {
+      const res = await system.request('POST', endpoint.path(), { username: endpoint.username, raw: fragment.startsWith('"') || /^-?\d/.test(fragment) ? fragment : fragment });
+      try {
+        expectRefused(`${name} whole body = ${label}`, res);
+      } catch (error) {
+        failures.push((error as Error).message);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(await system.eventCount()).toBe(before);
+  }, 120_000);
+
+  it('should refuse a correction of householdCount beyond registration\'s bounds (1e308 would mark the complaint major)', async () => {
+    const before = await system.eventCount();
+    for (const value of [1e308, 1_000_001, 0, -3, 2.5]) {
+      const res = await system.request('POST', `/api/complaints/${complaintId}/corrections`, { username: 'assistant.a', body: { field: 'householdCount', value, reason: '探测' } });
+      expectRefused(`householdCount = ${value}`, res);
+    }
+    expect(await system.eventCount()).toBe(before);
+  });
+
+  it('should refuse nesting 5,000 deep on the sign-in endpoint with a 400', async () => {
+    const res = await system.request('POST', '/api/auth/login', { raw: `{"username":${'['.repeat(5_000)}${']'.repeat(5_000)},"password":"x"}` });
+    expectRefused('login nested', res);
+    const whole = await system.request('POST', '/api/auth/login', { raw: `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}` });
+    expectRefused('login whole body nested', whole);
+  });
+
+  it.each([
+    '/api/complaints?page=1e21',
+    '/api/complaints?pageSize=1e21',
+    '/api/complaints?q=%00',
+    '/api/complaints?siteId=site%00a',
+    '/api/callbacks?siteId=site-a&dueBefore=0000-01-01',
+    '/api/callbacks?siteId=site-a&page=1e21',
+    '/api/callbacks?siteId=site-a&pageSize=1e21',
+    '/api/reports/monthly?siteId=site-a&month=0000-01',
+    '/api/reports/monthly?siteId=site-a&month=9999-12',
+    '/api/reports/monthly?month=0000-01',
+    '/api/reports/monthly?siteId=site-a&month=10000-01',
+    '/api/complaints/00000000-0000-4000-8000-000000000000/history?asOf=0000-01-01',
+    '/api/dashboards/department?siteId=site%00a',
+    '/api/complaints/%00',
+    '/api/complaints/%00/history',
+  ])('should answer GET %s with a 4xx, never a 500', async (path) => {
+    const res = await system.request('GET', path, { username: 'admin' });
+    expectRefused(path, res);
+  });
+
+  it('should give the next registration the next number: refused requests consumed none', async () => {
+    const first = await system.request('POST', '/api/complaints', { username: 'assistant.a', body: ENDPOINTS.register.valid });
+    const hostile = await system.request('POST', '/api/complaints', { username: 'assistant.a', raw: withHostile(ENDPOINTS.register, ['title'], HOSTILE_VALUES.nul) });
+    expectRefused('register with NUL', hostile);
+    const surrogate = await system.request('POST', '/api/complaints', { username: 'assistant.a', raw: withHostile(ENDPOINTS.register, ['complainant', 'name'], HOSTILE_VALUES['lone high surrogate']) });
+    expectRefused('register with a lone surrogate', surrogate);
+    const second = await system.request('POST', '/api/complaints', { username: 'assistant.a', body: ENDPOINTS.register.valid });
+    expect([first.status, second.status]).toEqual([201, 201]);
+    const serial = (n: unknown) => Number(String(n).split('-').pop());
+    expect(serial(second.body.number)).toBe(serial(first.body.number) + 1);
+  });
+});

@@ -24,13 +24,14 @@ export const buildOpenApiDocument = async (): Promise<OpenAPIObject> => {
     {},
     {
       processName: 'embedded',
+      host: '127.0.0.1',
       port: 3000,
       bus: 'memory',
       relayEnabled: true,
       schedulerEnabled: true,
       databaseUrl: 'postgres://docs-only@127.0.0.1:1/unused',
-      personalDataKey: 'x'.repeat(32),
-      auth: { login: true, seedDemoUsers: true, jwtSecret: 'x'.repeat(32) },
+      personalDataKey: 'docs-only-personal-data-key-0123456789',
+      auth: { login: true, seedDemoUsers: true, jwtSecret: 'docs-only-jwt-secret-0123456789abcdef' },
     },
   );
   const root = composeRootModule(config, FEATURE_MODULES, { bus: new InMemoryMessageBus(() => undefined) });

@@ -15,7 +15,7 @@
  *     monotonic: a later start never gives an earlier deadline.
  * All results are canonical UTC ISO strings.
  */
-import { fromMillis, toMillis, type IsoInstant } from '../shared/iso-time';
+import { fromMillis, toMillis, type IsoInstant } from '../common/iso-time';
 import { CHINA_HOLIDAYS, type HolidayTable } from './china-holidays';
 import {
   DEFAULT_TIME_ZONE,

@@ -1,5 +1,5 @@
-import { SYSTEM_ACTOR, type Actor } from '../shared/actor';
-import { ForbiddenError, InvalidStateError, ValidationError } from '../shared/domain-errors';
+import { SYSTEM_ACTOR, type Actor } from '../common/actor';
+import { ForbiddenError, InvalidStateError, ValidationError } from '../common/domain-errors';
 import { deciderSpecification } from '../testing/decider-spec';
 import { COMPLAINT_ID, actors, command, history } from '../testing/complaint.fixtures';
 import type { ArchiveComplaint, CorrectComplaint, RecordOutreach } from './complaint.commands';

@@ -3,7 +3,7 @@
  * user come in with every command; the domain never reads a clock or makes up an id.
  * The HTTP bodies of docs/api.md map onto `data` one to one; fields the services add are marked.
  */
-import type { Actor } from '../shared/actor';
+import type { Actor } from '../common/actor';
 import type {
   CallbackExemptionReason,
   CallbackMethod,

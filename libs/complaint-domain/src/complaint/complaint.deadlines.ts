@@ -4,7 +4,7 @@
  * from triage on, the rules snapshotted onto the complaint do.
  */
 import { applyDeadlineRule, applyDeadlineRuleRepeatedly, type WorkingCalendar } from '../calendar/working-calendar';
-import { earliest, toMillis } from '../shared/iso-time';
+import { earliest, toMillis } from '../common/iso-time';
 import type { ComplaintPolicy, DeadlinePolicy } from '../policy/policy';
 import type { Complaint } from './complaint.state';
 import type { DeadlineName, Deadlines, Nature, Urgency } from './complaint.types';

@@ -8,10 +8,10 @@
  * command (403) → the complaint's status allows it (409, naming the status) → conflict of
  * interest (403) → the data (400/422, naming every offending field).
  */
-import type { Actor, Role } from '../shared/actor';
-import { ForbiddenError, InvalidStateError, ProblemList, ValidationError } from '../shared/domain-errors';
-import { canonicalInstant, isIsoInstant, toMillis } from '../shared/iso-time';
-import { compact, unique } from '../shared/object.util';
+import type { Actor, Role } from '../common/actor';
+import { ForbiddenError, InvalidStateError, ProblemList, ValidationError } from '../common/domain-errors';
+import { canonicalInstant, isIsoInstant, toMillis } from '../common/iso-time';
+import { compact, unique } from '../common/object.util';
 import { applyDeadlineRule, siteDate } from '../calendar/working-calendar';
 import { escalationLevelOf, topEscalationLevel, type ComplaintPolicy } from '../policy/policy';
 import type {
@@ -158,6 +158,20 @@ const optionalText = (value: unknown): string | undefined => (isText(value) ? va
 const isOneOf = <T extends string>(values: readonly T[], value: unknown): value is T => typeof value === 'string' && (values as readonly string[]).includes(value);
 const isAbsent = (value: unknown): value is null | undefined => value === undefined || value === null;
 
+/** The bound of a household count, at registration and in a correction alike. */
+const MAX_HOUSEHOLDS = 100_000;
+const isHouseholdCount = (value: unknown): boolean => Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_HOUSEHOLDS;
+
+/** Corrected free text keeps registration's length bounds (location, which registration does not take: 500). */
+const CORRECTION_TEXT_MAX: Record<'request' | 'location' | 'categoryHint' | 'complainant.name' | 'complainant.building' | 'complainant.unit', number> = {
+  request: 5_000,
+  location: 500,
+  categoryHint: 100,
+  'complainant.name': 100,
+  'complainant.building': 50,
+  'complainant.unit': 50,
+};
+
 const checkText = (problems: ProblemList, value: unknown, field: string, max = 10_000): void => {
   if (!isText(value)) problems.add(field, 'required, non-empty text');
   else if (value.length > max) problems.add(field, `at most ${max} characters`);
@@ -253,7 +267,7 @@ const registerComplaint = (command: RegisterComplaint, state: ComplaintState, { 
     else if (isIsoInstant(d.receivedAt) && toMillis(d.occurredAt) > toMillis(d.receivedAt)) problems.add('occurredAt', 'cannot be later than receivedAt');
   }
   const householdCount = isAbsent(d.householdCount) ? 1 : d.householdCount;
-  problems.check(Number.isInteger(householdCount) && householdCount >= 1 && householdCount <= 100_000, 'householdCount', 'must be a whole number ≥ 1');
+  problems.check(isHouseholdCount(householdCount), 'householdCount', `must be a whole number from 1 to ${MAX_HOUSEHOLDS}`);
   if (!isAbsent(d.relatedComplaintId)) {
     if (!isText(d.relatedComplaintId)) problems.add('relatedComplaintId', 'must be a complaint id');
     else if (d.relatedComplaintId === d.complaintId) problems.add('relatedComplaintId', 'cannot be the complaint itself');
@@ -355,6 +369,8 @@ const currentValue = (state: Complaint, field: CorrectableField): unknown => {
 const checkCorrectionValue = (problems: ProblemList, field: CorrectableField, value: unknown, state: Complaint, policy: ComplaintPolicy): void => {
   switch (field) {
     case 'title':
+      checkText(problems, value, 'value', 200);
+      return;
     case 'description':
       checkText(problems, value, 'value');
       return;
@@ -365,6 +381,7 @@ const checkCorrectionValue = (problems: ProblemList, field: CorrectableField, va
     case 'complainant.building':
     case 'complainant.unit':
       problems.check(isAbsent(value) || typeof value === 'string', 'value', 'must be text or null');
+      problems.check(typeof value !== 'string' || value.length <= CORRECTION_TEXT_MAX[field], 'value', `at most ${CORRECTION_TEXT_MAX[field]} characters`);
       return;
     case 'complainant.phone':
       if (isAbsent(value) || value === '') {
@@ -375,7 +392,7 @@ const checkCorrectionValue = (problems: ProblemList, field: CorrectableField, va
       problems.check(isAbsent(value) || (isIsoInstant(value) && toMillis(value) <= toMillis(state.receivedAt)), 'value', 'must be an ISO-8601 instant not later than receivedAt');
       return;
     case 'householdCount':
-      problems.check(Number.isInteger(value) && (value as number) >= 1, 'value', 'must be a whole number ≥ 1');
+      problems.check(isHouseholdCount(value), 'value', `must be a whole number from 1 to ${MAX_HOUSEHOLDS}, as at registration`);
       return;
     case 'channel':
       problems.check(isOneOf(CHANNELS, value), 'value', `must be one of ${CHANNELS.join(', ')}`);

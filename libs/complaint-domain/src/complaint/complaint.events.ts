@@ -4,7 +4,7 @@
  * move deadlines carry the complaint's complete new `deadlines` map, computed by the decider
  * under the policy in force, so replaying history never recomputes a deadline.
  */
-import type { Actor, Role } from '../shared/actor';
+import type { Actor, Role } from '../common/actor';
 import type { DeadlinePolicy } from '../policy/policy';
 import type {
   CallbackExemptionReason,

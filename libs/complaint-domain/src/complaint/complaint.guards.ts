@@ -1,6 +1,6 @@
 /** Preconditions every command checks: existence, role, status, sealing, conflict of interest. */
-import type { Actor } from '../shared/actor';
-import { ForbiddenError, InvalidStateError, NotFoundError } from '../shared/domain-errors';
+import type { Actor } from '../common/actor';
+import { ForbiddenError, InvalidStateError, NotFoundError } from '../common/domain-errors';
 import type { ComplaintPolicy } from '../policy/policy';
 import type { ComplaintCommandType } from './complaint.commands';
 import type { Complaint, ComplaintState } from './complaint.state';

@@ -1,6 +1,6 @@
 import { resolvePolicy } from '../policy/policy';
-import type { Actor } from '../shared/actor';
-import { ForbiddenError, InvalidStateError, ValidationError } from '../shared/domain-errors';
+import type { Actor } from '../common/actor';
+import { ForbiddenError, InvalidStateError, ValidationError } from '../common/domain-errors';
 import { deciderSpecification } from '../testing/decider-spec';
 import { COMPLAINT_ID, T0, actors, command, history, plusHours } from '../testing/complaint.fixtures';
 import type {

@@ -1,6 +1,6 @@
-import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../shared/domain-errors';
+import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../common/domain-errors';
 import { resolvePolicy } from '../policy/policy';
-import type { Actor } from '../shared/actor';
+import type { Actor } from '../common/actor';
 import { deciderSpecification } from '../testing/decider-spec';
 import { COMPLAINT_ID, EARLIER_COMPLAINT_ID, T0, actors, command, history, plusHours, registrationData } from '../testing/complaint.fixtures';
 import type { CorrectComplaint, RegisterComplaint, RegisterComplaintData } from './complaint.commands';
@@ -285,6 +285,28 @@ describe('Corrections (records are never altered: 不得随意涂改)', () => {
             data: { ...by(actors.assistant, plusHours(T0, 1)), reasons: ['collective'], escalationLevel: 2, escalatedTo: 'general_manager', notify: ['general_manager', 'leadership'] },
           },
         ]);
+    });
+
+    it('should keep registration\'s bounds in a correction: a household count beyond them is refused and marks nothing major', () => {
+      for (const value of [1e308, 100_001, 0, 2.5, '15']) {
+        given([registered()])
+          .when(correct({ field: 'householdCount', value, reason: '探测' }))
+          .thenThrows(ValidationError, (e: ValidationError) => expect(e.details).toEqual([{ field: 'value', problem: expect.stringMatching(/1 to 100000/) }]));
+      }
+      given([registered()])
+        .when(correct({ field: 'householdCount', value: 100_000, reason: '实际户数' }))
+        .then([
+          { type: 'ComplaintCorrected', data: { ...by(actors.assistant, plusHours(T0, 1)), field: 'householdCount', previousValue: 1, value: 100_000, reason: '实际户数' } },
+          {
+            type: 'ComplaintMarkedMajor',
+            data: { ...by(actors.assistant, plusHours(T0, 1)), reasons: ['collective'], escalationLevel: 2, escalatedTo: 'general_manager', notify: ['general_manager', 'leadership'] },
+          },
+        ]);
+    });
+
+    it('should keep registration\'s length bounds in a correction of free text', () => {
+      given([registered()]).when(correct({ field: 'title', value: 'x'.repeat(201), reason: '过长' })).thenThrows(ValidationError);
+      given([registered()]).when(correct({ field: 'complainant.unit', value: '1'.repeat(51), reason: '过长' })).thenThrows(ValidationError);
     });
 
     it('should not let a handler correct the record', () => {

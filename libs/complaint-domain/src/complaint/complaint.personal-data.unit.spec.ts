@@ -1,5 +1,5 @@
-import type { Actor } from '../shared/actor';
-import { ForbiddenError, InvalidStateError, ValidationError } from '../shared/domain-errors';
+import type { Actor } from '../common/actor';
+import { ForbiddenError, InvalidStateError, ValidationError } from '../common/domain-errors';
 import { deciderSpecification } from '../testing/decider-spec';
 import { COMPLAINT_ID, T0, actors, command, history } from '../testing/complaint.fixtures';
 import type { CorrectComplaint, ErasePersonalData, ExemptFromCallback } from './complaint.commands';
@@ -23,7 +23,7 @@ describe('Personal data of the complainant (个人信息)', () => {
         .then([
           {
             type: 'PersonalDataErased',
-            data: { complaintId: COMPLAINT_ID, at: LATER, actor: actors.admin, fields: ['complainant.name', 'complainant.phone'], reason: '业主申请删除个人信息' },
+            data: { complaintId: COMPLAINT_ID, at: LATER, actor: actors.admin, fields: ['complainant.name', 'complainant.phone', 'complainant.unit'], reason: '业主申请删除个人信息' },
           },
         ]);
     });
@@ -49,16 +49,26 @@ describe('Personal data of the complainant (个人信息)', () => {
     });
   });
 
-  describe('Rule: once erased, the name and phone read as erased in the state and every view', () => {
+  describe('Rule: once erased, the name, phone and flat number read as erased in the state and every view', () => {
     it('should replace the stored values with the erased marker and keep the rest', () => {
       const state = foldComplaint(erased);
       if (!state.exists) throw new Error('exists');
       expect(state.personalDataErased).toBe(true);
-      expect(state.complainant).toMatchObject({ name: ERASED_PERSONAL_VALUE, phone: ERASED_PERSONAL_VALUE, anonymous: false });
+      expect(state.complainant).toMatchObject({ name: ERASED_PERSONAL_VALUE, phone: ERASED_PERSONAL_VALUE, unit: ERASED_PERSONAL_VALUE, anonymous: false });
       const forHandler = complaintViewFor(state, 'handler', LATER);
       expect(forHandler.complainant.name).toBe(ERASED_PERSONAL_VALUE);
       expect(forHandler.complainant.phone).toBe(ERASED_PERSONAL_VALUE);
       expect(forHandler.personalDataErased).toBe(true);
+    });
+
+    it('should erase only the fields an erasure names: one recorded before the flat number was personal keeps it', () => {
+      const last = erased[erased.length - 1] as ComplaintEvent & { data: { fields: string[] } };
+      const earlier = [...erased.slice(0, -1), { ...last, data: { ...last.data, fields: ['complainant.name', 'complainant.phone'] } }] as ComplaintEvent[];
+      const state = foldComplaint(earlier);
+      if (!state.exists) throw new Error('exists');
+      expect(state.complainant.name).toBe(ERASED_PERSONAL_VALUE);
+      expect(state.complainant.unit).not.toBe(ERASED_PERSONAL_VALUE);
+      expect(state.complainant.unit).toEqual(expect.any(String));
     });
   });
 
@@ -83,14 +93,15 @@ describe('Personal data of the complainant (个人信息)', () => {
     });
   });
 
-  describe('Rule: only the complainant name and phone are personal values — in registrations and in their corrections', () => {
+  describe('Rule: only the complainant name, phone and flat number are personal values — in registrations and in their corrections', () => {
     const registered = history().register().events[0] as ComplaintEvent;
     const upper = (value: string) => `<${value}>`;
 
-    it('should transform exactly the name and phone of a registration', () => {
+    it('should transform exactly the name, phone and flat number of a registration', () => {
       const mapped = mapPersonalValues(registered, upper);
       const before = (registered.data as { complainant: Record<string, unknown> }).complainant;
-      expect((mapped.data as { complainant: Record<string, unknown> }).complainant).toEqual({ ...before, name: `<${before.name}>`, phone: `<${before.phone}>` });
+      expect(before.unit).toEqual(expect.any(String));
+      expect((mapped.data as { complainant: Record<string, unknown> }).complainant).toEqual({ ...before, name: `<${before.name}>`, phone: `<${before.phone}>`, unit: `<${before.unit}>` });
       expect({ ...mapped.data, complainant: undefined }).toEqual({ ...registered.data, complainant: undefined });
     });
 

@@ -4,9 +4,9 @@
  */
 import fc from 'fast-check';
 import { DEFAULT_POLICY, topEscalationLevel } from '../policy/policy';
-import { SYSTEM_ACTOR, type Actor } from '../shared/actor';
-import { DomainError, ForbiddenError, InvalidStateError } from '../shared/domain-errors';
-import { isIsoInstant } from '../shared/iso-time';
+import { SYSTEM_ACTOR, type Actor } from '../common/actor';
+import { DomainError, ForbiddenError, InvalidStateError } from '../common/domain-errors';
+import { isIsoInstant } from '../common/iso-time';
 import { COMPLAINT_ID, T0, actors, plusMinutes, registrationData } from '../testing/complaint.fixtures';
 import type { ComplaintCommand, TriageComplaintData } from './complaint.commands';
 import { deadlineActionKey } from './complaint.deadlines';

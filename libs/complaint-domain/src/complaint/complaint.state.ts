@@ -3,7 +3,7 @@
  * what the events say — deadlines included — so any past moment can be rebuilt exactly
  * (auditors: "what any complaint looked like at any past moment", docs/process.md §6).
  */
-import type { Actor } from '../shared/actor';
+import type { Actor } from '../common/actor';
 import type { DeadlinePolicy } from '../policy/policy';
 import type { ComplaintEvent, ComplaintCorrected } from './complaint.events';
 import type {
@@ -339,16 +339,20 @@ const evolveExisting = (state: Complaint, event: Exclude<ComplaintEvent, { type:
       return { ...state, outreach: state.outreach + 1 };
     case 'ComplaintArchived':
       return { ...state, archived: true, archivedAt: event.data.at, archiveYear: event.data.year };
-    case 'PersonalDataErased':
+    case 'PersonalDataErased': {
+      // The fields the erasure names (earlier erasures named the name and phone only).
+      const erased = (field: string, value: unknown) => value !== undefined && ((event.data.fields ?? []) as readonly string[]).includes(field);
       return {
         ...state,
         personalDataErased: true,
         complainant: {
           ...state.complainant,
-          ...(state.complainant.name !== undefined ? { name: ERASED_PERSONAL_VALUE } : {}),
-          ...(state.complainant.phone !== undefined ? { phone: ERASED_PERSONAL_VALUE } : {}),
+          ...(erased('complainant.name', state.complainant.name) ? { name: ERASED_PERSONAL_VALUE } : {}),
+          ...(erased('complainant.phone', state.complainant.phone) ? { phone: ERASED_PERSONAL_VALUE } : {}),
+          ...(erased('complainant.unit', state.complainant.unit) ? { unit: ERASED_PERSONAL_VALUE } : {}),
         },
       };
+    }
     default: {
       // Compile-time: every event type is handled. Run time: an event this version does
       // not know (written by a newer one) leaves the state as it is — a tolerant reader.

@@ -1,5 +1,5 @@
 import { DEFAULT_POLICY, resolvePolicy } from '../policy/policy';
-import { ForbiddenError, InvalidStateError, ValidationError } from '../shared/domain-errors';
+import { ForbiddenError, InvalidStateError, ValidationError } from '../common/domain-errors';
 import { deciderSpecification } from '../testing/decider-spec';
 import { COMPLAINT_ID, T0, actors, command, history, plusHours, plusMinutes, triageData } from '../testing/complaint.fixtures';
 import type { ReferComplaintToManager, TriageComplaint, TriageComplaintData } from './complaint.commands';

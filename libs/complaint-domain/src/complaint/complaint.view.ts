@@ -6,7 +6,7 @@
 import type { Complaint } from './complaint.state';
 import { overdueDeadlines } from './complaint.deadlines';
 import type { Complainant, DeadlineName } from './complaint.types';
-import { ERASED_PERSONAL_VALUE, mayReadContact } from './personal-data';
+import { ERASED_PERSONAL_VALUE, mayReadContact, type PersonalField } from './personal-data';
 
 export type ComplaintView = {
   id: string;
@@ -50,12 +50,15 @@ export const maskName = (name: string): string => (name.length <= 1 ? '*' : `${[
 
 const unlessErased = (mask: (value: string) => string) => (value: string) => (value === ERASED_PERSONAL_VALUE ? value : mask(value));
 
+/** The flat number (房号) locates the complainant's home: masked like the contact details. */
+export const MASKED_UNIT = '****';
+
 const masked = (c: Complainant): Complainant => ({
   anonymous: c.anonymous,
   ...(c.name !== undefined ? { name: unlessErased(maskName)(c.name) } : {}),
   ...(c.phone !== undefined ? { phone: unlessErased(maskPhone)(c.phone) } : {}),
   ...(c.building !== undefined ? { building: c.building } : {}),
-  ...(c.unit !== undefined ? { unit: '****' } : {}),
+  ...(c.unit !== undefined ? { unit: unlessErased(() => MASKED_UNIT)(c.unit) } : {}),
 });
 
 export const complaintView = (c: Complaint, now: string, options: { revealComplainant?: boolean } = {}): ComplaintView => ({
@@ -101,5 +104,6 @@ export const complaintView = (c: Complaint, now: string, options: { revealCompla
 export const complaintViewFor = (c: Complaint, role: string, now: string): ComplaintView => complaintView(c, now, { revealComplainant: mayReadContact(role) });
 
 /** A personal value as a user of `role` may see it (history entries, exports). */
-export const personalValueFor = (value: string, field: 'complainant.name' | 'complainant.phone', role: string): string =>
-  mayReadContact(role) || value === ERASED_PERSONAL_VALUE ? value : field === 'complainant.name' ? maskName(value) : maskPhone(value);
+export const personalValueFor = (value: string, field: PersonalField, role: string): string =>
+  mayReadContact(role) || value === ERASED_PERSONAL_VALUE ? value : field === 'complainant.name' ? maskName(value) : field === 'complainant.phone' ? maskPhone(value) : MASKED_UNIT;
+

@@ -1,7 +1,8 @@
 import { T0, history } from '../testing/complaint.fixtures';
 import { evolve, initialState } from './complaint.state';
 import type { ComplaintEvent } from './complaint.events';
-import { complaintView, maskName, maskPhone } from './complaint.view';
+import { complaintView, maskName, maskPhone, personalValueFor } from './complaint.view';
+import { mapPersonalValues } from './personal-data';
 
 describe('The complaint view (docs/api.md GET /api/complaints/:id)', () => {
   describe('When a triaged complaint is viewed after its first-reply deadline', () => {
@@ -38,6 +39,22 @@ describe('The complaint view (docs/api.md GET /api/complaints/:id)', () => {
     it('should mask the complainant unless the caller may see it', () => {
       expect(view.complainant).toEqual({ anonymous: false, name: '业*****', phone: '138****8000', building: '3', unit: '****' });
       expect(complaintView(h.complaint, h.now, { revealComplainant: true }).complainant).toEqual({ name: '业主 刘先生', phone: '13800138000', building: '3', unit: '1201', anonymous: false });
+    });
+  });
+
+  describe('Rule: history masks the flat number for the roles whose view masks it', () => {
+    const registered = { type: 'ComplaintRegistered', data: { title: 't', complainant: { name: '刘先生', phone: '13800138000', building: '3', unit: '1201', anonymous: false } } };
+    const corrected = { type: 'ComplaintCorrected', data: { field: 'complainant.unit', previousValue: '1201', value: '1202', reason: '听错' } };
+    const historyFor = <E extends { type: string; data: object }>(event: E, role: string) => mapPersonalValues(event, (value, field) => personalValueFor(value, field, role));
+
+    it('given a registration and a correction of the unit, when a department head or auditor reads history, then the unit is masked in both', () => {
+      expect(historyFor(registered, 'department_head').data.complainant).toEqual({ name: '刘**', phone: '138****8000', building: '3', unit: '****', anonymous: false });
+      expect(historyFor(corrected, 'auditor').data).toEqual({ field: 'complainant.unit', previousValue: '****', value: '****', reason: '听错' });
+    });
+
+    it('given the same events, when a CS assistant reads history, then they are shown as recorded', () => {
+      expect(historyFor(registered, 'cs_assistant')).toBe(registered);
+      expect(historyFor(corrected, 'cs_assistant')).toBe(corrected);
     });
   });
 

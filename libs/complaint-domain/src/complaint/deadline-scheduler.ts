@@ -11,8 +11,8 @@
  * applies each key at most once — so a replay, a restart or a second scheduler instance can
  * issue the same command again without chasing or escalating twice.
  */
-import { SYSTEM_ACTOR, type Actor } from '../shared/actor';
-import { canonicalInstant, toMillis } from '../shared/iso-time';
+import { SYSTEM_ACTOR, type Actor } from '../common/actor';
+import { canonicalInstant, toMillis } from '../common/iso-time';
 import { topEscalationLevel } from '../policy/policy';
 import type { ChaseOverdueDeadline, EscalateEmergency, EscalateOverdueDeadline, MarkComplaintMajor } from './complaint.commands';
 import { deadlineActionKey, emergencyChain, emergencyKey, escalationDueAt, overdueDeadlines } from './complaint.deadlines';

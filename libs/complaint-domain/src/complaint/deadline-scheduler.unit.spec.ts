@@ -1,6 +1,6 @@
 import { resolvePolicy } from '../policy/policy';
-import { SYSTEM_ACTOR } from '../shared/actor';
-import { ForbiddenError, ValidationError } from '../shared/domain-errors';
+import { SYSTEM_ACTOR } from '../common/actor';
+import { ForbiddenError, ValidationError } from '../common/domain-errors';
 import { deciderSpecification } from '../testing/decider-spec';
 import { COMPLAINT_ID, T0, actors, command, history, plusHours, plusMinutes } from '../testing/complaint.fixtures';
 import type { ChaseOverdueDeadline, EscalateOverdueDeadline, MarkComplaintMajor } from './complaint.commands';

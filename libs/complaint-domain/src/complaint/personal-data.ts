@@ -8,11 +8,14 @@
  * as they were. The domain sees the stored (opaque) values and never needs the plaintext
  * to decide; it only has to know where the values are.
  */
-import type { Role } from '../shared/actor';
+import type { Role } from '../common/actor';
 import type { ComplaintEvent } from './complaint.events';
 
-/** The complainant fields that identify a person: encrypted at rest, erasable. */
-export const PERSONAL_FIELDS = ['complainant.name', 'complainant.phone'] as const;
+/**
+ * The complainant fields that identify a person: encrypted at rest, erasable. The flat
+ * number (房号) too: with the building it names the complainant's home.
+ */
+export const PERSONAL_FIELDS = ['complainant.name', 'complainant.phone', 'complainant.unit'] as const;
 export type PersonalField = (typeof PERSONAL_FIELDS)[number];
 
 /** What an erased personal value reads as, in state, views, read models and history. */
@@ -46,8 +49,8 @@ const mapRecord = <T extends Record<string, unknown>>(record: T, keys: readonly 
 /**
  * The event with every personal value passed through `transform` (encrypt, decrypt,
  * mask); everything else untouched, and the very same object when nothing changes.
- * Personal values live in ComplaintRegistered (`complainant.name`, `complainant.phone`)
- * and in corrections of those two fields (`value`, `previousValue`). Erased markers are
+ * Personal values live in ComplaintRegistered (`complainant.name`, `.phone`, `.unit`)
+ * and in corrections of those fields (`value`, `previousValue`). Erased markers are
  * never transformed.
  */
 export const mapPersonalValues = <E extends { type: string; data: object }>(event: E, transform: Transform): E => {
@@ -55,7 +58,7 @@ export const mapPersonalValues = <E extends { type: string; data: object }>(even
   if (event.type === 'ComplaintRegistered') {
     const complainant = data['complainant'];
     if (typeof complainant !== 'object' || complainant === null) return event;
-    const next = mapRecord(complainant as Record<string, unknown>, ['name', 'phone'], (key) => `complainant.${key}` as PersonalField, transform);
+    const next = mapRecord(complainant as Record<string, unknown>, ['name', 'phone', 'unit'], (key) => `complainant.${key}` as PersonalField, transform);
     return next === complainant ? event : { ...event, data: { ...data, complainant: next } };
   }
   if (event.type === 'ComplaintCorrected' && isPersonalField(data['field'])) {

@@ -9,8 +9,8 @@
  * Unique and gap-free per site and year (docs/process.md §2): see yearly-counter.decider.ts.
  */
 import { DEFAULT_TIME_ZONE, toLocalDateTime } from '../calendar/time-zone';
-import { ValidationError } from '../shared/domain-errors';
-import { isIsoInstant, toMillis } from '../shared/iso-time';
+import { ValidationError } from '../common/domain-errors';
+import { isIsoInstant, toMillis } from '../common/iso-time';
 
 const SITE_CODE = /^[A-Z0-9]{1,12}$/;
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ValidationError } from '../shared/domain-errors';
+import { ValidationError } from '../common/domain-errors';
 import { complaintNumber, numberingYear, parseComplaintNumber } from './numbering';
 import {
   decideYearlyCounter,

@@ -15,7 +15,7 @@
  *      between allocating and appending `ComplaintRegistered`, the retry (same complaint id,
  *      e.g. from the Idempotency-Key) reuses the serial instead of leaving a hole.
  */
-import { ProblemList } from '../shared/domain-errors';
+import { ProblemList } from '../common/domain-errors';
 
 export type YearlyCounterState = { siteId?: string; year?: number; last: number; serials: Readonly<Record<string, number>> };
 

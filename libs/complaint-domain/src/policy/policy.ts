@@ -5,9 +5,9 @@
  * version id, which triage records on the complaint together with a snapshot of the deadline
  * rules — so a later policy change never rewrites a complaint's past (or pending) deadlines.
  */
-import type { Role } from '../shared/actor';
-import { ProblemList } from '../shared/domain-errors';
-import { deepMerge, type DeepPartial } from '../shared/object.util';
+import type { Role } from '../common/actor';
+import { ProblemList } from '../common/domain-errors';
+import { deepMerge, type DeepPartial } from '../common/object.util';
 import { isValidTimeZone, DEFAULT_TIME_ZONE } from '../calendar/time-zone';
 import type { DeadlineRule } from '../calendar/working-calendar';
 import type { ComplaintCommandType } from '../complaint/complaint.commands';

@@ -1,5 +1,5 @@
-import { ValidationError } from '../shared/domain-errors';
-import { deepMerge } from '../shared/object.util';
+import { ValidationError } from '../common/domain-errors';
+import { deepMerge } from '../common/object.util';
 import { DEFAULT_POLICY, assertValidPolicy, escalationLevelOf, resolvePolicy, topEscalationLevel } from './policy';
 
 describe('Policy as data', () => {

@@ -3,7 +3,7 @@
  * (docs/process.md §5); the numbers live in `policy.callback.monthlyMinimum`. Pass every person who
  * holds a role with a minimum — including those with zero callbacks — and get the shortfalls.
  */
-import type { Role } from '../shared/actor';
+import type { Role } from '../common/actor';
 import type { ComplaintPolicy } from '../policy/policy';
 
 export type CallbackCount = { actorId: string; role: Role; callbacks: number };

@@ -3,8 +3,8 @@
  * that produces preconditions by running the real decider (the rule under test is then asserted
  * against explicitly written events).
  */
-import type { Actor } from '../shared/actor';
-import { fromMillis, toMillis } from '../shared/iso-time';
+import type { Actor } from '../common/actor';
+import { fromMillis, toMillis } from '../common/iso-time';
 import type {
   ComplaintCommand,
   RecordCallbackData,

@@ -1,5 +1,5 @@
 import { AssertionError } from 'node:assert';
-import { InvalidStateError, ValidationError } from '../shared/domain-errors';
+import { InvalidStateError, ValidationError } from '../common/domain-errors';
 import { deciderSpecification } from './decider-spec';
 
 type Cmd = { type: 'Add'; amount: number };

@@ -8,7 +8,7 @@
  * The suggestion is advice for the triager; the decider enforces only the hard rules
  * (collective / repeat / media-authority channel → major).
  */
-import { toMillis } from '../shared/iso-time';
+import { toMillis } from '../common/iso-time';
 import { DEFAULT_POLICY, type ComplaintPolicy } from '../policy/policy';
 import type { Channel, MajorReason, Nature, Severity, Urgency } from '../complaint/complaint.types';
 

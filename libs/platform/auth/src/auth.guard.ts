@@ -1,10 +1,14 @@
-import { Injectable, SetMetadata, UnauthorizedException, createParamDecorator, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Optional, SetMetadata, UnauthorizedException, createParamDecorator, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { AuthUser } from './auth-user';
 import { TokenService } from './token.service';
 
 const IS_PUBLIC = 'complaints:public';
+
+/** Whether a signed-in user has been disabled since their token was issued (local users). */
+export type UserStatus = { isDisabled(id: string): Promise<boolean> };
+export const USER_STATUS = Symbol('USER_STATUS');
 
 /** Marks an endpoint that needs no token (docs/api.md: only health and sign-in). */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
@@ -21,6 +25,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
+    @Optional() @Inject(USER_STATUS) private readonly status?: UserStatus,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -31,11 +36,14 @@ export class AuthGuard implements CanActivate {
     const header = request.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new UnauthorizedException('A bearer token is required (POST /api/auth/login)');
+    let user: AuthUser;
     try {
-      request.user = await this.tokens.verify(match[1]);
+      user = await this.tokens.verify(match[1]);
     } catch {
       throw new UnauthorizedException('The token is invalid or has expired');
     }
+    if (await this.status?.isDisabled(user.id)) throw new UnauthorizedException('This user is disabled');
+    request.user = user;
     return true;
   }
 }

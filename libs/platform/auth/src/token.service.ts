@@ -18,6 +18,8 @@ export type TokenSettings = {
 export class InvalidTokenError extends Error {}
 
 const LOCAL_ALGORITHM = 'HS256';
+/** A token must say when it expires (and when it was issued): one without `exp` would never expire. */
+const REQUIRED_CLAIMS = ['exp', 'iat', 'sub'];
 const OIDC_ALGORITHMS = ['RS256', 'ES256', 'PS256'];
 
 const stringList = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : typeof value === 'string' ? value.split(/[ ,]+/).filter(Boolean) : []);
@@ -60,13 +62,13 @@ export class TokenService {
     try {
       if (this.key) {
         try {
-          ({ payload } = await jwtVerify(token, this.key, { issuer: this.settings.issuer, audience: this.settings.audience, algorithms: [LOCAL_ALGORITHM] }));
+          ({ payload } = await jwtVerify(token, this.key, { issuer: this.settings.issuer, audience: this.settings.audience, algorithms: [LOCAL_ALGORITHM], requiredClaims: REQUIRED_CLAIMS }));
         } catch (error) {
           if (!this.jwks) throw error;
-          ({ payload } = await jwtVerify(token, this.jwks, { issuer: this.settings.issuer, audience: this.settings.audience, algorithms: OIDC_ALGORITHMS }));
+          ({ payload } = await jwtVerify(token, this.jwks, { issuer: this.settings.issuer, audience: this.settings.audience, algorithms: OIDC_ALGORITHMS, requiredClaims: ['exp', 'sub'] }));
         }
       } else {
-        ({ payload } = await jwtVerify(token, this.jwks as JWTVerifyGetKey, { issuer: this.settings.issuer, audience: this.settings.audience, algorithms: OIDC_ALGORITHMS }));
+        ({ payload } = await jwtVerify(token, this.jwks as JWTVerifyGetKey, { issuer: this.settings.issuer, audience: this.settings.audience, algorithms: OIDC_ALGORITHMS, requiredClaims: ['exp', 'sub'] }));
       }
     } catch (error) {
       throw new InvalidTokenError((error as Error).message);

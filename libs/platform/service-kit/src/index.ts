@@ -17,3 +17,4 @@ export * from './http/clock.controller';
 export * from './http/serve-dashboard';
 export * from './metrics/metrics';
 export * from './metrics/metrics.controller';
+export * from './http/input-guard';

@@ -20,18 +20,23 @@ import { Metrics, type StoreProbe } from './metrics/metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { HealthController } from './http/health.controller';
 import { APP_GUARD } from '@nestjs/core';
-import { AuthController, AuthGuard, TokenService, USER_STORE, UserStore } from '@complaints/auth';
+import { AuthController, AuthGuard, TokenService, USER_STATUS, USER_STORE, UserStore } from '@complaints/auth';
 
 /** Local users and sign-in, where this process serves them; demo users on first start if asked. */
 const userStoreProvider = (config: PlatformConfig) => ({
   provide: USER_STORE,
   inject: [PG_POOL],
   useFactory: async (pool: Pool) => {
+    const logger = new Logger('auth');
     const store = new UserStore(pool);
     await store.migrate();
+    if (config.auth.adminPassword) await store.ensureAdmin(config.auth.adminPassword);
     if (config.auth.seedDemoUsers) {
       const created = await store.seedDemoUsers();
-      if (created) new Logger('auth').log(`created ${created} demo users (password demo1234; see README)`);
+      logger.warn(`demo users enabled${created ? ` (${created} created)` : ''}: password demo1234, published in the README — for trials on this machine only`);
+    } else {
+      const disabled = await store.disableDemoUsers();
+      if (disabled) logger.warn(`disabled ${disabled} demo users: SEED_DEMO_USERS is off or the server is reachable from other machines`);
     }
     return store;
   },
@@ -234,6 +239,8 @@ export class PlatformModule {
               ttlSeconds: config.auth.ttlSeconds,
             }),
         },
+        // Disabled users are refused on every request, in every service (same database).
+        { provide: USER_STATUS, inject: [PG_POOL], useFactory: (pool: Pool) => new UserStore(pool) },
         { provide: APP_GUARD, useClass: AuthGuard },
         ...(config.auth.login ? [userStoreProvider(config)] : []),
       ],

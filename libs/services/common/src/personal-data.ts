@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { ERASED_PERSONAL_VALUE, carriesPersonalData, mapPersonalValues, type Complaint } from '@complaints/domain';
 import { PersonalDataVault, type EventToAppend } from '@complaints/event-store';
@@ -12,15 +12,10 @@ import { PG_POOL, PLATFORM_CONFIG, type PlatformConfig } from '@complaints/servi
  */
 @Injectable()
 export class ComplaintPersonalData {
-  private static warned = false;
   readonly vault: PersonalDataVault;
 
   constructor(@Inject(PG_POOL) pool: Pool, @Inject(PLATFORM_CONFIG) config: PlatformConfig) {
     this.vault = new PersonalDataVault(pool, { masterKey: PersonalDataVault.masterKeyFrom(config.personalDataKey), erasedValue: ERASED_PERSONAL_VALUE });
-    if (config.personalDataKeyDerived && !ComplaintPersonalData.warned) {
-      ComplaintPersonalData.warned = true;
-      new Logger('PersonalData').warn('PERSONAL_DATA_KEY is not set: the personal-data master key is derived from JWT_SECRET. Set PERSONAL_DATA_KEY in production.');
-    }
   }
 
   /** The data subject whose key seals a complaint's complainant. */
@@ -51,15 +46,20 @@ export class ComplaintPersonalData {
     return events.map((event) => mapPersonalValues(event, open));
   }
 
-  /** Complaint states (from read models) with the complainant's name and phone opened. */
+  /** Complaint states (from read models) with the complainant's name, phone and flat number opened. */
   async openComplaints(states: readonly Complaint[]): Promise<Complaint[]> {
-    const open = await this.vault.openerFor(states.flatMap((s) => [s.complainant?.name, s.complainant?.phone]));
+    const open = await this.vault.openerFor(states.flatMap((s) => [s.complainant?.name, s.complainant?.phone, s.complainant?.unit]));
     return states.map((s) => {
       if (!s.complainant) return s;
-      const { name, phone } = s.complainant;
+      const { name, phone, unit } = s.complainant;
       return {
         ...s,
-        complainant: { ...s.complainant, ...(name !== undefined ? { name: open(name) } : {}), ...(phone !== undefined ? { phone: open(phone) } : {}) },
+        complainant: {
+          ...s.complainant,
+          ...(name !== undefined ? { name: open(name) } : {}),
+          ...(phone !== undefined ? { phone: open(phone) } : {}),
+          ...(unit !== undefined ? { unit: open(unit) } : {}),
+        },
       };
     });
   }

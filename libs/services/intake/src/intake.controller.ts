@@ -15,7 +15,7 @@ export class IntakeController {
 
   @Post()
   @HttpCode(201)
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key and body → same answer; same key, other body → 409' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key and body → same answer; same key, other body → 409. Keys are per site: the same key at another site is another key' })
   @ApiCreatedResponse({ type: RegisteredComplaintDto })
   register(
     @Body() body: RegisterComplaintDto,

@@ -21,10 +21,11 @@ export class InProcessSystem {
   url = '';
   private readonly tokens = new Map<string, string>();
 
-  async start(): Promise<void> {
+  /** `env`: more settings, as the environment would give them (e.g. TRUST_PROXY). */
+  async start(env: Record<string, string> = {}): Promise<void> {
     this.db = await createTestDatabase('api');
     const config = loadConfig(
-      { DATABASE_URL: this.db.url, LOG_LEVEL: 'error' },
+      { DATABASE_URL: this.db.url, LOG_LEVEL: 'error', ...env },
       {
         processName: 'embedded',
         port: 0,
@@ -32,6 +33,7 @@ export class InProcessSystem {
         relayEnabled: true,
         schedulerEnabled: false,
         host: '127.0.0.1',
+        personalDataKey: 'api-tests-only-personal-data-key-0123456789',
         auth: { login: true, seedDemoUsers: true, jwtSecret: 'api-tests-only-secret-0123456789abcdefghijkl' },
       },
     );
@@ -61,8 +63,12 @@ export class InProcessSystem {
     return accessToken;
   }
 
-  async request(method: string, path: string, options: { username?: string; body?: unknown; raw?: string } = {}): Promise<{ status: number; body: Record<string, unknown>; text: string }> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+  async request(
+    method: string,
+    path: string,
+    options: { username?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+  ): Promise<{ status: number; body: Record<string, unknown>; text: string; headers: Headers }> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
     if (options.username) headers.authorization = `Bearer ${await this.token(options.username)}`;
     const res = await fetch(`${this.url}${path}`, { method, headers, body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)) });
     const text = await res.text();
@@ -72,7 +78,7 @@ export class InProcessSystem {
     } catch {
       body = {};
     }
-    return { status: res.status, body, text };
+    return { status: res.status, body, text, headers: res.headers };
   }
 
   async eventCount(): Promise<number> {

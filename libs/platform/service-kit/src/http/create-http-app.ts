@@ -9,6 +9,7 @@ import { ApiExceptionFilter } from './api-exception.filter';
 import { MESSAGE_BUS, METRICS, TOPICS } from '../tokens';
 import { BusTransport } from '../bus/bus-transport';
 import type { Metrics } from '../metrics/metrics';
+import { inputGuard, noStore } from './input-guard';
 import { strictValidationPipe } from './validation';
 
 const LEVELS: Record<PlatformConfig['logLevel'], LogLevel[]> = {
@@ -22,14 +23,14 @@ const LEVELS: Record<PlatformConfig['logLevel'], LogLevel[]> = {
  * Applies what every service shares: /api prefix, JSON limits, validation, errors, headers,
  * OpenAPI. Returns the OpenAPI document it serves (`npm run docs:api` writes it to docs/api/).
  */
-export const configureHttpApp = (app: NestExpressApplication, title: string): OpenAPIObject => {
-  app.useBodyParser('json', { limit: '256kb' });
-  app.setGlobalPrefix('api');
-  app.useGlobalPipes(strictValidationPipe());
-  app.useGlobalFilters(new ApiExceptionFilter());
+export const configureHttpApp = (app: NestExpressApplication, title: string, options: { trustProxy?: number | string } = {}): OpenAPIObject => {
+  // Behind a reverse proxy (TRUST_PROXY), the client address is the one the proxy saw.
+  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
   app.disable('x-powered-by');
-  // Security headers (helmet): nosniff, frame-ancestors none, no referrer, and a CSP
-  // that allows only this origin (inline styles for the OpenAPI page and charts).
+  // Security headers (helmet) FIRST, so every answer has them — also the ones the body
+  // parser gives (malformed JSON, too large): nosniff, frame-ancestors none, no
+  // referrer, and a CSP that allows only this origin (inline styles for the OpenAPI
+  // page and charts).
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -48,6 +49,13 @@ export const configureHttpApp = (app: NestExpressApplication, title: string): Op
       referrerPolicy: { policy: 'no-referrer' },
     }),
   );
+  app.use(noStore);
+  app.useBodyParser('json', { limit: '256kb' });
+  // After the parser: NUL, lone surrogates, non-finite numbers, deep nesting → 400.
+  app.use(inputGuard);
+  app.setGlobalPrefix('api');
+  app.useGlobalPipes(strictValidationPipe());
+  app.useGlobalFilters(new ApiExceptionFilter());
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -104,7 +112,7 @@ export const createHttpApp = async (
   observeRequests(app, metrics);
   // The bus as a Nest transport: every @BusEventPattern handler becomes a consumer group (started by `startConsumers`).
   app.connectMicroservice({ strategy: new BusTransport(app.get(MESSAGE_BUS, { strict: false }), app.get(TOPICS, { strict: false }), metrics) });
-  configureHttpApp(app, title);
+  configureHttpApp(app, title, { trustProxy: config.trustProxy });
   if (options.shutdownHooks !== false) app.enableShutdownHooks();
   return app;
 };

@@ -1,18 +1,22 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiForbiddenResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { Pool } from 'pg';
 import { ApiError, CurrentUser, PG_POOL, type ActingUser } from '@complaints/service-kit';
-import { mayAccessSite, seesAllSites } from '@complaints/auth';
+import { DEPARTMENT_ROLES, mayAccessSite, seesAllSites } from '@complaints/auth';
 
 const STATUSES = ['open', 'done', 'exempt'] as const;
 
 export class CallbackTasksQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) siteId?: string;
   @ApiPropertyOptional({ enum: STATUSES, default: 'open' }) @IsOptional() @IsIn(STATUSES as unknown as string[]) status?: (typeof STATUSES)[number];
-  @ApiPropertyOptional({ description: 'Only tasks due before this time (ISO-8601)' }) @IsOptional() @IsISO8601() dueBefore?: string;
-  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @ApiPropertyOptional({ description: 'Only tasks due before this time (ISO-8601, years 1900–2999)' })
+  @IsOptional()
+  @IsISO8601()
+  @Matches(/^(19|2\d)\d\d-/, { message: 'dueBefore must be a time in the years 1900–2999' })
+  dueBefore?: string;
+  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000) page?: number;
   @ApiPropertyOptional({ default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) pageSize?: number;
 }
 
@@ -26,10 +30,15 @@ export class CallbackTasksController {
 
   @Get()
   @ApiOkResponse({ description: '{ items: [{ complaintId, number, siteId, status, openedAt, dueAt, attempts, round, satisfaction }], total, page }' })
+  @ApiForbiddenResponse({ description: 'Another site, or department staff (department heads, handlers): the queue spans every department' })
   async list(@Query() query: CallbackTasksQueryDto, @CurrentUser() user: ActingUser) {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 50;
     if (query.siteId && !mayAccessSite(user, query.siteId)) throw new ApiError(403, `Site ${query.siteId} is outside your sites`);
+    // The queue lists complaints of every department and this service does not know their
+    // departments: department staff, who may open only their own, are not shown it (their
+    // department's callback backlog is on the department dashboard).
+    if (DEPARTMENT_ROLES.has(user.role)) throw new ApiError(403, 'The callback queue is the customer-service staff\'s; department staff see their callback backlog on the department dashboard');
     // Never more than the user's own sites.
     const sites = seesAllSites(user) ? null : user.siteIds;
     const params = [query.status ?? 'open', query.siteId ?? null, query.dueBefore ?? null, sites];

@@ -18,7 +18,9 @@ type Claim = { key: string; hash: string; complaintId: string };
 /**
  * `Idempotency-Key` on registration (docs/api.md): the same key and body give the same
  * answer, the same key with another body is a 409. The key also fixes the complaint
- * id, so two concurrent requests with one key write one complaint.
+ * id, so two concurrent requests with one key write one complaint. Keys are scoped to
+ * the site registered for (stored as `<siteId>\u001f<key>`): the same key at two sites
+ * is two keys, so one site's users can neither block nor probe another's.
  */
 @Injectable()
 export class IdempotencyStore implements OnModuleInit {
@@ -41,21 +43,25 @@ export class IdempotencyStore implements OnModuleInit {
     }
   }
 
+  static scoped(siteId: string, key: string): string {
+    return `${siteId}\u001f${key}`;
+  }
+
   static hash(body: unknown): string {
     return createHash('sha256').update(canonicalJson(body)).digest('hex');
   }
 
   /**
-   * Claims the key for this body, or returns what an earlier request with it got. Claims
-   * and answers arriving together are written together (group commit: one statement for
-   * all of them), each request still getting its own outcome.
+   * Claims the key (scoped to the site) for this body, or returns what an earlier request
+   * with it got. Claims and answers arriving together are written together (group commit:
+   * one statement for all of them), each request still getting its own outcome.
    */
-  claim<T>(key: string, body: unknown, complaintId: string): Promise<IdempotentOutcome<T>> {
-    return this.claims.submit({ key, hash: IdempotencyStore.hash(body), complaintId }) as Promise<IdempotentOutcome<T>>;
+  claim<T>(siteId: string, clientKey: string, body: unknown, complaintId: string): Promise<IdempotentOutcome<T>> {
+    return this.claims.submit({ key: IdempotencyStore.scoped(siteId, clientKey), hash: IdempotencyStore.hash(body), complaintId }) as Promise<IdempotentOutcome<T>>;
   }
 
-  complete<T>(key: string, response: T): Promise<void> {
-    return this.answers.submit({ key, response: JSON.stringify(response) });
+  complete<T>(siteId: string, clientKey: string, response: T): Promise<void> {
+    return this.answers.submit({ key: IdempotencyStore.scoped(siteId, clientKey), response: JSON.stringify(response) });
   }
 
   private readonly claims = new GroupCommit<Claim, IdempotentOutcome<unknown>>(async (items) => {

@@ -41,7 +41,8 @@ export class RegisterComplaintHandler implements ICommandHandler<RegisterComplai
     // Since when an earlier attempt with the same key could have taken a serial (none: this request made the id).
     let serialHeldSince: Date | undefined;
     if (idempotencyKey) {
-      const claimed = await this.idempotency.claim<RegisteredComplaintDto>(idempotencyKey, body, deterministicUuid(`complaint:${idempotencyKey}`));
+      // Keys are scoped to the site: another site's user cannot take (or probe) this site's key.
+      const claimed = await this.idempotency.claim<RegisteredComplaintDto>(body.siteId, idempotencyKey, body, deterministicUuid(`complaint:${body.siteId}:${idempotencyKey}`));
       if (claimed.response) return claimed.response;
       complaintId = claimed.complaintId;
       if (!claimed.fresh) serialHeldSince = claimed.claimedAt;
@@ -52,7 +53,7 @@ export class RegisterComplaintHandler implements ICommandHandler<RegisterComplai
     const existing = idempotencyKey ? await this.runner.readHistory(complaintId) : [];
     if (existing.length > 0) {
       const registered = existing[0].data as { number: string };
-      return this.remember(idempotencyKey, { id: complaintId, number: registered.number, status: 'registered' });
+      return this.remember(body.siteId, idempotencyKey, { id: complaintId, number: registered.number, status: 'registered' });
     }
 
     const now = this.clock.now().toISOString();
@@ -97,27 +98,24 @@ export class RegisterComplaintHandler implements ICommandHandler<RegisterComplai
       // first (the key fixes the id): answer with what it made.
       const raced = idempotencyKey ? await this.runner.readHistory(complaintId) : [];
       if (raced.length === 0) throw error;
-      return this.remember(idempotencyKey, { id: complaintId, number: (raced[0].data as { number: string }).number, status: 'registered' });
+      return this.remember(body.siteId, idempotencyKey, { id: complaintId, number: (raced[0].data as { number: string }).number, status: 'registered' });
     }
-    return this.remember(idempotencyKey, { id: complaintId, number, status: 'registered' });
+    return this.remember(body.siteId, idempotencyKey, { id: complaintId, number, status: 'registered' });
   }
 
   private async predecessor(relatedComplaintId: string, siteId: string): Promise<RepeatPredecessor> {
+    // One answer whether the id exists elsewhere or nowhere: no oracle for other sites' ids.
+    const unknown = () =>
+      new ApiError(422, 'relatedComplaintId must name a registered complaint of the same site', [{ field: 'relatedComplaintId', problem: 'no complaint with this id at this site' }]);
     const history = await this.runner.readHistory(relatedComplaintId);
-    if (history.length === 0) {
-      throw new ApiError(422, `relatedComplaintId ${relatedComplaintId} does not name a registered complaint`, [
-        { field: 'relatedComplaintId', problem: 'no complaint with this id' },
-      ]);
-    }
+    if (history.length === 0) throw unknown();
     const state = await this.runner.stateOf(relatedComplaintId, history);
-    if (!state.exists || state.siteId !== siteId) {
-      throw new ApiError(422, 'relatedComplaintId must name a complaint of the same site', [{ field: 'relatedComplaintId', problem: 'no complaint with this id at this site' }]);
-    }
+    if (!state.exists || state.siteId !== siteId) throw unknown();
     return { complaintId: state.id, number: state.number, receivedAt: state.receivedAt, repeatCount: state.repeatCount };
   }
 
-  private async remember(key: string | undefined, response: RegisteredComplaintDto): Promise<RegisteredComplaintDto> {
-    if (key) await this.idempotency.complete(key, response);
+  private async remember(siteId: string, key: string | undefined, response: RegisteredComplaintDto): Promise<RegisteredComplaintDto> {
+    if (key) await this.idempotency.complete(siteId, key, response);
     return response;
   }
 }

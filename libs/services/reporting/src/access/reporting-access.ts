@@ -44,3 +44,32 @@ export const ARCHIVE_ROLES: ReadonlySet<string> = new Set(['auditor', 'admin', '
 export const assertAdmin = (user: AuthUser): void => {
   if (user.role !== 'admin') throw forbidden(`Rebuilding a projection needs the admin role, not '${user.role}'`);
 };
+
+/** A report's lists of complaints (id, number, title) that department staff may see: only their departments'. */
+type CaseLists = { major: { items: { id: string }[] }; repeat: { items: { id: string }[] }; reopened: { items: { id: string }[] }; regions?: CaseLists[]; sites?: CaseLists[] };
+
+/** Every complaint id a report lists (its own lists and its regions' and sites'). */
+export const listedComplaintIds = (pack: CaseLists): string[] => [
+  ...pack.major.items.map((i) => i.id),
+  ...pack.repeat.items.map((i) => i.id),
+  ...pack.reopened.items.map((i) => i.id),
+  ...(pack.regions ?? []).flatMap(listedComplaintIds),
+  ...(pack.sites ?? []).flatMap(listedComplaintIds),
+];
+
+/**
+ * The report with its complaint lists cut to the ids `visible` holds. Counts and rates
+ * stay whole (they name no complaint); what a department user may not open (403 on
+ * the complaint) is not listed either.
+ */
+export const withListedOnly = <P extends CaseLists>(pack: P, visible: ReadonlySet<string>): P => ({
+  ...pack,
+  major: { ...pack.major, items: pack.major.items.filter((i) => visible.has(i.id)) },
+  repeat: { ...pack.repeat, items: pack.repeat.items.filter((i) => visible.has(i.id)) },
+  reopened: { ...pack.reopened, items: pack.reopened.items.filter((i) => visible.has(i.id)) },
+  ...(pack.regions ? { regions: pack.regions.map((r) => withListedOnly(r, visible)) } : {}),
+  ...(pack.sites ? { sites: pack.sites.map((r) => withListedOnly(r, visible)) } : {}),
+});
+
+/** Department staff (department heads, handlers) see only their departments' complaints — in lists of reports too. */
+export const isDepartmentStaff = (user: AuthUser): boolean => DEPARTMENT_ROLES.has(user.role);

@@ -68,6 +68,7 @@ export class AuditController {
     const events = cutoff === undefined ? all : all.filter((e) => e.recordedAt.getTime() <= (cutoff as number));
     // Personal values are opened (or read as erased) and masked for roles that may not see them;
     // `verify` checks the chain over what is stored, the ciphertext.
+    // (the name, the phone and the flat number, as in the view).
     const shown = (await this.personalData.openEvents(events)).map((e) => mapPersonalValues(e, (value, field) => personalValueFor(value, field, user.role)));
     const entries = shown.map((e) => ({
       seq: Number(e.revision) + 1,

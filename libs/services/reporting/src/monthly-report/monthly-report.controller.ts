@@ -4,7 +4,7 @@ import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator'
 import type { DataSource } from 'typeorm';
 import { SiteDirectory, type Site } from '@complaints/service-common';
 import { CLOCK, CurrentUser, badRequest, notFound, type ActingUser, type Clock } from '@complaints/service-kit';
-import { assertSite, assertWholeGroup } from '../access/reporting-access';
+import { assertSite, assertWholeGroup, isDepartmentStaff, listedComplaintIds, withListedOnly } from '../access/reporting-access';
 import { REPORTING_DATA_SOURCE } from '../reporting.tokens';
 import { buildMonthlyPack, sitesWithComplaints, type MonthlyPack, type SiteInfo } from './monthly-report.query';
 import type { Person } from './monthly-report.rules';
@@ -28,8 +28,8 @@ export class MonthlyReportQueryDto {
   @MaxLength(64)
   regionId?: string;
 
-  @ApiProperty({ example: '2025-03', description: 'The month, counted in each site’s time zone (Asia/Shanghai by default)' })
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be YYYY-MM' })
+  @ApiProperty({ example: '2025-03', description: 'The month (YYYY-MM, years 1900–2999), counted in each site’s time zone (Asia/Shanghai by default)' })
+  @Matches(/^(19|2\d)\d\d-(0[1-9]|1[0-2])$/, { message: 'month must be YYYY-MM with a year from 1900 to 2999' })
   month!: string;
 
   @ApiPropertyOptional({ enum: REPORT_FORMATS, default: 'json' })
@@ -66,7 +66,18 @@ export class MonthlyReportController {
     return { id: site.id, name: site.name, regionId: site.regionId, timeZone: site.timeZone, policy: this.sites.policy(siteId), staff: staffOf(site) };
   }
 
+  /** The pack this user may read: department staff get its complaint lists cut to their departments. */
   async pack(query: MonthlyReportQueryDto, user: ActingUser): Promise<MonthlyPack> {
+    const pack = await this.wholePack(query, user);
+    if (!isDepartmentStaff(user)) return pack;
+    const ids = [...new Set(listedComplaintIds(pack))];
+    const rows = ids.length
+      ? ((await this.dataSource.query(`SELECT id::text AS id FROM reporting.report_complaint WHERE id = ANY($1::uuid[]) AND department = ANY($2::text[])`, [ids, user.departments])) as { id: string }[])
+      : [];
+    return withListedOnly(pack, new Set(rows.map((r) => r.id)));
+  }
+
+  private async wholePack(query: MonthlyReportQueryDto, user: ActingUser): Promise<MonthlyPack> {
     if (query.siteId && query.regionId) throw badRequest('Give siteId or regionId, not both', [{ field: 'regionId', problem: 'not together with siteId' }]);
     const now = this.clock.now();
     const common = { month: query.month, asOf: now, generatedAt: now, groupPolicy: this.sites.policy('*') };
