@@ -268,7 +268,7 @@ export const poisonRun = async (infra: Infra, settings: Settings): Promise<Scena
       const chased = async () =>
         system.count(`SELECT count(*) AS n FROM event_store.events WHERE stream_id = $1 AND type = 'DeadlineChased' AND recorded_at > to_timestamp($2 / 1000.0)`, [`complaint-${canaryId}`, poisonedAt]);
       for (let i = 0; i < 60 && (await chased()) === 0; i++) await sleep(1_000);
-      await system.post(`/api/complaints/${canaryId}/resolve`, { resolution: '已处理', rootCause: '测试', responsibleDepartment: 'engineering' }, ACTORS.handler);
+      await system.post(`/api/complaints/${canaryId}/resolve`, { resolution: '已处理', rootCause: '测试', responsibleDepartment: 'engineering', correctiveActions: '处理', preventiveActions: '巡检' }, ACTORS.handler);
       await system.post(`/api/complaints/${canaryId}/callbacks`, { method: 'phone', reached: true, satisfaction: 2 }, ACTORS.assistant);
     })();
     const work = await runWorkload(system, settings.complaints, settings.concurrency, `poison-${system.topicPrefix}`);

@@ -38,7 +38,7 @@ export const runComplaint = async (system: FaultSystem, i: number, runTag: strin
     await system.post(`/api/complaints/${id}/replies`, { kind: 'first', message: '已安排电工明天上午维修', resolvedOnSpot: false, nextReplyDueAt: new Date(Date.now() + 20 * DAY).toISOString() }, ACTORS.handler);
     return id;
   }
-  await system.post(`/api/complaints/${id}/resolve`, { resolution: '已更换灯具', rootCause: '灯具老化', responsibleDepartment: 'engineering' }, ACTORS.handler);
+  await system.post(`/api/complaints/${id}/resolve`, { resolution: '已更换灯具', rootCause: '灯具老化', responsibleDepartment: 'engineering', correctiveActions: '更换灯具', preventiveActions: '每月巡检楼道灯' }, ACTORS.handler);
   if (plan === 'resolved') return id;
   if (major) await system.post(`/api/complaints/${id}/callbacks`, { method: 'visit', reached: true, satisfaction: 2, comment: '上门回访' }, ACTORS.csManager);
   else await system.post(`/api/complaints/${id}/callbacks`, { method: 'phone', reached: true, satisfaction: 2, comment: '满意' }, ACTORS.assistant);

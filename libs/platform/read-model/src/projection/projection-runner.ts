@@ -72,8 +72,9 @@ export class RebuildStoppedError extends Error {
  * whole event store in bounded batches, write each batch with its checkpoint and applied
  * ids in one transaction).
  *
- * Every write transaction of a projection first takes that projection's advisory lock,
- * so the live consumer and a rebuild never interleave their writes; a rebuild running
+ * Every write transaction of a projection first takes that projection's advisory lock —
+ * shared by live batches, alone by a rebuild's writes — so the live consumer and a rebuild
+ * never interleave their writes; a rebuild running
  * beside live traffic stays correct because both go through the same version check: the
  * live path heals a row the rebuild has not reached yet from the event store, and the
  * rebuild then skips the events that row already holds.
@@ -85,8 +86,15 @@ export class ProjectionRunner {
     private readonly source: ProjectionSource,
   ) {}
 
-  private lock(manager: EntityManager, projection: StreamProjection<unknown>): Promise<unknown> {
-    return manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`projection:${this.schema}.${projection.name}`]);
+  /**
+   * The projection's lock for this transaction: live batches share it (batches from different
+   * partitions hold different complaints, and two that meet on one — a rebalance — are kept
+   * apart by the applied-id records, whose unique index makes the second wait for the first);
+   * a rebuild's writes take it alone, so live writes and a rebuild's flush never interleave.
+   */
+  private lock(manager: EntityManager, projection: StreamProjection<unknown>, mode: 'live' | 'rebuild'): Promise<unknown> {
+    const fn = mode === 'live' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock';
+    return manager.query(`SELECT ${fn}(hashtext($1))`, [`projection:${this.schema}.${projection.name}`]);
   }
 
   /**
@@ -97,7 +105,7 @@ export class ProjectionRunner {
   async applyLiveBatch<S>(projection: StreamProjection<S>, events: readonly ProjectedEvent[]): Promise<number> {
     if (events.length === 0) return 0;
     return this.dataSource.transaction(async (manager) => {
-      await this.lock(manager, projection as StreamProjection<unknown>);
+      await this.lock(manager, projection as StreamProjection<unknown>, 'live');
       const fresh = await markProcessedBatch(manager, this.schema, projection.name, events.map((e) => e.id));
       const toApply = events.filter((e) => fresh.delete(e.id));
       await applyEvents(manager, projection, toApply, this.source.readStream);
@@ -113,7 +121,7 @@ export class ProjectionRunner {
   /** Applies a batch in one transaction without recording ids (catch-up and tests). */
   async applyBatch<S>(projection: StreamProjection<S>, events: readonly ProjectedEvent[]): Promise<ApplyResult> {
     return this.dataSource.transaction(async (manager) => {
-      await this.lock(manager, projection as StreamProjection<unknown>);
+      await this.lock(manager, projection as StreamProjection<unknown>, 'live');
       return applyEvents(manager, projection, events, this.source.readStream);
     });
   }
@@ -162,7 +170,7 @@ export class ProjectionRunner {
       await this.dataSource.transaction((manager) => finishCheckpoint(manager, this.schema, name, 'rebuilding'));
     } else {
       await this.dataSource.transaction(async (manager) => {
-        await this.lock(manager, projection as StreamProjection<unknown>);
+        await this.lock(manager, projection as StreamProjection<unknown>, 'rebuild');
         await manager.query(`TRUNCATE ${projection.tables.join(', ')}`);
         await manager.query(`DELETE FROM ${this.schema}.processed_events WHERE consumer = $1`, [name]);
         await startCheckpoint(manager, this.schema, name);
@@ -183,7 +191,7 @@ export class ProjectionRunner {
       const n = buffer.pendingEvents;
       const t0 = performance.now();
       await this.dataSource.transaction(async (manager) => {
-        await this.lock(manager, projection as StreamProjection<unknown>);
+        await this.lock(manager, projection as StreamProjection<unknown>, 'rebuild');
         await buffer.flush(manager);
         await markProcessedMany(manager, this.schema, name, buffer.pendingIds);
         await advanceCheckpoint(manager, this.schema, name, position, n);
