@@ -51,7 +51,7 @@ const opts = {
   profile: flag('profile'),
   json: option('json'),
 };
-const GOALS = { registrationsPerSecond: 1_000, lagP99Ms: 500, rebuildEventsPerSecond: 20_000, verifyMillionSeconds: 60, serviceRssMiB: 256 };
+const GOALS = { registrationsPerSecond: 1_000, lagP99Ms: 500, rebuildEventsPerSecond: 20_000, verifyMillionSeconds: 60, serviceRssMiB: 256, embeddedRssMiB: 400 };
 process.env.TEST_DATABASE_URL ??= process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 // ---------------------------------------------------------------- clean-up on success, failure and Ctrl-C
@@ -501,7 +501,9 @@ const markdown = (r: Report): string => {
     ['embedded', em?.memory],
   ] as const) {
     for (const [name, mem] of Object.entries(memory ?? {})) {
-      out.push(`| ${label}: ${name} resident MiB, peak (VmHWM) / at end | ${fmt(mem.peakMiB)} / ${fmt(mem.rssMiB)} | | | ≤ ${r.goals.serviceRssMiB}: ${mark(mem.peakMiB <= r.goals.serviceRssMiB)} |`);
+      // A service process: ≤ 256 MiB; the embedded server runs all five in one process: ≤ 400 MiB.
+      const goal = label === 'embedded' ? r.goals.embeddedRssMiB : r.goals.serviceRssMiB;
+      out.push(`| ${label}: ${name} resident MiB, peak (VmHWM) / at end | ${fmt(mem.peakMiB)} / ${fmt(mem.rssMiB)} | | | ≤ ${goal}: ${mark(mem.peakMiB <= goal)} |`);
     }
   }
   out.push('', `Best registration throughput: five processes ${fmt(best(fp?.registration))}/s, embedded ${fmt(best(em?.registration))}/s.`);
