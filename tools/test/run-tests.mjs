@@ -110,7 +110,9 @@ if (tierKey) {
   const narrowed = paths.length ? paths.flatMap((p) => jestPatterns.map((t) => `^(?=.*${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}).*${t}`)) : jestPatterns;
   jestArgs.push(`--testPathPatterns=${narrowed.join('|')}`);
 }
-const jest = spawn(process.execPath, [join(root, 'node_modules/jest/bin/jest.js'), ...jestArgs, ...flags], {
+// The caller's arguments come before the reporters: `--reporters` takes every word after it,
+// so a path placed after it would be read as one more reporter (`npm test -- libs/…`).
+const jest = spawn(process.execPath, [join(root, 'node_modules/jest/bin/jest.js'), ...flags, ...jestArgs], {
   cwd: root,
   env: { ...env, TEST_RUN_CONTEXT: JSON.stringify(context) },
   stdio: 'inherit',

@@ -53,15 +53,12 @@ export class IdempotencyStore implements OnModuleInit {
 
   /**
    * Claims the key (scoped to the site) for this body, or returns what an earlier request
-   * with it got. Claims and answers arriving together are written together (group commit:
-   * one statement for all of them), each request still getting its own outcome.
+   * with it got (registrations before this version stored their answer; a retry of a newer
+   * one is answered from the complaint's stream). Claims arriving together are written
+   * together (group commit: one statement for all of them), each request its own outcome.
    */
   claim<T>(siteId: string, clientKey: string, body: unknown, complaintId: string): Promise<IdempotentOutcome<T>> {
     return this.claims.submit({ key: IdempotencyStore.scoped(siteId, clientKey), hash: IdempotencyStore.hash(body), complaintId }) as Promise<IdempotentOutcome<T>>;
-  }
-
-  complete<T>(siteId: string, clientKey: string, response: T): Promise<void> {
-    return this.answers.submit({ key: IdempotencyStore.scoped(siteId, clientKey), response: JSON.stringify(response) });
   }
 
   private readonly claims = new GroupCommit<Claim, IdempotentOutcome<unknown>>(async (items) => {
@@ -86,13 +83,5 @@ export class IdempotencyStore implements OnModuleInit {
       const fresh = claimedNow.delete(item.key);
       return { ok: true, value: { complaintId: row.complaint_id, response: row.response ?? undefined, claimedAt: row.created_at, fresh } };
     });
-  });
-
-  private readonly answers = new GroupCommit<{ key: string; response: string }, void>(async (items) => {
-    await this.pool.query(
-      `UPDATE intake.idempotency_keys k SET response = a.response::jsonb FROM unnest($1::text[], $2::text[]) AS a(key, response) WHERE k.key = a.key`,
-      [items.map((i) => i.key), items.map((i) => i.response)],
-    );
-    return items.map(() => ({ ok: true as const, value: undefined }));
   });
 }

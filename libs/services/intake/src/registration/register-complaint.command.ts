@@ -48,12 +48,14 @@ export class RegisterComplaintHandler implements ICommandHandler<RegisterComplai
       if (!claimed.fresh) serialHeldSince = claimed.claimedAt;
     }
 
-    // A retry of a registration that already went through answers with what it made
-    // (only a key can make a retry: without one the id was made just now).
+    // A retry of a registration that already went through answers with what it made, read
+    // from the complaint's own stream (only a key can make a retry: without one the id was
+    // made just now). No answer is stored beside the key: that would be one more commit per
+    // registration for what the stream already says.
     const existing = idempotencyKey ? await this.runner.readHistory(complaintId) : [];
     if (existing.length > 0) {
       const registered = existing[0].data as { number: string };
-      return this.remember(body.siteId, idempotencyKey, { id: complaintId, number: registered.number, status: 'registered' });
+      return { id: complaintId, number: registered.number, status: 'registered' };
     }
 
     const now = this.clock.now().toISOString();
@@ -98,9 +100,9 @@ export class RegisterComplaintHandler implements ICommandHandler<RegisterComplai
       // first (the key fixes the id): answer with what it made.
       const raced = idempotencyKey ? await this.runner.readHistory(complaintId) : [];
       if (raced.length === 0) throw error;
-      return this.remember(body.siteId, idempotencyKey, { id: complaintId, number: (raced[0].data as { number: string }).number, status: 'registered' });
+      return { id: complaintId, number: (raced[0].data as { number: string }).number, status: 'registered' };
     }
-    return this.remember(body.siteId, idempotencyKey, { id: complaintId, number, status: 'registered' });
+    return { id: complaintId, number, status: 'registered' };
   }
 
   private async predecessor(relatedComplaintId: string, siteId: string): Promise<RepeatPredecessor> {
@@ -112,10 +114,5 @@ export class RegisterComplaintHandler implements ICommandHandler<RegisterComplai
     const state = await this.runner.stateOf(relatedComplaintId, history);
     if (!state.exists || state.siteId !== siteId) throw unknown();
     return { complaintId: state.id, number: state.number, receivedAt: state.receivedAt, repeatCount: state.repeatCount };
-  }
-
-  private async remember(siteId: string, key: string | undefined, response: RegisteredComplaintDto): Promise<RegisteredComplaintDto> {
-    if (key) await this.idempotency.complete(siteId, key, response);
-    return response;
   }
 }
