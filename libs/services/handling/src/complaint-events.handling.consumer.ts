@@ -15,6 +15,7 @@ import { deadlineTimersSql, nextCheckAt, saveTimer } from './deadlines/deadline-
  * a batch commit together, so redelivery changes nothing.
  */
 const GROUP = 'handling';
+const STATE_READS_AT_ONCE = 4;
 
 @Controller()
 export class HandlingComplaintEventsConsumer extends ComplaintEventsConsumer {
@@ -43,7 +44,13 @@ export class HandlingComplaintEventsConsumer extends ComplaintEventsConsumer {
     // delivery stands for, so the stream holds at least the batch's events; a newer state is
     // as good: the timer follows the latest). Timers only move forward in version.
     const states = new Map<string, ComplaintState>();
-    for (const complaintId of new Set(events.map((e) => e.complaintId))) states.set(complaintId, await this.runner.stateOf(complaintId));
+    const ids = [...new Set(events.map((e) => e.complaintId))];
+    // A few reads at a time (the pool is shared with the HTTP requests and the scheduler).
+    await Promise.all(
+      Array.from({ length: Math.min(STATE_READS_AT_ONCE, ids.length) }, async () => {
+        for (let id = ids.pop(); id !== undefined; id = ids.pop()) states.set(id, await this.runner.stateOf(id));
+      }),
+    );
     await applyOnceBatch(this.pool, 'handling', this.groupId, events, async (client, fresh) => {
       for (const event of fresh) await trackComplaintEvent(client, 'handling', 'cases', event);
       const now = this.clock.now();
