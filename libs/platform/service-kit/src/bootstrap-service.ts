@@ -34,7 +34,12 @@ export const serviceApiTitle = (name: ServiceName): string => `Complaints — ${
  * built without a database (preview mode; the connection settings are placeholders).
  */
 export const serviceOpenApiDocument = (name: ServiceName, feature: Type): Promise<OpenAPIObject> => {
-  const env = { DATABASE_URL: 'postgres://docs-only@127.0.0.1:1/unused', JWT_SECRET: 'x'.repeat(32) };
+  const env = {
+    DATABASE_URL: 'postgres://docs-only@127.0.0.1:1/unused',
+    HOST: '127.0.0.1',
+    JWT_SECRET: 'docs-only-jwt-secret-0123456789abcdef',
+    PERSONAL_DATA_KEY: 'docs-only-personal-data-key-0123456789',
+  };
   const config = loadConfig(env, { processName: name, port: SERVICE_PORTS[name], bus: 'kafka', ...DEFAULTS[name] });
   return previewOpenApiDocument(composeRootModule(config, [feature]), serviceApiTitle(name));
 };

@@ -12,8 +12,6 @@ export type StoreProbe = {
 
 export type GroupLag = { group: string; eventsBehind: number; secondsBehind: number };
 
-const LAG_CACHE_MS = 1_000;
-
 /**
  * The process's Prometheus metrics (`GET /api/metrics`): HTTP request durations per
  * route, events appended, the relay's position against the store's head, and per
@@ -26,7 +24,7 @@ export class Metrics {
   private readonly progress = new Map<string, Progress>();
   private probe?: StoreProbe;
   private relayPosition?: () => Promise<bigint | undefined>;
-  private lagCache?: { at: number; lag: Promise<GroupLag[]> };
+  private lagInFlight?: Promise<GroupLag[]>;
 
   readonly httpDuration = new Histogram({
     name: 'http_request_duration_seconds',
@@ -109,13 +107,14 @@ export class Metrics {
     if (best) this.progress.set(group, best);
   }
 
-  /** Lag of every group this process runs (cached for a second: health and scrapes share it). */
+  /** Lag of every group this process runs (a health check and a scrape at the same moment share one computation). */
   lag(): Promise<GroupLag[]> {
-    const now = Date.now();
-    if (this.lagCache && now - this.lagCache.at < LAG_CACHE_MS) return this.lagCache.lag;
-    const lag = this.computeLag(now).catch(() => []);
-    this.lagCache = { at: now, lag };
-    return lag;
+    if (!this.lagInFlight) {
+      this.lagInFlight = this.computeLag(Date.now())
+        .catch(() => [])
+        .finally(() => (this.lagInFlight = undefined));
+    }
+    return this.lagInFlight;
   }
 
   private async computeLag(now: number): Promise<GroupLag[]> {
