@@ -8,6 +8,7 @@ import {
   composeRootModule,
   createHttpApp,
   ensureDatabase,
+  ensureServicesRole,
   listen,
   loadConfig,
   serveDashboard,
@@ -44,6 +45,7 @@ const main = async () => {
   const dataDir = resolve(process.env.DATA_DIR || '.data'); // an empty DATA_DIR means unset, not the current folder
   let postgres: EmbeddedPostgres | undefined;
   let databaseUrl = process.env.DATABASE_URL;
+  let migrationDatabaseUrl = process.env.MIGRATION_DATABASE_URL;
   if (!databaseUrl) {
     const port = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
     logger.log(`starting embedded PostgreSQL on 127.0.0.1:${port} (data in ${dataDir}/postgres)`);
@@ -58,10 +60,13 @@ const main = async () => {
       },
     });
     if (postgres.clusterDir !== `${dataDir}/postgres`) logger.log(`embedded PostgreSQL data: ${postgres.clusterDir}`);
-    databaseUrl = await ensureDatabase(postgres.adminUrl, 'complaints');
+    // The services connect as a role of their own that may only read and append stored
+    // events; the superuser (the owner) migrates the event store.
+    migrationDatabaseUrl = await ensureDatabase(postgres.adminUrl, 'complaints');
+    databaseUrl = await ensureServicesRole(migrationDatabaseUrl, { passwordFile: `${dataDir}/postgres.services-password` });
   }
   const config = loadConfig(
-    { ...process.env, DATABASE_URL: databaseUrl },
+    { ...process.env, DATABASE_URL: databaseUrl, ...(migrationDatabaseUrl ? { MIGRATION_DATABASE_URL: migrationDatabaseUrl } : {}) },
     {
       processName: 'embedded',
       port: 3000,

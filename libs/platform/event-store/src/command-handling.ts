@@ -1,5 +1,31 @@
-import { chainEvents, lastHashOf } from './hash-chain';
-import { isWrongExpectedRevision, type EventMetadata, type EventStore, type EventToAppend, type RecordedEvent } from './event-store.port';
+import { GENESIS_HASH, chainEvents, headMac, nextRecordedAt } from './hash-chain';
+import { isWrongExpectedRevision, type AppendOptions, type EventMetadata, type EventStore, type EventToAppend, type RecordedEvent } from './event-store.port';
+
+/**
+ * Links events onto the stream read as `history` (which ends with the stream's last event)
+ * and says how to append them: with the store's chain key, by chain v2 (keyed, revision
+ * and recorded time hashed) with the signed head of the stream after the append; without
+ * one, by chain v1. Always with the exact expected revision, which the head relies on.
+ */
+export const linkForAppend = (
+  store: Pick<EventStore, 'chainKey'>,
+  streamId: string,
+  history: Pick<RecordedEvent, 'revision' | 'recordedAt' | 'metadata'>[],
+  events: EventToAppend[],
+): { events: EventToAppend[]; options: AppendOptions } => {
+  const currentRevision = history.length ? history[history.length - 1].revision : undefined;
+  const expectedRevision = currentRevision === undefined ? ('no_stream' as const) : currentRevision;
+  const key = store.chainKey;
+  const prevHash = history.length ? (history[history.length - 1].metadata.hash ?? GENESIS_HASH) : GENESIS_HASH;
+  if (!key) return { events: chainEvents(prevHash, events), options: { expectedRevision } };
+  const firstRevision = currentRevision === undefined ? 0n : currentRevision + 1n;
+  const linked = chainEvents(prevHash, events, { key, streamId, firstRevision, recordedAt: nextRecordedAt(history) });
+  const last = linked[linked.length - 1];
+  return {
+    events: linked,
+    options: { expectedRevision, headMac: headMac(key, { streamId, revision: firstRevision + BigInt(linked.length - 1), hash: String(last.metadata.hash) }) },
+  };
+};
 
 /** Any decider: plain functions over plain data (docs/architecture.md "Code conventions", Emmett). */
 export type Decider<State, Command, Event extends { type: string; data: object }> = {
@@ -65,11 +91,9 @@ export const handleCommand = async <State, Command, Event extends { type: string
     }
     const ids = options.eventIds(newEvents);
     const decided = newEvents.map((e, i) => ({ id: ids[i], type: e.type, data: e.data as Record<string, unknown>, metadata: options.metadata }));
-    const toAppend = chainEvents(lastHashOf(history), options.encode ? await options.encode(decided) : decided);
+    const link = linkForAppend(store, streamId, history, options.encode ? await options.encode(decided) : decided);
     try {
-      const result = await store.appendToStream(streamId, toAppend, {
-        expectedRevision: currentRevision === undefined ? 'no_stream' : currentRevision,
-      });
+      const result = await store.appendToStream(streamId, link.events, link.options);
       const finalState = newEvents.reduce(decider.evolve, state);
       return { state: finalState, newEvents, nextExpectedRevision: result.nextExpectedRevision, history };
     } catch (error) {

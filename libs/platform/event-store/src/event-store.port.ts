@@ -88,14 +88,34 @@ export type Subscription = {
   readonly done: Promise<void>;
 };
 
+/**
+ * A stream's signed head (hash chain v2): the revision and hash of its last event, and
+ * an HMAC over them (`headMac`) made with the chain key, which the store never holds.
+ * Kept apart from the events and replaced by each keyed append in the same transaction.
+ */
+export type StreamHead = { streamId: string; revision: bigint; hash: string; mac: string };
+
+export type AppendOptions = {
+  expectedRevision?: ExpectedRevision;
+  /** The signed head after this append (the stream's new last event); stored by stores that keep heads. */
+  headMac?: string;
+};
+
 export type EventStore = {
-  appendToStream(streamId: string, events: EventToAppend[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult>;
+  appendToStream(streamId: string, events: EventToAppend[], options?: AppendOptions): Promise<AppendResult>;
   /** Returns [] for a stream that does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch-up subscription: reads history from the checkpoint, then continues live. */
   subscribeToAll(options: SubscriptionOptions, handler: SubscriptionHandler): Subscription;
   close(): Promise<void>;
+  /**
+   * The hash chain's key (kept outside the database): with it, `handleCommand` appends by
+   * chain v2 (keyed, with revision and recorded time) and signs the stream's head.
+   */
+  readonly chainKey?: Buffer;
+  /** The stream's signed head (`null`: none stored); absent on stores that keep no heads. */
+  readStreamHead?(streamId: string): Promise<StreamHead | null>;
 };
 
 export class WrongExpectedRevisionError extends Error {

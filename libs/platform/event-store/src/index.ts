@@ -7,3 +7,5 @@ export * from './command-handling';
 export * from './eventstoredb/eventstoredb-event-store';
 export * from './personal-data/personal-data-vault';
 export * from './group-commit';
+export * from './verify-stream';
+export { EVENT_WRITER_ROLE } from './postgres/postgres-event-store.schema';

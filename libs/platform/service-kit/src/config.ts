@@ -40,6 +40,18 @@ export type PlatformConfig = {
    */
   personalDataKey: string;
   /**
+   * The hash chain's key material (CHAIN_KEY, ≥ 32 characters; default PERSONAL_DATA_KEY):
+   * chain v2 events and stream heads are HMAC-signed with a key derived from it (hash-chain.ts
+   * `chainKeyFrom`). The same in every service; never change it once events are signed.
+   */
+  chainKeySecret: string;
+  /**
+   * MIGRATION_DATABASE_URL: the event store's schema is created and upgraded through this
+   * connection (its owner), while DATABASE_URL may be a role that can only read and append
+   * events (a member of complaints_event_writer). Default: DATABASE_URL.
+   */
+  migrationDatabaseUrl?: string;
+  /**
    * The address of the reverse proxy whose X-Forwarded-For the app believes (Express's
    * `trust proxy`, TRUST_PROXY): unset = none, so the client address is the TCP peer.
    */
@@ -164,6 +176,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv, defaults: Partial<Omit<Platfo
   const auth = authConfig(env, host, defaults.auth);
   const personalDataKey = assertSecret('PERSONAL_DATA_KEY', env.PERSONAL_DATA_KEY || defaults.personalDataKey, 32, `base64 of 32 bytes or 32+ characters; ${SECRET_HINT}`);
   if (auth.jwtSecret && personalDataKey === auth.jwtSecret) throw new ConfigError('PERSONAL_DATA_KEY must differ from JWT_SECRET');
+  const chainKeySecret = env.CHAIN_KEY ? assertSecret('CHAIN_KEY', env.CHAIN_KEY, 32, `base64 of 32 bytes or 32+ characters; ${SECRET_HINT}`) : (defaults.chainKeySecret ?? personalDataKey);
   if (eventStore === 'eventstoredb' && !eventStoreConnectionString) throw new ConfigError('EVENTSTORE_CONNECTION_STRING is required when EVENT_STORE=eventstoredb');
   return {
     processName: defaults.processName,
@@ -183,6 +196,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv, defaults: Partial<Omit<Platfo
     schedulerIntervalMs: positiveInt('SCHEDULER_INTERVAL_MS', env.SCHEDULER_INTERVAL_MS, defaults.schedulerIntervalMs ?? 5_000),
     metricsToken: env.METRICS_TOKEN || undefined,
     personalDataKey,
+    chainKeySecret,
+    migrationDatabaseUrl: env.MIGRATION_DATABASE_URL || defaults.migrationDatabaseUrl || undefined,
     trustProxy: trustProxySetting(env.TRUST_PROXY) ?? defaults.trustProxy,
     auth,
   };

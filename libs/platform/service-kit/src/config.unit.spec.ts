@@ -117,3 +117,17 @@ describe('Rule: docker-compose.yml holds no secret and seeds no demo user by def
     for (const [, svc] of built) expect(svc.environment?.TRUST_PROXY).toBe('${TRUST_PROXY:-1}');
   });
 });
+
+describe('Rule: the hash chain is keyed with CHAIN_KEY, else PERSONAL_DATA_KEY; the owner may migrate the event store (issue 13 row 4)', () => {
+  it('given no CHAIN_KEY, then the chain key comes from PERSONAL_DATA_KEY; given one, from it; given a short or sample one, the service refuses', () => {
+    expect(service(SECRETS).chainKeySecret).toBe(SECRETS.PERSONAL_DATA_KEY);
+    expect(service({ ...SECRETS, CHAIN_KEY: 'unit-test-chain-key-0123456789abcdefghijk' }).chainKeySecret).toBe('unit-test-chain-key-0123456789abcdefghijk');
+    expect(() => service({ ...SECRETS, CHAIN_KEY: 'too-short' })).toThrow(/CHAIN_KEY must be at least 32/);
+    expect(() => service({ ...SECRETS, CHAIN_KEY: 'replace-with-a-chain-key-of-32-characters-x' })).toThrow(/CHAIN_KEY is a sample value/);
+  });
+
+  it('given MIGRATION_DATABASE_URL, then it is kept apart from DATABASE_URL; given none, there is none', () => {
+    expect(service({ ...SECRETS, MIGRATION_DATABASE_URL: 'postgres://owner@127.0.0.1/db' }).migrationDatabaseUrl).toBe('postgres://owner@127.0.0.1/db');
+    expect(service(SECRETS).migrationDatabaseUrl).toBeUndefined();
+  });
+});

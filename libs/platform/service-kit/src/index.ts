@@ -7,6 +7,7 @@ export * from './http/validation';
 export * from './http/health.controller';
 export * from './http/create-http-app';
 export * from './embedded/embedded-postgres';
+export * from './embedded/services-role';
 export * from './complaint-events.consumer';
 export * from './bus/bus-transport';
 export * from './acting-user';

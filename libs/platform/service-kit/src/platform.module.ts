@@ -9,7 +9,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { Pool } from 'pg';
-import { EventStoreDbEventStore, PostgresEventStore, type EventStore, type RecordedEvent } from '@complaints/event-store';
+import { EventStoreDbEventStore, PostgresEventStore, chainKeyFrom, type EventStore, type RecordedEvent } from '@complaints/event-store';
 import { EventRelay, KafkaMessageBus, StoreFedMessageBus, toComplaintEventMessage, type BusMessage, type MessageBus } from '@complaints/messaging';
 import { COMPLAINT_STREAM_PREFIX, complaintIdFromStream, notificationFromEvent, topicNames, type TopicNames } from '@complaints/contracts';
 import { ConfigError, type PlatformConfig } from './config';
@@ -169,7 +169,9 @@ const createBus = (config: PlatformConfig, store: EventStore, pool: Pool, topics
 };
 
 /** Counts the events this process appends (metrics), whatever the adapter. */
-const counted = (store: EventStore, metrics: Metrics): EventStore => ({
+const counted = (store: EventStore, metrics: Metrics): EventStore => {
+  const readStreamHead = store.readStreamHead?.bind(store);
+  return {
   appendToStream: async (streamId, events, options) => {
     const result = await store.appendToStream(streamId, events, options);
     metrics.eventsAppended.inc(events.length);
@@ -179,7 +181,10 @@ const counted = (store: EventStore, metrics: Metrics): EventStore => ({
   readAll: (options) => store.readAll(options),
   subscribeToAll: (options, handler) => store.subscribeToAll(options, handler),
   close: () => store.close(),
-});
+  chainKey: store.chainKey,
+  ...(readStreamHead ? { readStreamHead } : {}),
+  };
+};
 
 /** Where the PostgreSQL event store stands, for the lag metrics (schema event_store). */
 const postgresStoreProbe = (pool: Pool): StoreProbe => ({
@@ -194,11 +199,22 @@ const postgresStoreProbe = (pool: Pool): StoreProbe => ({
 });
 
 const createEventStore = async (config: PlatformConfig, pool: Pool, metrics: Metrics): Promise<EventStore> => {
+  const chainKey = chainKeyFrom(config.chainKeySecret);
   if (config.eventStore === 'eventstoredb') {
-    return counted(new EventStoreDbEventStore({ connectionString: config.eventStoreConnectionString ?? '' }), metrics);
+    return counted(new EventStoreDbEventStore({ connectionString: config.eventStoreConnectionString ?? '', chainKey }), metrics);
   }
-  const store = new PostgresEventStore({ pool });
-  await store.migrate();
+  const store = new PostgresEventStore({ pool, chainKey });
+  if (config.migrationDatabaseUrl && config.migrationDatabaseUrl !== config.databaseUrl) {
+    // The schema's owner migrates; the services' own role may only read and append events.
+    const owner = createPool(config.migrationDatabaseUrl, 1);
+    try {
+      await new PostgresEventStore({ pool, migrationPool: owner }).migrate();
+    } finally {
+      await owner.end().catch(() => undefined);
+    }
+  } else {
+    await store.migrate();
+  }
   metrics.setStoreProbe(postgresStoreProbe(pool));
   return counted(store, metrics);
 };

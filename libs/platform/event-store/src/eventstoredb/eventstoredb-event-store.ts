@@ -42,7 +42,10 @@ import {
   type SubscriptionOptions,
 } from '../event-store.port';
 
-export type EventStoreDbOptions = { connectionString: string } | { client: EventStoreDBClient };
+export type EventStoreDbOptions = ({ connectionString: string } | { client: EventStoreDBClient }) & {
+  /** The hash chain's key: appends by chain v2 (EventStoreDB keeps no signed heads, see hash-chain.ts). */
+  chainKey?: Buffer;
+};
 
 const toExpected = (expected: ExpectedRevision): AppendExpectedRevision => {
   if (expected === 'no_stream') return NO_STREAM;
@@ -63,15 +66,23 @@ const toRecorded = (resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedE
     position: position ?? -1n,
     data: event.data as Record<string, unknown>,
     metadata: (event.metadata ?? {}) as EventMetadata,
-    recordedAt: event.created instanceof Date ? event.created : new Date(Number(event.created) / 10_000 - 62_135_596_800_000),
+    // Chain v2 hashes the recorded time the writer gave (metadata.recordedAt); EventStoreDB keeps its own beside it.
+    recordedAt:
+      (event.metadata as EventMetadata | undefined)?.chain !== undefined && typeof (event.metadata as EventMetadata).recordedAt === 'string'
+        ? new Date(String((event.metadata as EventMetadata).recordedAt))
+        : event.created instanceof Date
+          ? event.created
+          : new Date(Number(event.created) / 10_000 - 62_135_596_800_000),
   };
 };
 
 export class EventStoreDbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
   private readonly ownsClient: boolean;
+  readonly chainKey?: Buffer;
 
   constructor(options: EventStoreDbOptions) {
+    this.chainKey = options.chainKey;
     if ('client' in options) {
       this.client = options.client;
       this.ownsClient = false;

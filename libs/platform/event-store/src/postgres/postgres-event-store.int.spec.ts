@@ -1,9 +1,11 @@
-import { createTestDatabase, type TestDatabase } from '@complaints/testing';
+import { createTestDatabase, withDatabase, type TestDatabase } from '@complaints/testing';
 import { Client, Pool } from 'pg';
 import { randomUUID } from 'node:crypto';
 import { eventStoreContract } from '../event-store.contract';
 import { PostgresEventStore } from './postgres-event-store';
-import { chainEvents, GENESIS_HASH, lastHashOf, verifyChain } from '../hash-chain';
+import { chainEvents, chainKeyFrom, GENESIS_HASH, lastHashOf, verifyChain } from '../hash-chain';
+import { verifyStoredStream } from '../verify-stream';
+import { EVENT_WRITER_ROLE } from './postgres-event-store.schema';
 import { WrongExpectedRevisionError, type RecordedEvent } from '../event-store.port';
 import { handleCommand } from '../command-handling';
 
@@ -199,7 +201,10 @@ describe('Tamper evidence on the PostgreSQL store', () => {
 
     const sql = new Client({ connectionString: db.url });
     await sql.connect();
+    // A tamperer with superuser rights first switches off the append-only trigger.
+    await sql.query('BEGIN; ALTER TABLE event_store.events DISABLE TRIGGER USER');
     await sql.query(`UPDATE event_store.events SET data = jsonb_set(data, '{note}', '"改过了"') WHERE stream_id = $1 AND stream_revision = 2`, [streamId]);
+    await sql.query('ALTER TABLE event_store.events ENABLE TRIGGER USER; COMMIT');
     await sql.end();
 
     expect(verifyChain(await store.readStream(streamId))).toEqual({ valid: false, events: 4, brokenAt: 3, reason: 'hash_mismatch' });
@@ -281,5 +286,92 @@ describe('PostgreSQL appends as the store grows, and appends that repeat stored 
     expect(next.nextExpectedRevision).toBe(2n);
     expect((await store.readStream(s1)).map((x) => x.id)).toEqual([a.id, b.id, c.id]);
     await store.close();
+  });
+});
+
+describe('Rule: stored events are append-only in the database, for the services’ role and even for the owner (issue 13 row 4)', () => {
+  const KEY = chainKeyFrom('event-store-int-test-chain-key-of-32-characters');
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  let owner: Client;
+  const role = `es_writer_${randomUUID().slice(0, 8)}`;
+  const counter = {
+    initialState: () => 0,
+    evolve: (n: number) => n + 1,
+    decide: (by: string, n: number) => [{ type: 'Counted', data: { by, seen: n } }],
+  };
+  const count = (s: PostgresEventStore, streamId: string, by: string) =>
+    handleCommand(s, streamId, counter, by, { metadata: { actor: { id: 'u-1', role: 'cs_assistant' } }, eventIds: (es) => es.map(() => randomUUID()) });
+
+  beforeAll(async () => {
+    db = await createTestDatabase('es_append_only');
+    store = new PostgresEventStore({ connectionString: db.url, chainKey: KEY });
+    await store.migrate();
+    owner = new Client({ connectionString: db.url });
+    await owner.connect();
+  });
+  afterAll(async () => {
+    await store.close();
+    await owner.end();
+    await db.drop();
+    const admin = new Client({ connectionString: withDatabase(db.url, 'postgres') });
+    await admin.connect();
+    await admin.query(`DROP ROLE IF EXISTS ${role}`).catch(() => undefined);
+    await admin.end();
+  });
+
+  it('given stored events, when the owner (a superuser here) updates, deletes or truncates them, then each is refused and nothing changes', async () => {
+    const streamId = `complaint-${randomUUID()}`;
+    await count(store, streamId, 'a');
+    await count(store, streamId, 'b');
+    for (const statement of [
+      `UPDATE event_store.events SET data = '{}' WHERE stream_id = '${streamId}'`,
+      `UPDATE event_store.events SET recorded_at = recorded_at - interval '1 day' WHERE stream_id = '${streamId}'`,
+      `DELETE FROM event_store.events WHERE stream_id = '${streamId}' AND stream_revision = 1`,
+      'TRUNCATE event_store.events',
+    ]) {
+      await expect(owner.query(statement)).rejects.toThrow(/append-only/);
+    }
+    expect((await store.readStream(streamId)).map((e) => e.data.by)).toEqual(['a', 'b']);
+    expect((await verifyStoredStream(store, streamId)).verification).toEqual({ valid: true, events: 2 });
+  });
+
+  it('given a retried append that repeats a stored id, when append_events takes back the rows it inserted itself, then the trigger lets it (they never committed)', async () => {
+    const streamId = `complaint-${randomUUID()}`;
+    const first = { id: randomUUID(), type: 'Counted', data: {}, metadata: {} };
+    await store.appendToStream(streamId, [first], { expectedRevision: 'no_stream' });
+    // A new id then the stored one: the new row is inserted, then deleted by the same transaction.
+    await expect(store.appendToStream(streamId, [{ ...first, id: randomUUID() }, first], { expectedRevision: 0n })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    expect(await store.readStream(streamId)).toHaveLength(1);
+  });
+
+  it(`given a login role that is a member of ${EVENT_WRITER_ROLE}, when it appends and reads through the store, then that works, and UPDATE, DELETE, TRUNCATE and disabling the trigger are refused`, async () => {
+    await owner.query(`CREATE ROLE ${role} LOGIN PASSWORD 'writer-test-password' IN ROLE ${EVENT_WRITER_ROLE}`);
+    const url = new URL(db.url);
+    url.username = role;
+    url.password = 'writer-test-password';
+    const writer = new PostgresEventStore({ connectionString: url.toString(), chainKey: KEY });
+    const client = new Client({ connectionString: url.toString() });
+    await client.connect();
+    try {
+      const streams = Array.from({ length: 6 }, () => `complaint-${randomUUID()}`);
+      // Concurrent appends go through the group commit's batch function as well as the single one.
+      await Promise.all(streams.map((s) => count(writer, s, 'writer')));
+      await Promise.all(streams.map((s) => count(writer, s, 'writer')));
+      for (const s of streams) expect((await verifyStoredStream(writer, s)).verification).toEqual({ valid: true, events: 2 });
+      for (const statement of [
+        `UPDATE event_store.events SET data = '{}' WHERE stream_id = '${streams[0]}'`,
+        `DELETE FROM event_store.events WHERE stream_id = '${streams[0]}'`,
+        'TRUNCATE event_store.events',
+        'ALTER TABLE event_store.events DISABLE TRIGGER USER',
+        `DELETE FROM event_store.stream_heads WHERE stream_id = '${streams[0]}'`,
+      ]) {
+        await expect(client.query(statement)).rejects.toThrow(/permission denied|must be owner|append-only/);
+      }
+      expect((await verifyStoredStream(writer, streams[0])).verification).toEqual({ valid: true, events: 2 });
+    } finally {
+      await client.end();
+      await writer.close();
+    }
   });
 });

@@ -15,9 +15,23 @@
  * inserts, not the commit's WAL flush, so commits of different appends still group.
  * The cost: a long-open transaction anywhere in the cluster delays readers (never
  * loses or reorders events) until it ends.
+ *
+ * Stored history is append-only in the database too: a trigger refuses UPDATE, DELETE and
+ * TRUNCATE of events to every role, owner and superuser included (a row may only be taken
+ * back by the transaction that inserted it, before it commits — as append_events does with
+ * a retried append). A migration that truly must rewrite events disables the trigger in its
+ * own transaction (`ALTER TABLE … DISABLE TRIGGER`, which only the table's owner can do).
+ * Events appended by chain v2 carry their recorded time in `metadata.recordedAt` (hashed);
+ * `recorded_at` stores exactly that instant. Each such append also replaces the stream's
+ * signed head in `stream_heads` in the same transaction (`p_head_mac`).
+ * The role EVENT_WRITER_ROLE (NOLOGIN) holds only what the services need on this schema:
+ * SELECT and INSERT on events, SELECT/INSERT/UPDATE on stream_heads, the functions; grant
+ * it to the services' login role, and run migrations as the owner.
  */
 export const APPEND_LOCK_KEY = 7_355_608;
 export const NOTIFY_CHANNEL = 'event_store_appended';
+/** The group role the services' database user is given (see above). */
+export const EVENT_WRITER_ROLE = 'complaints_event_writer';
 
 /** Expected-revision sentinels passed to append_events. */
 export const EXPECTED_NO_STREAM = -1;
@@ -45,8 +59,47 @@ CREATE TABLE IF NOT EXISTS ${schema}.events (
   CONSTRAINT events_stream_revision_unique UNIQUE (stream_id, stream_revision)
 );
 
+CREATE TABLE IF NOT EXISTS ${schema}.stream_heads (
+  stream_id       text        PRIMARY KEY,
+  stream_revision bigint      NOT NULL,
+  last_hash       text        NOT NULL,
+  mac             text        NOT NULL,
+  updated_at      timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+
+CREATE OR REPLACE FUNCTION ${schema}.refuse_event_change() RETURNS trigger
+LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    IF OLD.tx_id = pg_current_xact_id() THEN
+      RETURN OLD; -- inserted by this very transaction, not committed: not history yet
+    END IF;
+  END IF;
+  RAISE EXCEPTION 'stored events are append-only: % on %.% refused', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME
+    USING ERRCODE = 'insufficient_privilege',
+          HINT = 'History is never edited; a migration that must rewrite it disables trigger events_append_only in its own transaction.';
+END
+$fn$;
+
+DO $do$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '${schema}.events'::regclass AND tgname = 'events_append_only') THEN
+    CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON ${schema}.events
+      FOR EACH ROW EXECUTE FUNCTION ${schema}.refuse_event_change();
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '${schema}.events'::regclass AND tgname = 'events_no_truncate') THEN
+    CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON ${schema}.events
+      FOR EACH STATEMENT EXECUTE FUNCTION ${schema}.refuse_event_change();
+  END IF;
+END
+$do$;
+
+-- The earlier signatures (without the head): replaced by the ones below.
+DROP FUNCTION IF EXISTS ${schema}.append_events_batch(text[], bigint[], int[], uuid[], text[], jsonb[], jsonb[]);
+DROP FUNCTION IF EXISTS ${schema}.append_events(text, bigint, uuid[], text[], jsonb[], jsonb[]);
+
 CREATE OR REPLACE FUNCTION ${schema}.append_events(
-  p_stream text, p_expected bigint, p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[]
+  p_stream text, p_expected bigint, p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[], p_head_mac text DEFAULT NULL
 ) RETURNS TABLE (outcome text, stream_revision bigint, last_position bigint)
 LANGUAGE plpgsql AS $fn$
 DECLARE
@@ -90,8 +143,9 @@ BEGIN
     -- while the table was small, scans the whole table on every append (append time
     -- grew with the size of the store until the next ANALYZE).
     WITH inserted AS (
-      INSERT INTO ${schema}.events (event_id, stream_id, stream_revision, type, data, metadata)
-      SELECT u.id, p_stream, coalesce(v_current, -1) + u.ord, u.type, u.data, u.metadata
+      INSERT INTO ${schema}.events (event_id, stream_id, stream_revision, type, data, metadata, recorded_at)
+      SELECT u.id, p_stream, coalesce(v_current, -1) + u.ord, u.type, u.data, u.metadata,
+             CASE WHEN u.metadata ? 'chain' THEN (u.metadata->>'recordedAt')::timestamptz ELSE clock_timestamp() END
         FROM unnest(p_ids, p_types, p_data, p_metadata) WITH ORDINALITY AS u(id, type, data, metadata, ord)
        ORDER BY u.ord
       ON CONFLICT ON CONSTRAINT events_event_id_unique DO NOTHING
@@ -115,6 +169,13 @@ BEGIN
       RETURN;
     END IF;
 
+    IF p_head_mac IS NOT NULL THEN
+      INSERT INTO ${schema}.stream_heads AS h (stream_id, stream_revision, last_hash, mac)
+      VALUES (p_stream, coalesce(v_current, -1) + v_n, p_metadata[v_n]->>'hash', p_head_mac)
+      ON CONFLICT (stream_id) DO UPDATE
+        SET stream_revision = EXCLUDED.stream_revision, last_hash = EXCLUDED.last_hash, mac = EXCLUDED.mac, updated_at = clock_timestamp();
+    END IF;
+
     PERFORM pg_notify('${NOTIFY_CHANNEL}', p_stream);
     PERFORM pg_advisory_unlock(${APPEND_LOCK_KEY});
     RETURN QUERY SELECT 'ok'::text, coalesce(v_current, -1) + v_n, v_last_position;
@@ -130,7 +191,8 @@ $fn$;
 -- that meets a concurrent writer's uncommitted row (a unique violation) is undone alone
 -- (its own subtransaction) and reported as such; the caller retries it by itself.
 CREATE OR REPLACE FUNCTION ${schema}.append_events_batch(
-  p_streams text[], p_expected bigint[], p_counts int[], p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[]
+  p_streams text[], p_expected bigint[], p_counts int[], p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[],
+  p_head_macs text[] DEFAULT NULL
 ) RETURNS TABLE (idx int, outcome text, stream_revision bigint, last_position bigint)
 LANGUAGE plpgsql AS $fn$
 DECLARE
@@ -145,7 +207,7 @@ BEGIN
       v_to := v_from + p_counts[i] - 1;
       idx := i;
       BEGIN
-        SELECT * INTO r FROM ${schema}.append_events(p_streams[i], p_expected[i], p_ids[v_from:v_to], p_types[v_from:v_to], p_data[v_from:v_to], p_metadata[v_from:v_to]);
+        SELECT * INTO r FROM ${schema}.append_events(p_streams[i], p_expected[i], p_ids[v_from:v_to], p_types[v_from:v_to], p_data[v_from:v_to], p_metadata[v_from:v_to], p_head_macs[i]);
         outcome := r.outcome;
         stream_revision := r.stream_revision;
         last_position := r.last_position;
@@ -164,4 +226,28 @@ BEGIN
   END;
 END
 $fn$;
+
+DO $do$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${EVENT_WRITER_ROLE}') THEN
+    CREATE ROLE ${EVENT_WRITER_ROLE} NOLOGIN;
+  END IF;
+EXCEPTION
+  WHEN duplicate_object OR unique_violation THEN NULL; -- created by a concurrent migration of another database
+  WHEN insufficient_privilege THEN RAISE NOTICE 'no CREATEROLE: role ${EVENT_WRITER_ROLE} not created';
+END
+$do$;
+
+DO $do$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${EVENT_WRITER_ROLE}') THEN
+    GRANT USAGE ON SCHEMA ${schema} TO ${EVENT_WRITER_ROLE};
+    GRANT SELECT, INSERT ON ${schema}.events TO ${EVENT_WRITER_ROLE};
+    GRANT SELECT, INSERT, UPDATE ON ${schema}.stream_heads TO ${EVENT_WRITER_ROLE};
+    GRANT USAGE, SELECT ON SEQUENCE ${schema}.events_position_seq TO ${EVENT_WRITER_ROLE};
+    GRANT EXECUTE ON FUNCTION ${schema}.append_events(text, bigint, uuid[], text[], jsonb[], jsonb[], text) TO ${EVENT_WRITER_ROLE};
+    GRANT EXECUTE ON FUNCTION ${schema}.append_events_batch(text[], bigint[], int[], uuid[], text[], jsonb[], jsonb[], text[]) TO ${EVENT_WRITER_ROLE};
+  END IF;
+END
+$do$;
 `;

@@ -2,6 +2,7 @@ import { runLockedMigration } from './locked-migration';
 import { Pool, type PoolClient } from 'pg';
 import {
   WrongExpectedRevisionError,
+  type AppendOptions,
   type AppendResult,
   type EventStore,
   type EventToAppend,
@@ -9,6 +10,7 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StreamHead,
   type Subscription,
   type SubscriptionHandler,
   type SubscriptionOptions,
@@ -30,6 +32,13 @@ export type PostgresEventStoreOptions = {
   schema?: string;
   /** How often an idle subscription looks for new events without a notification. */
   pollIntervalMs?: number;
+  /** The hash chain's key (chain v2 and signed heads, see hash-chain.ts); never sent to the database. */
+  chainKey?: Buffer;
+  /**
+   * Where `migrate()` runs: a pool of the schema's owner when the store's own pool connects
+   * as a role that may only read and append (default: the store's pool).
+   */
+  migrationPool?: Pool;
 };
 
 type EventRow = {
@@ -49,7 +58,7 @@ const MAX_APPEND_RETRIES = 5;
 const MAX_APPEND_TRANSACTIONS = 2;
 const MAX_APPENDS_PER_TRANSACTION = 50;
 
-type PendingAppend = { streamId: string; events: EventToAppend[]; expected: ExpectedRevision; expectedSql: string };
+type PendingAppend = { streamId: string; events: EventToAppend[]; expected: ExpectedRevision; expectedSql: string; headMac: string | null };
 
 const toRecorded = (row: EventRow): RecordedEvent => ({
   id: row.event_id,
@@ -83,6 +92,8 @@ export class PostgresEventStore implements EventStore {
   private readonly pollIntervalMs: number;
   private listener?: Promise<PoolClient>;
   private readonly wakeups = new Set<() => void>();
+  private readonly migrationPool?: Pool;
+  readonly chainKey?: Buffer;
 
   constructor(options: PostgresEventStoreOptions) {
     if (!options.pool && !options.connectionString) throw new Error('PostgresEventStore needs a pool or a connectionString');
@@ -96,11 +107,13 @@ export class PostgresEventStore implements EventStore {
     this.schema = options.schema ?? 'event_store';
     if (!/^[a-z_][a-z0-9_]*$/.test(this.schema)) throw new Error(`invalid schema name ${this.schema}`);
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
+    this.chainKey = options.chainKey;
+    this.migrationPool = options.migrationPool;
   }
 
   /** Creates the schema if needed; safe to call from several processes at once. */
   async migrate(): Promise<void> {
-    await runLockedMigration(this.pool, `migrate:${this.schema}`, eventStoreSchemaSql(this.schema));
+    await runLockedMigration(this.migrationPool ?? this.pool, `migrate:${this.schema}`, eventStoreSchemaSql(this.schema));
   }
 
   /**
@@ -110,7 +123,7 @@ export class PostgresEventStore implements EventStore {
    * outcome — its own expected-revision conflict, its own error. Alone, an append is sent
    * at once, so a quiet system pays no extra latency.
    */
-  appendToStream(streamId: string, events: EventToAppend[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
+  appendToStream(streamId: string, events: EventToAppend[], options: AppendOptions = {}): Promise<AppendResult> {
     const expected = options.expectedRevision ?? 'any';
     if (events.length === 0) return Promise.reject(new RangeError('appendToStream needs at least one event'));
     let expectedSql: string;
@@ -119,7 +132,7 @@ export class PostgresEventStore implements EventStore {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.appends.submit({ streamId, events, expected, expectedSql });
+    return this.appends.submit({ streamId, events, expected, expectedSql, headMac: options.headMac ?? null });
   }
 
   private readonly appends = new GroupCommit<PendingAppend, AppendResult>((batch) => this.appendBatch(batch), {
@@ -133,7 +146,7 @@ export class PostgresEventStore implements EventStore {
     try {
       const events = batch.flatMap((a) => a.events);
       ({ rows } = await this.pool.query(
-        `SELECT idx, outcome, stream_revision, last_position FROM ${this.schema}.append_events_batch($1::text[], $2::bigint[], $3::int[], $4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[])`,
+        `SELECT idx, outcome, stream_revision, last_position FROM ${this.schema}.append_events_batch($1::text[], $2::bigint[], $3::int[], $4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[], $8::text[])`,
         [
           batch.map((a) => a.streamId),
           batch.map((a) => a.expectedSql),
@@ -142,6 +155,7 @@ export class PostgresEventStore implements EventStore {
           events.map((e) => e.type),
           events.map((e) => JSON.stringify(e.data)),
           events.map((e) => JSON.stringify(e.metadata)),
+          batch.map((a) => a.headMac),
         ],
       ));
     } catch {
@@ -169,7 +183,7 @@ export class PostgresEventStore implements EventStore {
 
   /** One append in a transaction of its own (`append_events`), retried past concurrent writers' unique violations. */
   private async appendOne(append: PendingAppend): Promise<AppendResult> {
-    const { streamId, events, expected, expectedSql } = append;
+    const { streamId, events, expected, expectedSql, headMac } = append;
     const params = [
       streamId,
       expectedSql,
@@ -177,11 +191,12 @@ export class PostgresEventStore implements EventStore {
       events.map((e) => e.type),
       events.map((e) => JSON.stringify(e.data)),
       events.map((e) => JSON.stringify(e.metadata)),
+      headMac,
     ];
     for (let attempt = 1; ; attempt++) {
       try {
         const { rows } = await this.pool.query<{ outcome: string; stream_revision: string | null; last_position: string | null }>(
-          `SELECT outcome, stream_revision, last_position FROM ${this.schema}.append_events($1, $2::bigint, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[])`,
+          `SELECT outcome, stream_revision, last_position FROM ${this.schema}.append_events($1, $2::bigint, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::text)`,
           params,
         );
         const { outcome, stream_revision, last_position } = rows[0];
@@ -221,6 +236,14 @@ export class PostgresEventStore implements EventStore {
       [streamId, from === null ? null : from.toString(), limit],
     );
     return rows.map(toRecorded);
+  }
+
+  async readStreamHead(streamId: string): Promise<StreamHead | null> {
+    const { rows } = await this.pool.query<{ stream_revision: string; last_hash: string; mac: string }>(
+      `SELECT stream_revision, last_hash, mac FROM ${this.schema}.stream_heads WHERE stream_id = $1`,
+      [streamId],
+    );
+    return rows.length ? { streamId, revision: BigInt(rows[0].stream_revision), hash: rows[0].last_hash, mac: rows[0].mac } : null;
   }
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {

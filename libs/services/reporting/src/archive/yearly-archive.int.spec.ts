@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { canonicalJson } from '@complaints/event-store';
+import { canonicalJson, chainKeyFrom, computeKeyedEventHash, GENESIS_HASH } from '@complaints/event-store';
 import { createTestDatabase, type TestDatabase } from '@complaints/testing';
 import { ComplaintStory, appendStories, cst } from '../testing/complaint-story';
 import { openReportingHarness, type ReportingHarness } from '../testing/reporting-harness';
@@ -32,8 +32,8 @@ const SEALED = closed('2024-12-02 10:00', 'ARC-241202-002', '2024-12-05 10:00').
 const OPEN = new ComplaintStory().register(cst('2025-05-05 10:00'), { number: 'ARC-250505-004', siteId: SITE, title: '楼道灯不亮', description: '灯坏了' });
 const ELSEWHERE = closed('2025-04-01 10:00', 'OTH-250401-001', '2025-04-03 10:00', 'site-other');
 
-const verify = (target: string) => {
-  const run = spawnSync(process.execPath, [VERIFIER, target], { encoding: 'utf8' });
+const verify = (target: string, env: Record<string, string> = {}) => {
+  const run = spawnSync(process.execPath, [VERIFIER, target], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env } });
   return { code: run.status, out: `${run.stdout}${run.stderr}` };
 };
 
@@ -142,5 +142,117 @@ describe('Yearly sealed archive (装订封存) and its offline verifier', () => 
       expect(out).toContain('root hash mismatch');
       expect(out).toContain('events/ARC-250602-002.jsonl: missing');
     });
+  });
+});
+
+/**
+ * Issue 13 row 4, the offline side: an archive of hash chain v2 (written by services with
+ * the chain key) checked by `npm run archive:verify` with the key in the environment. The
+ * forger edits a sealed file and then recomputes everything they can without the key (the
+ * file's SHA-256 and size, its event count and last hash, the root hash).
+ */
+describe('Given an archive of keyed histories, when a forger without the key alters it, then the offline verifier refuses it (issue 13 row 4)', () => {
+  const CHAIN_KEY = 'archive-test-chain-key-material-0123456789';
+  const KEYED = [closed('2025-03-03 10:00', 'KEY-250303-001', '2025-03-06 10:00'), closed('2025-06-02 10:00', 'KEY-250602-002', '2025-06-05 10:00')];
+  const FILE = 'events/KEY-250303-001.jsonl';
+  let db: TestDatabase;
+  let h: ReportingHarness;
+  let bundle: ArchiveBundle;
+  let work: string;
+
+  type Line = { seq: number; revision: number; id: string; type: string; streamId: string; recordedAt: string; data: Record<string, unknown>; metadata: Record<string, unknown> };
+
+  /** Rewrites FILE's events and recomputes all a forger can: the file's hash and size, its count and last hash, the root hash. */
+  const forge = (label: string, change: (lines: Line[]) => Line[], manifestChange: (m: Record<string, unknown>) => void = () => undefined): string => {
+    const dir = write(bundle, join(work, label));
+    const path = join(dir, FILE);
+    const lines = change(readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Line));
+    const content = Buffer.from(`${lines.map((l) => JSON.stringify(l)).join('\n')}\n`, 'utf8');
+    writeFileSync(path, content);
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    const entry = manifest.files.find((f: { path: string }) => f.path === FILE);
+    const before = entry.events;
+    Object.assign(entry, { sha256: sha256(content), bytes: content.length, events: lines.length, lastHash: lines[lines.length - 1].metadata.hash });
+    manifest.events += lines.length - before;
+    manifestChange(manifest);
+    const { rootHash: _old, rootMac: _mac, ...rest } = manifest;
+    manifest.rootHash = sha256(canonicalJson(rest));
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+    return dir;
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('archive_keyed');
+    h = await openReportingHarness(db.url, { chainKey: chainKeyFrom(CHAIN_KEY) });
+    await appendStories(h.store, KEYED);
+    await h.projections.rebuild('complaint-view');
+    bundle = await buildYearlyArchive(h.dataSource, h.store, { siteId: SITE, year: 2025, timeZone: 'Asia/Shanghai', now: new Date('2026-01-02T00:00:00Z') });
+    work = mkdtempSync(join(tmpdir(), 'archive-keyed-'));
+  }, 60_000);
+
+  afterAll(async () => {
+    rmSync(work, { recursive: true, force: true });
+    await h?.close();
+    await db?.drop();
+  });
+
+  it('should seal each stream’s signed head and the signed root, and pass with the key (not without it)', () => {
+    expect(bundle.manifest.files.map((f) => f.head?.revision)).toEqual([5, 5]);
+    expect(bundle.manifest.rootMac).toMatch(/^[0-9a-f]{64}$/);
+    const dir = write(bundle, join(work, 'ok'));
+    const ok = verify(dir, { CHAIN_KEY });
+    expect(ok.out).toContain(`OK: ${SITE} 2025 — 2 complaints, 12 events, every file and hash chain intact (chain v2 and signed heads checked with the chain key)`);
+    expect(ok.code).toBe(0);
+    const noKey = verify(dir);
+    expect(noKey.out).toContain('can only be checked with the chain key');
+    expect(noKey.code).toBe(1);
+    const wrongKey = verify(dir, { CHAIN_KEY: 'another-chain-key-material-of-32-characters' });
+    expect(wrongKey.out).toContain('rootMac does not hold');
+    expect(wrongKey.code).toBe(1);
+  });
+
+  it('should refuse an edited event (and the re-sealed root) even when the file hash and root hash are recomputed', () => {
+    const { code, out } = verify(forge('edited', (lines) => lines.map((l) => (l.type === 'CallbackCompleted' ? { ...l, data: { ...l.data, satisfaction: 5 } } : l))), { CHAIN_KEY });
+    expect(code).toBe(1);
+    expect(out).toContain(`${FILE} event 5 (CallbackCompleted): content hashes (with the chain key)`);
+    expect(out).toContain('rootMac does not hold');
+  });
+
+  it('should refuse an event whose recorded time was moved', () => {
+    const { code, out } = verify(forge('moved', (lines) => lines.map((l, i) => (i === 3 ? { ...l, recordedAt: new Date(Date.parse(l.recordedAt) + 2 * 86_400_000).toISOString() } : l))), { CHAIN_KEY });
+    expect(code).toBe(1);
+    expect(out).toMatch(new RegExp(`${FILE} event 4 \\(\\w+\\): recorded at`));
+    expect(out).toContain('the recorded time was altered');
+  });
+
+  it('should refuse a stream whose last event was deleted (the signed head names one more)', () => {
+    const { code, out } = verify(forge('truncated', (lines) => lines.slice(0, -1)), { CHAIN_KEY });
+    expect(code).toBe(1);
+    expect(out).toContain(`${FILE}: the signed head names 6 events, the file holds 5 — its last events were deleted`);
+  });
+
+  it('should refuse a stream whose hashes were all recomputed with the forger’s own key, head included', () => {
+    const forgerKey = chainKeyFrom('the-forgers-own-key-material-0123456789!!');
+    const dir = forge(
+      'rehashed',
+      (lines) => {
+        let previous = GENESIS_HASH;
+        return lines.map((l) => {
+          const data = l.type === 'CallbackCompleted' ? { ...l.data, satisfaction: 5 } : l.data;
+          const metadata = { ...l.metadata, prevHash: previous };
+          const hash = computeKeyedEventHash(forgerKey, l.streamId, { id: l.id, type: l.type, data, metadata }, previous);
+          previous = hash;
+          return { ...l, data, metadata: { ...metadata, hash } };
+        });
+      },
+      (m) => {
+        const entry = (m.files as { path: string; lastHash: string; head: { hash: string } }[]).find((f) => f.path === FILE);
+        if (entry) entry.head.hash = entry.lastHash;
+      },
+    );
+    const { code, out } = verify(dir, { CHAIN_KEY });
+    expect(code).toBe(1);
+    expect(out).toContain(`${FILE} event 1 (ComplaintRegistered): content hashes (with the chain key)`);
+    expect(out).toContain(`${FILE}: the signed head does not hold`);
   });
 });

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { startOfLocalDate } from '@complaints/domain';
 import { complaintStreamId } from '@complaints/contracts';
-import { GENESIS_HASH, canonicalJson, verifyChain, type EventStore } from '@complaints/event-store';
+import { GENESIS_HASH, canonicalJson, verifyStoredStream, type EventStore } from '@complaints/event-store';
 
 /**
  * The year-end sealed archive (装订封存, docs/process.md §6) of one site: every closed complaint
@@ -11,6 +11,9 @@ import { GENESIS_HASH, canonicalJson, verifyChain, type EventStore } from '@comp
  * a manifest with each file's SHA-256 and a root hash over the whole manifest. Anyone can
  * check it offline with `node tools/verify-archive.mjs <dir or .tar>`: the files against the
  * manifest, the manifest against its root hash, and every stream against its hash chain.
+ * Streams of hash chain v2 carry their signed head in the manifest, and the root hash is
+ * signed too (`rootMac`): with the chain key (CHAIN_KEY or PERSONAL_DATA_KEY) the verifier
+ * also catches a forger who recomputes every hash, or deletes a stream's last events.
  */
 export const ARCHIVE_FORMAT = 'complaints-yearly-archive/1';
 
@@ -24,6 +27,8 @@ export type ArchiveFileEntry = {
   closedAt: string | null;
   /** Hash of the stream's last event: compare with the live store's GET /api/complaints/:id/verify and history. */
   lastHash: string;
+  /** The stream's signed head in the event store (hash chain v2; `headMac` of { streamId, revision, hash }), or null when it has none (chain v1 only). */
+  head: { revision: number; hash: string; mac: string } | null;
 };
 
 export type ArchiveManifest = {
@@ -33,11 +38,13 @@ export type ArchiveManifest = {
   timeZone: string;
   selection: string;
   createdAt: string;
-  hashing: { file: string; event: string; root: string };
+  hashing: { file: string; event: string; head: string; root: string; key: string };
   complaints: number;
   events: number;
   files: ArchiveFileEntry[];
   rootHash: string;
+  /** HMAC-SHA256 hex of `complaints-archive-root:<rootHash>` with the chain key; absent when the store has no chain key. */
+  rootMac?: string;
 };
 
 export type ArchiveBundle = { directory: string; files: { path: string; content: Buffer }[]; manifest: ArchiveManifest };
@@ -46,9 +53,12 @@ export const sha256 = (content: Buffer | string): string => createHash('sha256')
 
 /** The root hash: SHA-256 of the canonical JSON (keys sorted, no spaces) of the manifest without `rootHash`. */
 export const manifestRootHash = (manifest: Omit<ArchiveManifest, 'rootHash'> & { rootHash?: string }): string => {
-  const { rootHash: _omitted, ...rest } = manifest;
+  const { rootHash: _omitted, rootMac: _signature, ...rest } = manifest;
   return sha256(canonicalJson(rest));
 };
+
+/** The root hash signed with the chain key (tools/verify-archive.mjs checks it the same way). */
+export const manifestRootMac = (chainKey: Buffer, rootHash: string): string => createHmac('sha256', chainKey).update(`complaints-archive-root:${rootHash}`).digest('hex');
 
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$/;
 
@@ -76,10 +86,9 @@ export const buildYearlyArchive = async (
   const entries: ArchiveFileEntry[] = [];
   let total = 0;
   for (const complaint of selected) {
-    const events = await store.readStream(complaintStreamId(complaint.id));
-    // Never seal a stream whose chain is already broken: the archive would certify it.
-    const chain = verifyChain(events);
-    if (!chain.valid) throw new ArchiveIntegrityError(`complaint ${complaint.number} (${complaint.id}): hash chain broken at event ${chain.brokenAt}`);
+    const { events, head, verification: chain } = await verifyStoredStream(store, complaintStreamId(complaint.id));
+    // Never seal a stream whose chain is already broken (or cut short): the archive would certify it.
+    if (!chain.valid) throw new ArchiveIntegrityError(`complaint ${complaint.number} (${complaint.id}): hash chain broken at event ${chain.brokenAt} (${chain.reason})`);
     const lines = events.map((e) =>
       JSON.stringify({
         seq: Number(e.revision) + 1,
@@ -105,6 +114,7 @@ export const buildYearlyArchive = async (
       events: events.length,
       closedAt: complaint.closed_at?.toISOString() ?? null,
       lastHash: events.length ? String(events[events.length - 1].metadata.hash) : GENESIS_HASH,
+      head: head ? { revision: Number(head.revision), hash: head.hash, mac: head.mac } : null,
     });
     total += events.length;
   }
@@ -117,14 +127,17 @@ export const buildYearlyArchive = async (
     createdAt: params.now.toISOString(),
     hashing: {
       file: 'sha256 hex of the file bytes',
-      event: 'sha256 hex of canonical JSON (keys sorted at every level, no whitespace) of { id, type, data, metadata } with metadata.hash removed and metadata.prevHash = the previous event’s hash (64 zeros for the first)',
-      root: 'sha256 hex of the canonical JSON of this manifest without rootHash',
+      event: 'chain v1: sha256 hex of canonical JSON (keys sorted at every level, no whitespace) of { id, type, data, metadata } with metadata.hash removed and metadata.prevHash = the previous event’s hash (64 zeros for the first); chain v2 (metadata.chain = 2): HMAC-SHA256 hex with the chain key of canonical JSON of { streamId, id, type, data, metadata } likewise, metadata.revision = revision and metadata.recordedAt = recordedAt',
+      head: 'HMAC-SHA256 hex with the chain key of canonical JSON of { head: { streamId, revision, hash } } for the stream’s last event',
+      root: 'sha256 hex of the canonical JSON of this manifest without rootHash and rootMac; rootMac = HMAC-SHA256 hex with the chain key of "complaints-archive-root:" + rootHash',
+      key: 'chain key = HKDF-SHA256 (no salt, info "complaints:hash-chain:v2", 32 bytes) of CHAIN_KEY, or of PERSONAL_DATA_KEY where CHAIN_KEY is not set (base64 of 32 bytes decoded, other text as UTF-8)',
     },
     complaints: entries.length,
     events: total,
     files: entries,
   };
-  const manifest: ArchiveManifest = { ...unsigned, rootHash: manifestRootHash(unsigned) };
+  const rootHash = manifestRootHash(unsigned);
+  const manifest: ArchiveManifest = { ...unsigned, rootHash, ...(store.chainKey ? { rootMac: manifestRootMac(store.chainKey, rootHash) } : {}) };
   files.push({ path: 'manifest.json', content: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8') });
   return { directory, files, manifest };
 };

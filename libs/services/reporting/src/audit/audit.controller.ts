@@ -4,7 +4,7 @@ import { IsISO8601, IsOptional } from 'class-validator';
 import { initialState, mapPersonalValues, personalValueFor, type ComplaintState } from '@complaints/domain';
 import { ComplaintPersonalData } from '@complaints/service-common';
 import { complaintStreamId } from '@complaints/contracts';
-import { verifyChain, type EventStore, type RecordedEvent } from '@complaints/event-store';
+import { verifyStoredStream, type EventStore, type RecordedEvent } from '@complaints/event-store';
 import { CurrentUser, EVENT_STORE, badRequest, notFound, type ActingUser } from '@complaints/service-kit';
 import { presentComplaints, type ComplaintView } from '../complaint-view/complaint-view.presenter';
 import { assertComplaint } from '../access/reporting-access';
@@ -88,8 +88,12 @@ export class AuditController {
   }
 
   @Get(':id/verify')
-  @ApiOkResponse({ description: '{ valid, events, brokenAt? }' })
+  @ApiOkResponse({
+    description:
+      '{ valid, events, brokenAt?, reason? } — the chain checked with the key kept outside the database (events since chain v2: keyed, revision and recorded time included) and against the stream\'s signed head, so an edited, re-hashed or truncated stream is invalid. reason: hash_mismatch, prev_hash_mismatch, missing_hash, revision_mismatch, recorded_at_mismatch, chain_downgrade, no_chain_key, head_missing, head_mismatch, truncated',
+  })
   async verify(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: ActingUser): Promise<{ valid: boolean; events: number; brokenAt?: number; reason?: string }> {
-    return verifyChain(await this.stream(id, user));
+    await this.stream(id, user);
+    return (await verifyStoredStream(this.store, complaintStreamId(id))).verification;
   }
 }

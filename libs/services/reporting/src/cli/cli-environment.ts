@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Client, Pool } from 'pg';
-import { EventStoreDbEventStore, PostgresEventStore, type EventStore } from '@complaints/event-store';
+import { EventStoreDbEventStore, PostgresEventStore, chainKeyFrom, type EventStore } from '@complaints/event-store';
 import { ensureDatabase, readEmbeddedPassword, startEmbeddedPostgres, type EmbeddedPostgres } from '@complaints/service-kit';
 
 /**
@@ -9,6 +9,8 @@ import { ensureDatabase, readEmbeddedPassword, startEmbeddedPostgres, type Embed
  * EVENTSTORE_CONNECTION_STRING) like the services; without DATABASE_URL, the embedded
  * default's database — the running `npm start` server if there is one, else its data
  * folder (DATA_DIR, default ./.data) started just for the command and stopped after.
+ * The hash chain's key comes from CHAIN_KEY, else PERSONAL_DATA_KEY, else the embedded
+ * default's own key file (DATA_DIR/personal-data-key), as the services derive it.
  */
 export type CliEnvironment = { databaseUrl: string; pool: Pool; store: EventStore; eventStore: 'postgres' | 'eventstoredb'; close(): Promise<void> };
 
@@ -48,11 +50,15 @@ export const openCliEnvironment = async (log: (line: string) => void, env: NodeJ
   }
   const pool = new Pool({ connectionString: databaseUrl, max: 4 });
   pool.on('error', () => undefined);
+  const keyFile = resolve(env.DATA_DIR || '.data', 'personal-data-key');
+  const secret = env.CHAIN_KEY || env.PERSONAL_DATA_KEY || (existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : undefined);
+  if (!secret) log('no CHAIN_KEY or PERSONAL_DATA_KEY: streams of hash chain v2 cannot be verified');
+  const chainKey = secret ? chainKeyFrom(secret) : undefined;
   const eventStore = env.EVENT_STORE === 'eventstoredb' ? 'eventstoredb' : 'postgres';
   let store: EventStore;
-  if (eventStore === 'eventstoredb') store = new EventStoreDbEventStore({ connectionString: env.EVENTSTORE_CONNECTION_STRING ?? '' });
+  if (eventStore === 'eventstoredb') store = new EventStoreDbEventStore({ connectionString: env.EVENTSTORE_CONNECTION_STRING ?? '', chainKey });
   else {
-    const postgres = new PostgresEventStore({ pool });
+    const postgres = new PostgresEventStore({ pool, chainKey });
     await postgres.migrate(); // a database nothing has written to yet has an empty store
     store = postgres;
   }

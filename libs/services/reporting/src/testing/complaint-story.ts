@@ -17,7 +17,7 @@ import {
   type TriageComplaintData,
 } from '@complaints/domain';
 import { complaintStreamId } from '@complaints/contracts';
-import { chainEvents, lastHashOf, type EventStore, type RecordedEvent } from '@complaints/event-store';
+import { linkForAppend, type EventStore, type RecordedEvent } from '@complaints/event-store';
 
 export const actors = {
   dutyOfficer: { id: 'u-duty', role: 'duty_officer', name: '王值班' },
@@ -113,16 +113,18 @@ export class ComplaintStory {
   }
 }
 
-/** Appends one command's events to the complaint's stream with the expected revision and the hash chain. */
+/** Appends one command's events to the complaint's stream with the expected revision and the hash chain (keyed, with a signed head, on a store with a chain key — as handleCommand does). */
 export const appendCommand = async (store: EventStore, complaintId: string, command: Command): Promise<RecordedEvent[]> => {
   const streamId = complaintStreamId(complaintId);
   const history = await store.readStream(streamId);
   const metadata = { actor: { id: command.command.metadata.actor.id, role: command.command.metadata.actor.role }, occurredAt: command.command.metadata.now, commandType: command.command.type };
-  const chained = chainEvents(
-    lastHashOf(history),
+  const link = linkForAppend(
+    store,
+    streamId,
+    history,
     command.events.map((e) => ({ id: randomUUID(), type: e.type, data: e.data as unknown as Record<string, unknown>, metadata })),
   );
-  await store.appendToStream(streamId, chained, { expectedRevision: history.length ? history[history.length - 1].revision : 'no_stream' });
+  await store.appendToStream(streamId, link.events, link.options);
   return (await store.readStream(streamId)).slice(history.length);
 };
 

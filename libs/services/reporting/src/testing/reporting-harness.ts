@@ -7,12 +7,12 @@ import { ReportingProjections } from '../projections/reporting-projections';
 /** A real event store and the reporting schema in one (test) database. */
 export type ReportingHarness = { dataSource: DataSource; pool: Pool; store: PostgresEventStore; projections: ReportingProjections; close(): Promise<void> };
 
-export const openReportingHarness = async (databaseUrl: string): Promise<ReportingHarness> => {
+export const openReportingHarness = async (databaseUrl: string, options: { chainKey?: Buffer } = {}): Promise<ReportingHarness> => {
   const pool = new Pool({ connectionString: databaseUrl, max: 6 });
   // An idle connection closed by the server (another test dropping its database with FORCE,
   // a restart) is replaced by the pool; it must not crash the test run.
   pool.on('error', () => undefined);
-  const store = new PostgresEventStore({ pool });
+  const store = new PostgresEventStore({ pool, chainKey: options.chainKey });
   await store.migrate();
   const dataSource = await openReportingDataSource(databaseUrl, 4);
   const projections = new ReportingProjections(dataSource, store);
