@@ -1,5 +1,6 @@
 import { foldComplaint, type ComplaintEvent, type ComplaintState } from '@complaints/domain';
-import { verifyChain } from '@complaints/event-store';
+import { chainKeyFrom, verifyChain } from '@complaints/event-store';
+import { TEST_PERSONAL_DATA_KEY } from '../../tests/e2e/src/support/five-process-system';
 import { deadLetterTopic, topicNames } from '@complaints/contracts';
 import type { FaultSystem } from './system';
 import { readTopic } from './kafka-tools';
@@ -29,7 +30,7 @@ export const CONSUMERS: { schema: string; consumer: string; wants: (type: string
   { schema: 'handling', consumer: 'notifier', wants: (t) => NOTIFYING.has(t) },
 ];
 
-type StoredEvent = { id: string; streamId: string; revision: number; position: bigint; type: string; data: Record<string, unknown>; metadata: Record<string, unknown> };
+type StoredEvent = { id: string; streamId: string; revision: number; position: bigint; type: string; data: Record<string, unknown>; metadata: Record<string, unknown>; recordedAt: Date };
 
 const safeRows = async <R>(system: FaultSystem, sql: string, params: unknown[] = []): Promise<R[]> => {
   try {
@@ -108,21 +109,23 @@ const check = (name: string, expected: number, found: number, detail?: string, o
   ...(detail ? { detail } : {}),
 });
 
+const CHAIN_KEY = chainKeyFrom(TEST_PERSONAL_DATA_KEY);
+
 const sample = (items: string[]): string | undefined => (items.length ? `${items.length} wrong, e.g. ${items.slice(0, 3).join('; ')}` : undefined);
 
 const loadStreams = async (system: FaultSystem): Promise<Map<string, StoredEvent[]>> => {
   const streams = new Map<string, StoredEvent[]>();
   let after = '0';
   for (;;) {
-    const { rows } = await system.pool.query<{ pos: string; event_id: string; stream_id: string; stream_revision: string; type: string; data: Record<string, unknown>; metadata: Record<string, unknown> }>(
-      `SELECT position::text AS pos, event_id, stream_id, stream_revision::text AS stream_revision, type, data, metadata
+    const { rows } = await system.pool.query<{ pos: string; event_id: string; stream_id: string; stream_revision: string; type: string; data: Record<string, unknown>; metadata: Record<string, unknown>; recorded_at: Date }>(
+      `SELECT position::text AS pos, event_id, stream_id, stream_revision::text AS stream_revision, type, data, metadata, recorded_at
          FROM event_store.events WHERE position > $1::bigint AND ${COMPLAINT_STREAM_SQL} ORDER BY events.position LIMIT 10000`,
       [after],
     );
     if (rows.length === 0) break;
     for (const r of rows) {
       const list = streams.get(r.stream_id) ?? [];
-      list.push({ id: r.event_id, streamId: r.stream_id, revision: Number(r.stream_revision), position: BigInt(r.pos), type: r.type, data: r.data, metadata: r.metadata });
+      list.push({ id: r.event_id, streamId: r.stream_id, revision: Number(r.stream_revision), position: BigInt(r.pos), type: r.type, data: r.data, metadata: r.metadata, recordedAt: r.recorded_at });
       streams.set(r.stream_id, list);
     }
     after = rows[rows.length - 1].pos;
@@ -154,7 +157,11 @@ export const reconcile = async (system: FaultSystem, input: ReconcileInput): Pro
   checks.push(check('event store: every accepted registration has its stream', input.registered.length, input.registered.length - missing.length, sample(missing)));
   const broken: string[] = [];
   for (const [streamId, events] of streams) {
-    const verdict = verifyChain(events);
+    // The services sign the chain with a key derived from PERSONAL_DATA_KEY (no CHAIN_KEY set here).
+    const verdict = verifyChain(
+      events.map((e) => ({ ...e, revision: BigInt(e.revision) })),
+      { key: CHAIN_KEY, streamId },
+    );
     if (!verdict.valid) broken.push(`${streamId} at ${verdict.brokenAt} (${verdict.reason})`);
     if (events.some((e, i) => e.revision !== i)) broken.push(`${streamId}: revisions not 0..n-1`);
   }

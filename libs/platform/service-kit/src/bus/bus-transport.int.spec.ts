@@ -25,6 +25,12 @@ class TestConsumers {
     seen.push({ group: context.group, keys: messages.map((m) => m.key) });
   }
 
+  @BusEventPattern('complaint-events', { group: 'g-other' })
+  async onEventsToo(@Payload() messages: DeliveredMessage[], @Ctx() context: BusContext): Promise<void> {
+    if (messages.some((m) => m.key === 'poison')) return; // this group can read it
+    seen.push({ group: context.group, keys: messages.map((m) => m.key) });
+  }
+
   @BusEventPattern('notifications', { group: 'g-single', oneByOne: true })
   async onNotices(@Payload() messages: DeliveredMessage[], @Ctx() context: BusContext): Promise<void> {
     seen.push({ group: context.group, keys: messages.map((m) => m.key) });
@@ -52,12 +58,13 @@ describe('BusTransport', () => {
 
   const publish = (topic: string, keys: string[]) => bus.publish(keys.map((key) => ({ topic, key, value: '{}', headers: {} })));
 
-  it('should hand a batch handler the whole batch in its group, and a one-by-one handler one message at a time', async () => {
+  it('should give every group its own subscription, hand a batch handler the whole batch, and a one-by-one handler one message at a time', async () => {
     seen.splice(0);
     await publish(topics.complaintEvents, ['a', 'b', 'c']);
     await publish(topics.notifications, ['n1', 'n2']);
     expect(seen).toEqual([
       { group: 'g-batch', keys: ['a', 'b', 'c'] },
+      { group: 'g-other', keys: ['a', 'b', 'c'] },
       { group: 'g-single', keys: ['n1'] },
       { group: 'g-single', keys: ['n2'] },
     ]);
@@ -67,7 +74,10 @@ describe('BusTransport', () => {
     seen.splice(0);
     outage = 2;
     await publish(topics.complaintEvents, ['d', 'e']);
-    expect(seen).toEqual([{ group: 'g-batch', keys: ['d', 'e'] }]);
+    expect(seen).toEqual([
+      { group: 'g-batch', keys: ['d', 'e'] },
+      { group: 'g-other', keys: ['d', 'e'] },
+    ]);
     expect(bus.deadLetters).toHaveLength(0);
 
     seen.splice(0);
@@ -76,6 +86,8 @@ describe('BusTransport', () => {
       { group: 'g-batch', keys: ['f'] },
       { group: 'g-batch', keys: ['g'] },
     ]);
+    // The other group is not held up by this group's bad message (its batch went through whole).
+    expect(bus.deadLetters.filter((d) => d.headers['dlq-consumer-group'] === 'g-other')).toHaveLength(0);
     expect(bus.deadLetters.map((d) => [d.key, d.topic])).toEqual([['poison', `${topics.complaintEvents}.dlq`]]);
     expect(bus.deadLetters[0].headers['dlq-error'] ?? Object.values(bus.deadLetters[0].headers).join(' ')).toContain('cannot read this event');
   }, 20_000);

@@ -39,7 +39,10 @@ export class RethrowToBusFilter implements RpcExceptionFilter {
  * the message at fault is retried and then dead-lettered.
  */
 export const BusEventPattern = (stream: BusStream, options: BusHandlerOptions): MethodDecorator =>
-  applyDecorators(EventPattern(stream, options), UseFilters(new RethrowToBusFilter()));
+  // The pattern names the group too: Nest chains every handler of one pattern behind the
+  // first, which would make the consumers of one process share one subscription (and one
+  // group). One pattern per (stream, group) gives each group a subscription of its own.
+  applyDecorators(EventPattern({ stream, group: options.group }, options), UseFilters(new RethrowToBusFilter()));
 
 /** Context of a bus delivery: the consumer group that receives it. */
 export class BusContext extends BaseRpcContext<[string]> {
@@ -74,8 +77,9 @@ export class BusTransport extends Server implements CustomTransportStrategy {
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
-      for (const [stream, handler] of this.messageHandlers) {
+      for (const [pattern, handler] of this.messageHandlers) {
         const options = handler.extras as BusHandlerOptions | undefined;
+        const { stream } = JSON.parse(pattern) as { stream: string };
         if (!options?.group) throw new Error(`@BusEventPattern('${stream}') needs a consumer group`);
         const topic = this.topicOf(stream);
         const run = (messages: DeliveredMessage[]) => this.invoke(handler, messages, options.group);
