@@ -18,3 +18,4 @@ export * from './http/serve-dashboard';
 export * from './metrics/metrics';
 export * from './metrics/metrics.controller';
 export * from './http/input-guard';
+export * from './observability';
