@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
@@ -54,6 +54,39 @@ const validateResource = (resource: Resource): void => {
   new Model(resource as never).validate();
 };
 
+/**
+ * The fields a Kubernetes type has, read from the package's compiled schema of that type.
+ * Its validators accept unknown fields (as `kubectl apply` would, with a warning, dropping
+ * them), so a misspelt probe would pass them silently: this catches it.
+ */
+const schemasDir = join(dirname(require.resolve('kubernetes-models/apps/v1/Deployment')), '../../_schemas');
+const knownFields = (schema: string): Set<string> => {
+  const source = readFileSync(join(schemasDir, `${schema}.js`), 'utf8');
+  return new Set([...source.matchAll(/parentDataProperty:"(\w+)"/g), ...source.matchAll(/void 0===data\.(\w+)/g)].map((m) => m[1]));
+};
+const unknownFields = (resource: Resource): string[] => {
+  const problems: string[] = [];
+  const check = (value: unknown, schema: string, at: string) => {
+    if (!value || typeof value !== 'object') return;
+    const known = knownFields(schema);
+    for (const key of Object.keys(value)) if (!known.has(key)) problems.push(`${at}.${key}`);
+  };
+  const spec = resource.spec as Record<string, unknown> | undefined;
+  if (resource.kind === 'Deployment') {
+    check(spec, 'IoK8sApiAppsV1DeploymentSpec', 'spec');
+    check(spec?.template, 'IoK8sApiCoreV1PodTemplateSpec', 'spec.template');
+    const pod = resource.spec?.template?.spec as unknown as Record<string, unknown> | undefined;
+    check(pod, 'IoK8sApiCoreV1PodSpec', 'spec.template.spec');
+    for (const [i, container] of (resource.spec?.template?.spec.containers ?? []).entries()) {
+      const at = `spec.template.spec.containers[${i}]`;
+      check(container, 'IoK8sApiCoreV1Container', at);
+      for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe'] as const) check(container[probe], 'IoK8sApiCoreV1Probe', `${at}.${probe}`);
+    }
+  }
+  if (resource.kind === 'Service') check(spec, 'IoK8sApiCoreV1ServiceSpec', 'spec');
+  return problems;
+};
+
 const kustomization = parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')) as { namespace: string; resources: string[]; images: { name: string; newName: string }[] };
 const resources: (Resource & { file: string })[] = kustomization.resources.flatMap((file) =>
   parseAllDocuments(readFileSync(join(dir, file), 'utf8')).map((doc) => {
@@ -86,6 +119,14 @@ describe('Kubernetes manifests (infra/k8s)', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it('should use only fields the Kubernetes types have (a misspelt field would be dropped silently)', () => {
+    expect(resources.flatMap((r) => unknownFields(r).map((f) => `${r.file} ${r.kind}/${r.metadata.name}: ${f}`))).toEqual([]);
+    const typo = structuredClone(strip(find('Deployment', 'intake')!));
+    const container = typo.spec!.template!.spec.containers[0] as unknown as Record<string, unknown>;
+    container.readinesProbe = container.readinessProbe;
+    expect(unknownFields(typo)).toEqual(['spec.template.spec.containers[0].readinesProbe']);
   });
 
   it('should refuse a manifest the API server would refuse (the validator is not a no-op)', () => {
