@@ -19,3 +19,4 @@ export * from './http/serve-dashboard';
 export * from './metrics/metrics';
 export * from './metrics/metrics.controller';
 export * from './http/input-guard';
+export * from './observability';

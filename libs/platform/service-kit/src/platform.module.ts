@@ -9,13 +9,18 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { Pool } from 'pg';
+import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { EventStoreDbEventStore, PostgresEventStore, chainKeyFrom, type EventStore, type RecordedEvent } from '@complaints/event-store';
-import { EventRelay, KafkaMessageBus, StoreFedMessageBus, toComplaintEventMessage, type BusMessage, type MessageBus } from '@complaints/messaging';
+import { EventRelay, StoreFedMessageBus, toComplaintEventMessage, type BusMessage, type MessageBus } from '@complaints/messaging';
 import { COMPLAINT_STREAM_PREFIX, complaintIdFromStream, notificationFromEvent, topicNames, type TopicNames } from '@complaints/contracts';
 import { ConfigError, type PlatformConfig } from './config';
 import { AdjustableClock, CLOCK, systemClock, type Clock } from './clock';
 import { ClockController } from './http/clock.controller';
-import { EVENT_STORE, MESSAGE_BUS, METRICS, PG_POOL, PLATFORM_CONFIG, TOPICS } from './tokens';
+import { EVENT_STORE, JSON_LOGGER, MESSAGE_BUS, METRICS, PG_POOL, PLATFORM_CONFIG, TOPICS } from './tokens';
+import { createJsonLogger, nestLoggerParams } from './observability/logger';
+import { TracedKafkaMessageBus } from './observability/traced-kafka-bus';
+import { flushTracing, inSpan, traceHeadersFrom } from './observability/tracing';
 import { Metrics, type StoreProbe } from './metrics/metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { HealthController } from './http/health.controller';
@@ -54,14 +59,17 @@ const COMPLAINT_STREAM = /^complaint-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
  */
 export const routeComplaintEvent = (event: RecordedEvent, topics: TopicNames): BusMessage[] => {
   if (!COMPLAINT_STREAM.test(event.streamId)) return [];
-  const messages = [toComplaintEventMessage(event, topics.complaintEvents)];
+  // The trace context the command stored travels in the message headers (README "Traces").
+  const trace = traceHeadersFrom(event.metadata);
+  const eventMessage = toComplaintEventMessage(event, topics.complaintEvents);
+  const messages = [{ ...eventMessage, headers: { ...eventMessage.headers, ...trace } }];
   const notification = notificationFromEvent(event, complaintIdFromStream(event.streamId));
   if (notification) {
     messages.push({
       topic: topics.notifications,
       key: notification.complaintId,
       value: JSON.stringify(notification),
-      headers: { 'event-id': event.id, 'event-type': event.type, 'schema-version': '1' },
+      headers: { 'event-id': event.id, 'event-type': event.type, 'schema-version': '1', ...trace },
     });
   }
   return messages;
@@ -127,6 +135,7 @@ export class PlatformLifecycle implements OnApplicationShutdown {
     await this.bus.close().catch(() => undefined);
     await this.store.close().catch(() => undefined);
     await this.pool.end().catch(() => undefined);
+    await flushTracing();
   }
 }
 
@@ -135,6 +144,8 @@ export type PlatformOverrides = {
   bus?: MessageBus;
   /** A clock tests can move forward. */
   clock?: Clock;
+  /** Where the JSON log goes (default: standard output); tests read it. */
+  logDestination?: DestinationStream;
 };
 
 /**
@@ -165,24 +176,25 @@ const createBus = (config: PlatformConfig, store: EventStore, pool: Pool, topics
       log: (line) => logger.warn(line),
     });
   }
-  return new KafkaMessageBus({ brokers: config.kafkaBrokers, clientId: config.kafkaClientId, log: (line) => logger.warn(line) });
+  return new TracedKafkaMessageBus({ brokers: config.kafkaBrokers, clientId: config.kafkaClientId, log: (line) => logger.warn(line) });
 };
 
-/** Counts the events this process appends (metrics), whatever the adapter. */
+/** Counts the events this process appends (metrics) and traces each append, whatever the adapter. */
 const counted = (store: EventStore, metrics: Metrics): EventStore => {
   const readStreamHead = store.readStreamHead?.bind(store);
   return {
-  appendToStream: async (streamId, events, options) => {
-    const result = await store.appendToStream(streamId, events, options);
-    metrics.eventsAppended.inc(events.length);
-    return result;
-  },
-  readStream: (streamId, options) => store.readStream(streamId, options),
-  readAll: (options) => store.readAll(options),
-  subscribeToAll: (options, handler) => store.subscribeToAll(options, handler),
-  close: () => store.close(),
-  chainKey: store.chainKey,
-  ...(readStreamHead ? { readStreamHead } : {}),
+    appendToStream: (streamId, events, options) =>
+      inSpan('event-store append', { attributes: { 'complaints.stream_id': streamId, 'complaints.event_count': events.length } }, async () => {
+        const result = await store.appendToStream(streamId, events, options);
+        metrics.eventsAppended.inc(events.length);
+        return result;
+      }),
+    readStream: (streamId, options) => store.readStream(streamId, options),
+    readAll: (options) => store.readAll(options),
+    subscribeToAll: (options, handler) => store.subscribeToAll(options, handler),
+    close: () => store.close(),
+    chainKey: store.chainKey,
+    ...(readStreamHead ? { readStreamHead } : {}),
   };
 };
 
@@ -227,11 +239,15 @@ export class PlatformModule {
     if (config.bus === 'memory' && !overrides.bus && config.processName !== 'embedded') {
       throw new ConfigError('BUS=memory only works when all services run in one process (the embedded launcher)');
     }
+    const logger = createJsonLogger({ service: config.processName, level: config.logLevel, destination: overrides.logDestination });
     return {
       module: PlatformModule,
+      // JSON logs (pino) for Nest's Logger everywhere, with the ids of the work in hand.
+      imports: [LoggerModule.forRoot(nestLoggerParams(logger))],
       controllers: [HealthController, MetricsController, ...(config.clockControl ? [ClockController] : []), ...(config.auth.login ? [AuthController] : [])],
       providers: [
         { provide: PLATFORM_CONFIG, useValue: config },
+        { provide: JSON_LOGGER, useValue: logger },
         { provide: CLOCK, useValue: overrides.clock ?? (config.clockControl ? new AdjustableClock() : systemClock) },
         { provide: TOPICS, useValue: topicNames(config.topicPrefix) },
         { provide: PG_POOL, useFactory: () => createPool(config.databaseUrl) },
@@ -260,7 +276,7 @@ export class PlatformModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         ...(config.auth.login ? [userStoreProvider(config)] : []),
       ],
-      exports: [TokenService, PLATFORM_CONFIG, CLOCK, TOPICS, PG_POOL, EVENT_STORE, MESSAGE_BUS, METRICS, RelayService],
+      exports: [TokenService, JSON_LOGGER, PLATFORM_CONFIG, CLOCK, TOPICS, PG_POOL, EVENT_STORE, MESSAGE_BUS, METRICS, RelayService],
     };
   }
 }

@@ -5,3 +5,5 @@ export const MESSAGE_BUS = Symbol('MESSAGE_BUS');
 export const PG_POOL = Symbol('PG_POOL');
 export const TOPICS = Symbol('TOPICS');
 export const METRICS = Symbol('METRICS');
+/** The process's JSON logger (pino), for the request log middleware. */
+export const JSON_LOGGER = Symbol('JSON_LOGGER');

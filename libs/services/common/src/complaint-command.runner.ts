@@ -12,7 +12,7 @@ import {
 } from '@complaints/domain';
 import { handleCommand, type EventStore, type RecordedEvent } from '@complaints/event-store';
 import { complaintStreamId } from '@complaints/contracts';
-import { EVENT_STORE } from '@complaints/service-kit';
+import { EVENT_STORE, activeTraceContext, annotateLogContext, inSpan } from '@complaints/service-kit';
 import { mayAccessComplaint, mayAccessSite, type AuthUser } from '@complaints/auth';
 import { ForbiddenError } from '@complaints/domain';
 import { deterministicUuid } from './deterministic-id';
@@ -62,8 +62,28 @@ export class ComplaintCommandRunner {
     private readonly personalData: ComplaintPersonalData,
   ) {}
 
-  async run(complaintId: string, command: ComplaintCommand, options: RunOptions = {}): Promise<RunResult> {
+  /**
+   * Runs one command as the span `command <type>`; the log lines written meanwhile name the
+   * complaint, the actor and the correlation and causation ids the events get.
+   */
+  run(complaintId: string, command: ComplaintCommand, options: RunOptions = {}): Promise<RunResult> {
     const commandId = options.idempotencyKey ? deterministicUuid(`command:${options.idempotencyKey}`) : randomUUID();
+    const correlationId = options.correlationId ?? command.metadata.correlationId ?? commandId;
+    const causationId = options.causationId ?? command.metadata.causationId ?? commandId;
+    const actor = { id: command.metadata.actor.id, role: command.metadata.actor.role };
+    return annotateLogContext({ complaintId, actor, correlationId, causationId }, () =>
+      inSpan(`command ${command.type}`, { attributes: { 'complaints.command': command.type, 'complaints.complaint_id': complaintId } }, () =>
+        this.decideAndAppend(complaintId, command, options, { actor, correlationId, causationId }),
+      ),
+    );
+  }
+
+  private async decideAndAppend(
+    complaintId: string,
+    command: ComplaintCommand,
+    options: RunOptions,
+    ids: { actor: { id: string; role: string }; correlationId: string; causationId: string },
+  ): Promise<RunResult> {
     const decideUnderPolicy = (c: ComplaintCommand, state: ComplaintState) => {
       if (!state.exists && c.type !== 'RegisterComplaint') throw new NotFoundError('Complaint', complaintId);
       if (options.scope) assertInScope(options.scope, state, c);
@@ -78,11 +98,14 @@ export class ComplaintCommandRunner {
       command,
       {
         metadata: {
-          actor: { id: command.metadata.actor.id, role: command.metadata.actor.role },
+          actor: ids.actor,
           occurredAt: command.metadata.now,
-          correlationId: options.correlationId ?? command.metadata.correlationId ?? commandId,
-          causationId: options.causationId ?? command.metadata.causationId ?? commandId,
+          correlationId: ids.correlationId,
+          causationId: ids.causationId,
           commandType: command.type,
+          // The command span's W3C trace context (only when tracing is on): the relay
+          // continues the trace from it (README "Traces").
+          ...activeTraceContext(),
         },
         // Personal values are sealed before chaining: the chain covers the ciphertext.
         encode: this.personalData.encoderFor(complaintId),

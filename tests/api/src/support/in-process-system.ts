@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
-import { composeRootModule, createHttpApp, loadConfig, startConsumers } from '@complaints/service-kit';
+import { composeRootModule, createHttpApp, loadConfig, startConsumers, type PlatformOverrides } from '@complaints/service-kit';
 import { IntakeModule } from '@complaints/intake-service';
 import { TriageModule } from '@complaints/triage-service';
 import { HandlingModule } from '@complaints/handling-service';
@@ -21,8 +21,8 @@ export class InProcessSystem {
   url = '';
   private readonly tokens = new Map<string, string>();
 
-  /** `env`: more settings, as the environment would give them (e.g. TRUST_PROXY). */
-  async start(env: Record<string, string> = {}): Promise<void> {
+  /** `env`: more settings, as the environment would give them (e.g. TRUST_PROXY); `overrides`: e.g. where the log goes. */
+  async start(env: Record<string, string> = {}, overrides: PlatformOverrides = {}): Promise<void> {
     this.db = await createTestDatabase('api');
     const config = loadConfig(
       { DATABASE_URL: this.db.url, LOG_LEVEL: 'error', ...env },
@@ -37,7 +37,7 @@ export class InProcessSystem {
         auth: { login: true, seedDemoUsers: true, jwtSecret: 'api-tests-only-secret-0123456789abcdefghijkl' },
       },
     );
-    this.app = await createHttpApp(composeRootModule(config, [IntakeModule, TriageModule, HandlingModule, CallbackModule, ReportingModule]), config, 'test', {
+    this.app = await createHttpApp(composeRootModule(config, [IntakeModule, TriageModule, HandlingModule, CallbackModule, ReportingModule], overrides), config, 'test', {
       shutdownHooks: false,
     });
     await startConsumers(this.app);

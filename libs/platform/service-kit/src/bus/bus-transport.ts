@@ -1,9 +1,11 @@
 import { Catch, Logger, UseFilters, applyDecorators, type ArgumentsHost, type RpcExceptionFilter } from '@nestjs/common';
 import { BaseRpcContext, EventPattern, Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { lastValueFrom, throwError, type Observable } from 'rxjs';
-import type { TopicNames } from '@complaints/contracts';
+import { HEADER, type TopicNames } from '@complaints/contracts';
 import type { BusSubscription, DeliveredMessage, MessageBus } from '@complaints/messaging';
 import type { Metrics } from '../metrics/metrics';
+import { runInLogContext, type LogActor, type LogContext } from '../observability/log-context';
+import { SpanKind, consumerSpanContext, inSpan } from '../observability/tracing';
 
 /** The streams a handler can follow: their topics come from the configured prefix. */
 export type BusStream = 'complaint-events' | 'notifications';
@@ -44,6 +46,33 @@ export const BusEventPattern = (stream: BusStream, options: BusHandlerOptions): 
   // group). One pattern per (stream, group) gives each group a subscription of its own.
   applyDecorators(EventPattern({ stream, group: options.group }, options), UseFilters(new RethrowToBusFilter()));
 
+/** The one value all of `values` share, else undefined. */
+const shared = <T>(values: (T | undefined)[]): T | undefined => (new Set(values.map((v) => JSON.stringify(v))).size === 1 ? values[0] : undefined);
+
+const actorOf = (message: DeliveredMessage): LogActor | undefined => {
+  try {
+    const actor = (JSON.parse(message.value) as { metadata?: { actor?: { id?: unknown; role?: unknown } } }).metadata?.actor;
+    return typeof actor?.id === 'string' && typeof actor.role === 'string' ? { id: actor.id, role: actor.role } : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * What the log lines of a batch carry: the group, and the complaint, correlation and
+ * causation ids and the actor when every message of the batch shares them (a one-message
+ * batch also names its event).
+ */
+export const batchLogContext = (messages: DeliveredMessage[], group: string): LogContext => ({
+  group,
+  complaintId: shared(messages.map((m) => m.key || undefined)),
+  correlationId: shared(messages.map((m) => m.headers[HEADER.correlationId])),
+  causationId: shared(messages.map((m) => m.headers[HEADER.causationId])),
+  actor: shared(messages.map(actorOf)),
+  eventId: messages.length === 1 ? messages[0].headers[HEADER.eventId] : undefined,
+  eventType: messages.length === 1 ? messages[0].headers[HEADER.eventType] : undefined,
+});
+
 /** Context of a bus delivery: the consumer group that receives it. */
 export class BusContext extends BaseRpcContext<[string]> {
   get group(): string {
@@ -82,7 +111,7 @@ export class BusTransport extends Server implements CustomTransportStrategy {
         const { stream } = JSON.parse(pattern) as { stream: string };
         if (!options?.group) throw new Error(`@BusEventPattern('${stream}') needs a consumer group`);
         const topic = this.topicOf(stream);
-        const run = (messages: DeliveredMessage[]) => this.invoke(handler, messages, options.group);
+        const run = (messages: DeliveredMessage[]) => this.invoke(handler, messages, options.group, topic);
         this.subscriptions.push(
           await this.bus.subscribe(
             { groupId: options.group, topic, onDeadLetters: (count) => this.metrics?.deadLetters.inc({ group: options.group }, count) },
@@ -97,9 +126,34 @@ export class BusTransport extends Server implements CustomTransportStrategy {
     }
   }
 
-  private async invoke(handler: MessageHandler, messages: DeliveredMessage[], group: string): Promise<void> {
-    const result = await handler(messages, new BusContext([group]));
-    await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+  /**
+   * Hands a batch to its handler inside the batch's log context and its consumer span
+   * (`<topic> process`, continuing the trace of the batch's first message).
+   */
+  private invoke(handler: MessageHandler, messages: DeliveredMessage[], group: string, topic: string): Promise<void> {
+    const { parent, links } = consumerSpanContext(messages.map((m) => m.headers));
+    return runInLogContext(batchLogContext(messages, group), () =>
+      inSpan(
+        `${topic} process`,
+        {
+          kind: SpanKind.CONSUMER,
+          links,
+          attributes: {
+            'messaging.system': this.bus.kind,
+            'messaging.operation.type': 'process',
+            'messaging.destination.name': topic,
+            'messaging.consumer.group.name': group,
+            'messaging.batch.message_count': messages.length,
+          },
+        },
+        async () => {
+          this.log.debug(`${messages.length} message(s) from ${topic}`);
+          const result = await handler(messages, new BusContext([group]));
+          await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+        },
+        parent,
+      ),
+    );
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,6 @@
-import { Logger, type INestApplication, type LogLevel } from '@nestjs/common';
+import { Logger, type INestApplication } from '@nestjs/common';
+import { Logger as JsonNestLogger } from 'nestjs-pino';
+import type { Logger as Pino } from 'pino';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
@@ -6,18 +8,13 @@ import helmet from 'helmet';
 import type { Request, Response } from 'express';
 import type { PlatformConfig } from '../config';
 import { ApiExceptionFilter } from './api-exception.filter';
-import { MESSAGE_BUS, METRICS, TOPICS } from '../tokens';
+import { JSON_LOGGER, MESSAGE_BUS, METRICS, TOPICS } from '../tokens';
+import { logRequests } from '../observability/logger';
+import { startTracing, traceRequests } from '../observability/tracing';
 import { BusTransport } from '../bus/bus-transport';
 import type { Metrics } from '../metrics/metrics';
 import { inputGuard, noStore } from './input-guard';
 import { strictValidationPipe } from './validation';
-
-const LEVELS: Record<PlatformConfig['logLevel'], LogLevel[]> = {
-  debug: ['debug', 'log', 'warn', 'error', 'fatal'],
-  info: ['log', 'warn', 'error', 'fatal'],
-  warn: ['warn', 'error', 'fatal'],
-  error: ['error', 'fatal'],
-};
 
 /**
  * Applies what every service shares: /api prefix, JSON limits, validation, errors, headers,
@@ -104,10 +101,17 @@ export const createHttpApp = async (
   title: string,
   options: { shutdownHooks?: boolean } = {},
 ): Promise<INestApplication> => {
+  // Spans only when the OTEL_* variables ask for them (before any request or message).
+  startTracing(config.processName);
   const app = await NestFactory.create<NestExpressApplication>(rootModule as never, {
     bodyParser: false,
-    logger: LEVELS[config.logLevel],
+    // Held until the JSON logger takes over, then written through it.
+    bufferLogs: true,
   });
+  app.useLogger(app.get(JsonNestLogger));
+  // First in line: the request's span, then its log context and its "request completed" line.
+  app.use(traceRequests);
+  app.use(logRequests(app.get<symbol, Pino>(JSON_LOGGER, { strict: false })));
   const metrics = app.get<symbol, Metrics>(METRICS, { strict: false });
   observeRequests(app, metrics);
   // The bus as a Nest transport: every @BusEventPattern handler becomes a consumer group (started by `startConsumers`).

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { COMPLAINT_STREAM_PREFIX } from '@complaints/contracts';
 import type { EventStore } from '@complaints/event-store';
+import { inSpan } from '@complaints/service-kit';
 import {
   ProjectionRunner,
   type ProjectedEvent,
@@ -60,7 +61,13 @@ export class ReportingProjections {
   /** Applies a delivered batch to every projection, one transaction per projection; how many events were new to each. */
   async applyLive(events: readonly ProjectedEvent[]): Promise<Record<string, number>> {
     const applied: Record<string, number> = {};
-    for (const projection of this.projections) applied[projection.name] = await this.runner.applyLiveBatch(projection, events);
+    for (const projection of this.projections) {
+      applied[projection.name] = await inSpan(`projection ${projection.name}`, { attributes: { 'complaints.projection': projection.name, 'complaints.event_count': events.length } }, async (span) => {
+        const n = await this.runner.applyLiveBatch(projection, events);
+        span.setAttribute('complaints.events_applied', n);
+        return n;
+      });
+    }
     return applied;
   }
 
