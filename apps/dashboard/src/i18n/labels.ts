@@ -235,5 +235,6 @@ export const labelOf = (lang: Lang, group: string, key: string | null | undefine
 
 export const siteLabel = (lang: Lang, siteId: string): string => {
   const known = KNOWN_SITES[siteId];
-  return known ? `${known[lang]} (${siteId})` : siteId;
+  // The name alone (the id is a code, not words for people); an unknown site shows its id.
+  return known ? known[lang] : siteId;
 };
