@@ -18,6 +18,7 @@ const routeRequest = (method, path) => {
   const p = path.split('?')[0].replace(/\/+$/, '') || '/';
   const m = method.toUpperCase();
   if (p.startsWith('/api/admin/clock')) return 'handling'; // tests only (CLOCK_CONTROL)
+  if (p === '/api/events/stream') return 'reporting'; // the live stream: reporting announces what its projections applied
   if (p === '/api/callbacks' || p.startsWith('/api/callbacks/')) return 'callback';
   if (/^\/api\/complaints\/[^/]+\/triage(\/(suggestion|referral))?$/.test(p)) return 'triage';
   if (m === 'GET' || m === 'HEAD') return 'reporting';

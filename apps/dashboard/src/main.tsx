@@ -4,6 +4,7 @@ import { App } from './App';
 import { I18nProvider } from './i18n/i18n';
 import { RouterProvider } from './router';
 import { SessionProvider } from './session';
+import { LiveProvider } from './live';
 import './styles.css';
 
 createRoot(document.getElementById('root') as HTMLElement).render(
@@ -11,7 +12,9 @@ createRoot(document.getElementById('root') as HTMLElement).render(
     <I18nProvider>
       <RouterProvider>
         <SessionProvider>
-          <App />
+          <LiveProvider>
+            <App />
+          </LiveProvider>
         </SessionProvider>
       </RouterProvider>
     </I18nProvider>

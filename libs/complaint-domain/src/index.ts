@@ -64,8 +64,8 @@ export { decideYearlyCounter, evolveYearlyCounter, initialYearlyCounterState, se
 export type { AllocateComplaintSerial, ComplaintSerialAllocated, YearlyCounterState } from './numbering/yearly-counter.decider';
 
 // Triage suggestion and reporting helpers
-export { containsKeyword, suggestTriage } from './triage/triage-suggestion';
-export type { TriageSuggestion, TriageSuggestionInput } from './triage/triage-suggestion';
+export { containsKeyword, suggestTriage, TRIAGE_REASON_CODES } from './triage/triage-suggestion';
+export type { TriageReason, TriageReasonCode, TriageSuggestion, TriageSuggestionInput } from './triage/triage-suggestion';
 export { callbackQuotaShortfalls, callbackRate } from './reporting/callback-quota';
 export type { CallbackCount, CallbackShortfall } from './reporting/callback-quota';
 

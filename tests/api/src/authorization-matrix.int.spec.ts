@@ -21,6 +21,7 @@ const DEPARTMENT = 'engineering';
 type Rule =
   | { kind: 'public' }
   | { kind: 'signed-in' } // any valid token
+  | { kind: 'live-stream' } // any valid token: the stream is scoped event by event (change-stream.int.spec.ts), opened and closed here
   | { kind: 'command'; command: ComplaintCommandType; body: Record<string, unknown> } // policy.permissions + scope of the complaint
   | { kind: 'register'; body: Record<string, unknown> } // policy.permissions + the body's site
   | { kind: 'read-complaint' } // sees the complaint (site, and department for department staff)
@@ -35,6 +36,7 @@ const MATRIX: Record<string, Rule> = {
   'GET /api/health': { kind: 'public' },
   'POST /api/auth/login': { kind: 'public' },
   'GET /api/auth/me': { kind: 'signed-in' },
+  'GET /api/events/stream': { kind: 'live-stream' },
   'POST /api/complaints': {
     kind: 'register',
     body: { siteId: SITE, channel: 'phone', complainant: { name: '矩阵', phone: '13800000000' }, title: '矩阵测试', description: '权限矩阵' },
@@ -80,6 +82,7 @@ const expectedAllowed = (rule: Rule, user: AuthUser): boolean => {
   switch (rule.kind) {
     case 'public':
     case 'signed-in':
+    case 'live-stream':
       return true;
     case 'register':
       return DEFAULT_POLICY.permissions.RegisterComplaint.includes(user.role as Role) && mayAccessSite(user, SITE);
@@ -152,7 +155,16 @@ describe('Authorization matrix (every endpoint × every role × own / other site
     const rule = MATRIX[key];
     const user = USERS.find((u) => u.username === username) as AuthUser;
     const { method, path, body } = request(key, rule);
-    const res = await system.request(method, path, { username: rule.kind === 'public' ? undefined : username, body });
+    // The live stream never ends by itself: its status is read and the stream dropped.
+    const res =
+      rule.kind === 'live-stream'
+        ? await (async () => {
+            const controller = new AbortController();
+            const r = await fetch(`${system.url}${path}`, { headers: { authorization: `Bearer ${await system.token(username)}` }, signal: controller.signal });
+            controller.abort();
+            return { status: r.status };
+          })()
+        : await system.request(method, path, { username: rule.kind === 'public' ? undefined : username, body });
     const allowed = expectedAllowed(rule, user);
     const outcome = res.status === 403 ? 'forbidden' : res.status === 401 ? 'unauthenticated' : res.status >= 500 ? `error ${res.status}` : 'allowed';
     expect({ key, username, role: user.role, outcome }).toEqual({ key, username, role: user.role, outcome: allowed ? 'allowed' : 'forbidden' });

@@ -70,5 +70,7 @@ describe('The cluster gateway sends every request to a service that answers it (
     expect(routeRequest('GET', '/api/callbacks?siteId=site-a')).toBe('callback');
     expect(routeRequest('POST', '/api/complaints/abc/callback-exemption')).toBe('callback');
     expect(routeRequest('GET', '/')).toBe('reporting');
+    // The live stream: reporting announces what its projections applied.
+    expect(routeRequest('GET', '/api/events/stream')).toBe('reporting');
   });
 });

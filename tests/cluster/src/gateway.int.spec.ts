@@ -23,6 +23,12 @@ const stub = (name: string): Server =>
     let body = '';
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
+      if (req.url?.startsWith('/api/events/stream')) {
+        // The live stream: one frame now, then held open (as reporting holds it).
+        res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+        res.write(`id: 7\nevent: change\ndata: ${JSON.stringify({ service: name, lastEventId: req.headers['last-event-id'] ?? null })}\n\n`);
+        return;
+      }
       res.setHeader('content-type', 'application/json');
       if (req.url === '/api/docs-json') {
         const path = { intake: '/api/complaints', triage: '/api/complaints/{id}/triage', handling: '/api/complaints/{id}/plan', callback: '/api/callbacks', reporting: '/api/complaints/{id}' }[name] as string;
@@ -35,7 +41,11 @@ const stub = (name: string): Server =>
   });
 
 const listen = (server: Server): Promise<string> => new Promise((done) => server.listen(0, '127.0.0.1', () => done(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
-const close = (server: Server): Promise<void> => new Promise((done) => server.close(() => done()));
+const close = (server: Server): Promise<void> =>
+  new Promise((done) => {
+    server.close(() => done());
+    server.closeAllConnections();
+  });
 
 describeWithProxy('The cluster gateway (tools/cluster/gateway.cjs) in front of five services', () => {
   const stubs = new Map<string, Server>();
@@ -70,6 +80,17 @@ describeWithProxy('The cluster gateway (tools/cluster/gateway.cjs) in front of f
     expect((await call('POST', '/api/complaints/c1/resolve', {})).body).toMatchObject({ service: 'handling' });
     expect((await call('POST', '/api/complaints/c1/callbacks', {})).body).toMatchObject({ service: 'callback' });
     expect((await call('GET', '/dashboard/route')).body).toMatchObject({ service: 'reporting', url: '/dashboard/route' });
+  });
+
+  it('passes the live stream through from reporting as it is written, with the Last-Event-ID header', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${base}/api/events/stream`, { headers: { 'last-event-id': '6' }, signal: controller.signal });
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    // The first frame arrives while the stream is still open: nothing waits for the end.
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const { value } = await reader.read();
+    controller.abort();
+    expect(new TextDecoder().decode(value)).toContain('data: {"service":"reporting","lastEventId":"6"}');
   });
 
   it('tells the service who the client is (X-Forwarded-For)', async () => {

@@ -143,7 +143,7 @@ describeInBrowser('the dashboard in Chromium (embedded default)', () => {
       })) as { id: string };
       if (!triage) continue;
       const suggestion = await duty('GET', `/complaints/${id}/triage/suggestion`);
-      const { reasons: _reasons, majorReasons: _majorReasons, ...decision } = suggestion;
+      const { reasons: _reasons, explanations: _explanations, majorReasons: _majorReasons, ...decision } = suggestion;
       await duty('POST', `/complaints/${id}/triage`, decision);
     }
   };
@@ -328,4 +328,144 @@ describeInBrowser('the dashboard in Chromium (embedded default)', () => {
 
     expect(consoleErrors.filter((e) => !/status of 40[134]/.test(e))).toEqual([]);
   }, 300_000); // explicit: in the multi-project run the root config's 30 s would apply
+
+  /** The words of a page in Latin letters that are not allowed on a Chinese screen (code, raw event data and complaint numbers aside). */
+  const ALLOWED_LATIN = new Set(['English', 'App', 'CSV', 'Excel', 'PDF', 'L']);
+  const englishOn = async (p: Page): Promise<string[]> => {
+    // What is shown: not <noscript> (JavaScript runs), not code or raw data.
+    const text = String(
+      await p.evaluate(
+        "(() => { const c = document.body.cloneNode(true); c.querySelectorAll('noscript, code, pre, script, style, input, textarea, .number, .hash, [data-raw]').forEach((e) => e.remove()); return c.textContent; })()",
+      ),
+    ).replace(/[A-Z0-9]+-\d{6}-\d{3}/g, ' ');
+    const found = new Set<string>();
+    for (const m of text.matchAll(/[A-Za-z]+(?:[ '’-][A-Za-z]+)*/g)) if (!ALLOWED_LATIN.has(m[0])) found.add(`${m[0]} (…${text.slice(Math.max(0, m.index - 15), m.index + m[0].length + 15)}…)`);
+    return [...found];
+  };
+
+  const signInOn = async (p: Page, username: string) => {
+    await p.goto(`${server.url}/`);
+    await p.locator('#login-username').waitFor();
+    await p.locator('#login-username').fill(username);
+    await p.locator('#login-password').fill('demo1234');
+    await p.getByTestId('login-submit').click();
+    await p.getByTestId('current-user').waitFor();
+  };
+  const isLive = (p: Page, timeout = 30_000) => p.waitForSelector('[data-testid="live-indicator"][data-status="live"]', { timeout });
+  const noSpinnerOn = async (p: Page) => {
+    const until = Date.now() + 30_000;
+    while ((await p.locator('.spinner').count()) > 0) {
+      if (Date.now() > until) throw new Error('still loading after 30 s');
+      await p.waitForTimeout(100);
+    }
+  };
+  const shotOf = async (p: Page, name: string) => {
+    await p.evaluate('document.fonts ? document.fonts.ready.then(() => true) : true');
+    await p.waitForTimeout(300);
+    await p.screenshot({ path: join(SHOTS, `${name}.png`) });
+  };
+
+  it('shows one user’s registration and triage on another’s screen without a reload, resumes after a server restart, and keeps a Chinese screen free of English', async () => {
+    // Three separate browsers' worth of sessions (a context each: sessions live in localStorage).
+    const contexts = await Promise.all([0, 1, 2].map(() => browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })));
+    const [dutyPage, headPage] = await Promise.all(contexts.slice(0, 2).map((c) => c.newPage()));
+    const errors: string[] = [];
+    for (const p of [dutyPage, headPage]) {
+      p.setDefaultTimeout(30_000);
+      p.on('pageerror', (e) => errors.push(String(e)));
+    }
+    try {
+      // Two sessions side by side: the duty officer and the engineering department head, each on their work queue.
+      await signInOn(dutyPage, 'duty.a');
+      await signInOn(headPage, 'enghead.a');
+      await Promise.all([isLive(dutyPage), isLive(headPage)]);
+      expect(await headPage.getByTestId('live-indicator').textContent()).toContain('实时');
+      const duty = await apiAs('duty.a');
+      const register = async (title: string) =>
+        (await duty('POST', '/complaints', {
+          siteId: 'site-a',
+          channel: 'phone',
+          complainant: { name: '李先生', phone: '13700137000', building: '6', unit: '601' },
+          title,
+          description: `${title}，请尽快处理`,
+        })) as { id: string; number: string };
+      const triage = async (id: string) => {
+        const { reasons: _r, explanations: _e, majorReasons: _m, ...decision } = await duty('GET', `/complaints/${id}/triage/suggestion`);
+        await duty('POST', `/complaints/${id}/triage`, decision);
+      };
+
+      // A registration by the duty officer appears in the duty officer's queue (another tab) without a reload…
+      const first = await register('6号楼电梯门关不上');
+      await dutyPage.locator(`[data-testid="queue-toTriage"] [data-number="${first.number}"]`).waitFor({ timeout: 5_000 });
+      // …and once triaged to engineering, in the department head's queue, also without a reload.
+      await triage(first.id);
+      await headPage.locator(`[data-testid="queue-owed"] [data-number="${first.number}"]`).waitFor({ timeout: 5_000 });
+      await dutyPage.locator(`[data-testid="queue-toTriage"] [data-number="${first.number}"]`).waitFor({ state: 'detached', timeout: 5_000 });
+      await noSpinnerOn(headPage);
+      await shotOf(headPage, '11-live-department-head-queue');
+
+      // An open complaint follows too: the head has it open while the duty officer's reply… (a reply by CS staff).
+      await headPage.locator(`[data-testid="queue-owed"] [data-number="${first.number}"]`).click();
+      await headPage.waitForSelector('[data-testid="complaint-detail"][data-status="triaged"]');
+      const assistant = await apiAs('assistant.a');
+      await assistant('POST', `/complaints/${first.id}/replies`, { kind: 'first', message: '已通知工程部，今天内上门检修。' });
+      await headPage.waitForSelector('[data-testid="complaint-detail"][data-status="in_progress"]', { timeout: 5_000 });
+
+      // The server restarts: the indicator shows the drop, the stream comes back by itself, and changes flow again.
+      await headPage.getByTestId('nav-queue').click();
+      await server.stop();
+      await headPage.waitForSelector('[data-testid="live-indicator"][data-status="offline"]', { timeout: 15_000 });
+      await shotOf(headPage, '11b-live-offline-reconnecting');
+      await server.restart();
+      // Reconnecting backs off up to 10 s between attempts.
+      await Promise.all([isLive(dutyPage, 60_000), isLive(headPage, 60_000)]);
+      const second = await register('6号楼楼道漏水');
+      await triage(second.id);
+      await headPage.locator(`[data-testid="queue-owed"] [data-number="${second.number}"]`).waitFor({ timeout: 10_000 });
+
+      // Both languages: the live queue in English.
+      await headPage.getByTestId('lang-switch').click();
+      await headPage.getByTestId('live-indicator').getByText('Live').waitFor();
+      await shotOf(headPage, '11c-live-department-head-queue-en');
+      await headPage.getByTestId('lang-switch').click();
+      await headPage.getByTestId('live-indicator').getByText('实时').waitFor();
+
+      // No English on a Chinese screen: every page of both sessions, the triage suggestion, a complaint and a manager's reports.
+      const found: Record<string, string[]> = {};
+      const check = async (p: Page, name: string) => {
+        await noSpinnerOn(p);
+        await p.waitForTimeout(300);
+        const english = await englishOn(p);
+        if (english.length) found[name] = english;
+      };
+      const third = await register('小区门禁卡失灵');
+      await dutyPage.goto(`${server.url}/complaints/${third.id}/triage`);
+      await dutyPage.getByTestId('suggestion-reasons').waitFor();
+      await check(dutyPage, 'triage');
+      await shotOf(dutyPage, '12-triage-reasons-zh');
+      const manager = await contexts[2].newPage();
+      manager.setDefaultTimeout(30_000);
+      manager.on('pageerror', (e) => errors.push(String(e)));
+      await signInOn(manager, 'csmanager.a');
+      for (const [p, who] of [
+        [dutyPage, 'duty.a'],
+        [headPage, 'enghead.a'],
+        [manager, 'csmanager.a'],
+      ] as const) {
+        for (const nav of ['queue', 'register', 'list', 'dashboard', 'monthly', 'audit']) {
+          const link = p.getByTestId(`nav-${nav}`);
+          if ((await link.count()) === 0) continue;
+          await link.click();
+          await check(p, `${who} ${nav}`);
+        }
+        await p.goto(`${server.url}/complaints/${first.id}`);
+        await p.getByTestId('complaint-detail').waitFor();
+        await check(p, `${who} complaint`);
+      }
+      expect(found).toEqual({});
+      expect(errors).toEqual([]);
+    } finally {
+      await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
+    }
+  }, 300_000);
 });

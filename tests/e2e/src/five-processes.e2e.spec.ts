@@ -64,6 +64,45 @@ describeKafka('Five services as five processes on the real Kafka broker and Post
     }
   }, 120_000);
 
+  it('should announce a registration at intake on the live stream of reporting (through Kafka), to the site\'s users only', async () => {
+    /** Opens GET /api/events/stream where the proxy would send it; collects the complaint ids announced. */
+    const listen = async (actor: (typeof ACTORS)[keyof typeof ACTORS]) => {
+      const controller = new AbortController();
+      const heard: string[] = [];
+      const res = await fetch(`${system.processes[system.route('GET', '/api/events/stream')].url}/api/events/stream`, {
+        headers: { authorization: `Bearer ${await system.token(actor)}` },
+        signal: controller.signal,
+      });
+      expect(res.status).toBe(200);
+      const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+      const decoder = new TextDecoder();
+      void (async () => {
+        try {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) return;
+            for (const m of decoder.decode(value, { stream: true }).matchAll(/"complaintId":"([0-9a-f-]{36})"/g)) heard.push(m[1]);
+          }
+        } catch {
+          /* aborted */
+        }
+      })();
+      return { heard, close: () => controller.abort() };
+    };
+    const siteA = await listen(ACTORS.assistant);
+    const siteB = await listen(ACTORS.otherSiteAssistant);
+    try {
+      const r = await register(900);
+      await eventually(async () => (siteA.heard.includes(r.id) ? true : undefined), 'site A hears of the registration', 30_000);
+      // Reporting has applied it (it announces only then): the view is there at once.
+      expect((await system.request('GET', `/api/complaints/${r.id}`, undefined, ACTORS.assistant)).status).toBe(200);
+      expect(siteB.heard).not.toContain(r.id);
+    } finally {
+      siteA.close();
+      siteB.close();
+    }
+  }, 60_000);
+
   it('should lose nothing and apply nothing twice when a consumer process is killed mid-run and restarted', async () => {
     const triage = system.processes.triage;
     const before = await count(`SELECT count(*) AS n FROM triage.inbox`);

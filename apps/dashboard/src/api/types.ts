@@ -65,6 +65,8 @@ export type TriageSuggestion = {
   category: string;
   department: string;
   reasons: string[];
+  /** The same reasons as codes with parameters (newer servers): rendered in the reader's language. */
+  explanations?: { code: string; params: Record<string, string | number | string[]> }[];
 };
 
 export type CallbackTask = {

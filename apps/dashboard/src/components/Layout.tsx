@@ -3,6 +3,7 @@ import { useI18n, type MsgKey } from '../i18n/i18n';
 import { navFor, type NavItem } from '../lib/permissions';
 import { Link, useRouter } from '../router';
 import { useSession } from '../session';
+import { useLiveStatus } from '../live';
 
 const NAV: Record<NavItem, { to: string; label: MsgKey; routes: string[] }> = {
   queue: { to: '/', label: 'nav.queue', routes: ['queue'] },
@@ -42,6 +43,19 @@ export const SitePicker = ({ allowAll = true, id = 'site-picker' }: { allowAll?:
   );
 };
 
+/** Whether the live stream is open: pages update by themselves while it shows "live". */
+export const LiveIndicator = () => {
+  const { t } = useI18n();
+  const status = useLiveStatus();
+  if (status === 'off') return null;
+  return (
+    <span className={`live-indicator live-${status}`} data-testid="live-indicator" data-status={status} title={t('live.title')} role="status">
+      <span className="live-dot" aria-hidden="true" />
+      {t(status === 'live' ? 'live.live' : status === 'connecting' ? 'live.connecting' : 'live.offline')}
+    </span>
+  );
+};
+
 export const Layout = ({ children }: { children: ReactNode }) => {
   const { t, l } = useI18n();
   const { me, logout } = useSession();
@@ -78,6 +92,7 @@ export const Layout = ({ children }: { children: ReactNode }) => {
           ))}
         </nav>
         <div className="topbar-right">
+          <LiveIndicator />
           <SitePicker />
           <LanguageSwitch />
           {me && (

@@ -26,7 +26,7 @@ export const ErrorBanner = ({ error, shownFields = [], onRetry }: { error: unkno
   return (
     <div className="error-banner" role="alert">
       <strong>
-        {summary} <span className="muted">({api.statusCode || 'network'})</span>
+        {summary} <span className="muted">({api.statusCode || t('error.network')})</span>
       </strong>
       {api.message && (
         <div className="server-message">

@@ -209,6 +209,9 @@ export const LABELS: Record<string, Group> = {
     major_channel: { zh: '重大渠道', en: 'Major channel' },
     collective: { zh: '集体投诉', en: 'Collective' },
     repeat: { zh: '重复投诉', en: 'Repeat' },
+    repeat_major: { zh: '重复投诉', en: 'Repeat' },
+    repeat_important: { zh: '重复投诉', en: 'Repeat' },
+    category_hint_keyword: { zh: '类别提示', en: 'Category hint' },
     department_map: { zh: '类别对应部门', en: 'Category → department' },
     late_staff_attitude: { zh: '逾期的服务态度投诉', en: 'Late staff-attitude complaint' },
     to_be_improved_keyword: { zh: '待改进关键词', en: 'To-be-improved keyword' },
@@ -232,5 +235,6 @@ export const labelOf = (lang: Lang, group: string, key: string | null | undefine
 
 export const siteLabel = (lang: Lang, siteId: string): string => {
   const known = KNOWN_SITES[siteId];
-  return known ? `${known[lang]} (${siteId})` : siteId;
+  // The name alone (the id is a code, not words for people); an unknown site shows its id.
+  return known ? known[lang] : siteId;
 };

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError, pollUntil } from '../api/client';
 import type { ComplaintView, HistoryEvent } from '../api/types';
+import { useLiveTick } from '../live';
 
 /**
  * One complaint's view and history. A complaint registered a moment ago may not be in the
@@ -53,6 +54,22 @@ export const useComplaint = (id: string) => {
       alive.current = false;
     };
   }, [load]);
+
+  // The live stream announced a change of this complaint (or reconnected): read it again, quietly.
+  const live = useLiveTick((c) => c.complaintId === id);
+  useEffect(() => {
+    if (live === 0) return;
+    void (async () => {
+      try {
+        const next = await api.complaint(id);
+        if (!alive.current) return;
+        setView((prev) => (prev && prev.version > next.version ? prev : next));
+        await loadHistory();
+      } catch {
+        // Not readable now: the next announcement, or Refresh, tries again.
+      }
+    })();
+  }, [live, id, loadHistory]);
 
   /**
    * After a write: poll until the view has caught up with the history and moved past

@@ -107,7 +107,9 @@ export const Facts = ({ view }: { view: ComplaintView }) => {
       {view.policyVersion && (
         <>
           <dt>{t('complaint.policyVersion')}</dt>
-          <dd className="small">{view.policyVersion}</dd>
+          <dd className="small">
+            <code>{view.policyVersion}</code>
+          </dd>
         </>
       )}
     </dl>

@@ -7,6 +7,7 @@ import { formatDateTime, useI18n } from '../i18n/i18n';
 import { DEPARTMENTS, STATUSES } from '../i18n/labels';
 import { Link } from '../router';
 import { useMe, useSession } from '../session';
+import { useLiveTick } from '../live';
 
 const STAGES = ['firstReply', 'secondReply', 'plan', 'resolve', 'followUp', 'callback'] as const;
 
@@ -43,9 +44,10 @@ export const DashboardPage = () => {
   const [department, setDepartment] = useState<string>(me.departments[0] ?? '');
   const [pickedSite, setPickedSite] = useState('');
   const effectiveSite = siteId || pickedSite || sites[0] || '';
+  const live = useLiveTick((c) => c.siteId === effectiveSite);
   const { data, error, loading, reload } = useLoad(
     (signal) => (effectiveSite ? api.departmentDashboard({ siteId: effectiveSite, department: department || undefined }, signal) : Promise.resolve(undefined)),
-    [effectiveSite, department],
+    [effectiveSite, department, live],
   );
 
   const options = useMemo(() => {
@@ -114,7 +116,7 @@ export const DashboardPage = () => {
         </div>
       </div>
       {!effectiveSite && <Notice>{t('dashboard.chooseSite')}</Notice>}
-      {loading && <Spinner />}
+      {loading && !data && <Spinner />}
       <ErrorBanner error={error} onRetry={reload} />
       {data && options && (
         <>

@@ -155,7 +155,7 @@ export const MonthlyReportPage = () => {
               <div className="tile-label">{t('report.satisfactionAvg')}</div>
               <div className="tile-value">{data.satisfaction.average ?? '—'}</div>
               <div className="tile-sub">
-                {t('report.satisfiedRate')} {formatPercent(data.satisfaction.satisfiedRate)} · n={data.satisfaction.responses}
+                {t('report.satisfiedRate')} {formatPercent(data.satisfaction.satisfiedRate)} · {t('report.responses', { n: data.satisfaction.responses })}
               </div>
             </div>
             <div className="tile tile-bad">

@@ -3,6 +3,7 @@ import { api } from '../api/client';
 import { Card, DateTime, ErrorBanner, Spinner, StatusBadge, TimeLeft, useLoad } from '../components/ui';
 import { useI18n } from '../i18n/i18n';
 import { queueFor, type QueueRow, type QueueSection } from '../lib/queues';
+import { useLiveTick } from '../live';
 import { Link } from '../router';
 import { useMe, useSession } from '../session';
 
@@ -87,6 +88,8 @@ export const QueuePage = ({ refreshMs = 60_000 }: { refreshMs?: number }) => {
   const { siteId } = useSession();
   const sections = useMemo(() => queueFor(me, siteId), [me, siteId]);
   const [tick, setTick] = useState(0);
+  // Reloads when the live stream announces a change on the site shown (or reconnects).
+  const live = useLiveTick((c) => !siteId || c.siteId === siteId);
   useEffect(() => {
     if (!refreshMs) return;
     const timer = setInterval(() => setTick((n) => n + 1), refreshMs);
@@ -108,7 +111,7 @@ export const QueuePage = ({ refreshMs = 60_000 }: { refreshMs?: number }) => {
       </div>
       <div className="queue-grid">
         {sections.map((s) => (
-          <Section key={s.key} section={s} tick={tick} />
+          <Section key={s.key} section={s} tick={tick + live} />
         ))}
       </div>
     </div>

@@ -65,4 +65,31 @@ describe('the triage form', () => {
     await waitFor(() => expect(act).toHaveBeenCalledWith(v.id, 'triage', expect.objectContaining({ nature: 'valid', department: 'engineering' })));
     await waitFor(() => expect(window.location.search).toBe('?done=triage'));
   });
+
+  it('renders the reasons from their codes in the reader’s language: no English sentence on a Chinese screen', async () => {
+    const v = view({ status: 'registered' });
+    vi.spyOn(api, 'complaint').mockResolvedValue(v);
+    vi.spyOn(api, 'history').mockResolvedValue({ events: [{ seq: 1, type: 'ComplaintRegistered', at: v.receivedAt, actor: { id: 'u', role: 'duty_officer' }, data: {}, hash: 'a', prevHash: null }] });
+    vi.spyOn(api, 'suggestion').mockResolvedValue({
+      ...suggestion,
+      reasons: [...suggestion.reasons, 'nature_default: caused by our own service unless shown otherwise → nature valid', 'severity: urgency urgent → severity important'],
+      explanations: [
+        { code: 'urgent_keyword', params: { word: '电梯困人' } },
+        { code: 'category_keyword', params: { words: ['电梯'], category: 'facilities' } },
+        { code: 'department_map', params: { category: 'facilities', department: 'engineering' } },
+        { code: 'nature_default', params: {} },
+        { code: 'severity', params: { basis: 'urgency', urgency: 'urgent', severity: 'important' } },
+      ],
+    });
+    const { unmount } = renderWith(<TriagePage id={v.id} />, { me: ME.duty, path: `/complaints/${v.id}/triage` });
+    const reasons = await screen.findByTestId('suggestion-reasons');
+    const text = reasons.textContent ?? '';
+    expect(text).toContain('命中关键词“电梯困人” → 紧急程度：紧急');
+    expect(text).toContain('视为我方服务原因 → 性质：有效投诉');
+    expect(text).toContain('类别设施设备 → 责任部门：工程部');
+    expect(text).not.toMatch(/matched|caused by|urgency|severity|[a-z]{4,}/);
+    unmount();
+    renderWith(<TriagePage id={v.id} />, { me: ME.duty, path: `/complaints/${v.id}/triage`, lang: 'en' });
+    expect((await screen.findByTestId('suggestion-reasons')).textContent).toContain('matched “电梯困人” → urgency: Urgent');
+  });
 });

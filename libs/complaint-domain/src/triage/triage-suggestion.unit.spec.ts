@@ -1,5 +1,5 @@
 import { DEFAULT_POLICY, resolvePolicy } from '../policy/policy';
-import { containsKeyword, suggestTriage, type TriageSuggestionInput } from './triage-suggestion';
+import { TRIAGE_REASON_CODES, containsKeyword, suggestTriage, type TriageSuggestionInput } from './triage-suggestion';
 
 const input = (overrides: Partial<TriageSuggestionInput> = {}): TriageSuggestionInput => ({
   channel: 'phone',
@@ -25,6 +25,13 @@ describe('Triage suggestion (explainable rules)', () => {
           'department_map: category cleaning → department cleaning',
           'nature_default: caused by our own service unless shown otherwise → nature valid',
           'severity: no aggravating rule → severity minor',
+        ],
+        explanations: [
+          { code: 'urgency_default', params: {} },
+          { code: 'category_keyword', params: { words: ['垃圾'], category: 'cleaning' } },
+          { code: 'department_map', params: { category: 'cleaning', department: 'cleaning' } },
+          { code: 'nature_default', params: {} },
+          { code: 'severity', params: { basis: 'none', urgency: 'normal', severity: 'minor' } },
         ],
       });
     });
@@ -138,5 +145,27 @@ describe('Triage suggestion (explainable rules)', () => {
       expect(suggestTriage(input({ description: '化粪池满了' }), policy).urgency).toBe('urgent');
       expect(suggestTriage(input({ description: '停电了' }), policy).urgency).toBe('normal');
     });
+  });
+});
+
+describe('Rule: every reason of a suggestion is also a stable code with parameters (rendered in the reader’s language by the client)', () => {
+  it('should give the code and the word for an urgent keyword, and one explanation per reason, in the same order, each code known', () => {
+    // given a lift entrapment by phone; when the suggestion is made; then each reason has its code and parameters
+    const s = suggestTriage(input({ title: '电梯困人', description: '3号楼电梯停在8楼与9楼之间，有人被困' }));
+    expect(s.explanations).toHaveLength(s.reasons.length);
+    // The sentence keeps its older rule name: repeat_major and repeat_important read `repeat:`, category_hint_keyword `category_hint:`.
+    const sentenceRule = (code: string) => (code.startsWith('repeat_') ? 'repeat' : code === 'category_hint_keyword' ? 'category_hint' : code);
+    expect(s.explanations.map((e) => sentenceRule(e.code))).toEqual(s.reasons.map((r) => r.slice(0, r.indexOf(':'))));
+    expect(s.explanations[0]).toEqual({ code: 'urgent_keyword', params: { word: '电梯困人' } });
+    expect(s.explanations).toContainEqual({ code: 'severity', params: { basis: 'urgency', urgency: 'urgent', severity: 'important' } });
+    for (const e of s.explanations) expect(TRIAGE_REASON_CODES).toContain(e.code);
+  });
+
+  it('should tell a repeat that makes a complaint major from one that only aggravates it, with the count and the threshold', () => {
+    // given a site where a complaint is major from its second repeat on (the seed: from the first)
+    const policy = resolvePolicy([{ level: 'site', id: 'S', version: '1', override: { major: { repeatCountAtLeast: 2 } } }]);
+    expect(suggestTriage(input({ repeatCount: 1 }), policy).explanations).toContainEqual({ code: 'repeat_important', params: { count: 1 } });
+    expect(suggestTriage(input({ repeatCount: 2 }), policy).explanations).toContainEqual({ code: 'repeat_major', params: { count: 2, minimum: 2 } });
+    expect(suggestTriage(input({ repeatCount: 1 })).explanations).toContainEqual({ code: 'repeat_major', params: { count: 1, minimum: 1 } });
   });
 });

@@ -60,6 +60,16 @@ export class SiteDirectory {
     return this.sites.get(siteId) ?? { id: siteId, code: codeFromId(siteId), timeZone: DEFAULT_POLICY.timeZone };
   }
 
+  /**
+   * Names sites that SITES_JSON does not describe (the demo sites where demo users are
+   * created), so a report names 阳光花园 rather than `site-a`. A configured site keeps
+   * its own entry; policies are not touched (an unconfigured site has the default policy).
+   */
+  nameUnconfigured(sites: readonly { id: string; name: string }[]): this {
+    for (const s of sites) if (!this.sites.has(s.id)) this.sites.set(s.id, { id: s.id, code: codeFromId(s.id), name: s.name, timeZone: DEFAULT_POLICY.timeZone });
+    return this;
+  }
+
   allSites(): Site[] {
     return [...this.sites.values()];
   }

@@ -154,6 +154,14 @@ describe('Reporting over HTTP', () => {
       ]);
     });
 
+    it('should cover the current month in the site’s time zone when no month is asked for (the clock: 3 April in Shanghai)', async () => {
+      const { status, body } = await json<{ month: string; totals: Record<string, number> }>(`/reports/monthly?siteId=${SITE}`);
+      expect(status).toBe(200);
+      expect(body.month).toBe('2025-04');
+      expect(body.totals.received).toBe(0);
+      expect((await json<{ month: string }>(`/reports/monthly`, 'auditor')).body.month).toBe('2025-04');
+    });
+
     it('should roll the whole group up when no site is given, for those who see every site', async () => {
       expect((await json(`/reports/monthly?month=2025-03`, 'manager')).status).toBe(403);
       const { body } = await json<{ scope: { level: string; sites: string[] }; sites: unknown[]; regions: unknown[] }>(`/reports/monthly?month=2025-03`, 'auditor');

@@ -1,5 +1,6 @@
 import { Module, type OnApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { DEMO_SITES } from '@complaints/auth';
 import { createReadModelDataSource, migrateReadModel } from '@complaints/read-model';
 import { ComplaintPersonalData, SiteDirectory } from '@complaints/service-common';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@complaints/service-kit';
@@ -16,6 +17,8 @@ import { ProjectionAdminController } from './admin/projection-admin.controller';
 import { ProjectionService } from './projections/projection.service';
 import { ReportingEventsConsumer } from './projections/reporting-events.consumer';
 import { REPORTING_MIGRATIONS } from './migrations';
+import { ChangeFeed } from './live/change-feed';
+import { ChangeStreamController } from './live/change-stream.controller';
 
 export const REPORTING_ENTITIES = [ComplaintViewEntity, DashboardCaseEntity, ReportComplaintEntity, ReportFactEntity];
 
@@ -41,7 +44,7 @@ export const openReportingDataSource = async (databaseUrl: string, poolSize?: nu
  * yearly archive.
  */
 @Module({
-  controllers: [ComplaintViewController, AuditController, DepartmentDashboardController, MonthlyReportController, ArchiveController, ProjectionAdminController, ReportingEventsConsumer],
+  controllers: [ComplaintViewController, AuditController, DepartmentDashboardController, MonthlyReportController, ArchiveController, ProjectionAdminController, ChangeStreamController, ReportingEventsConsumer],
   providers: [
     {
       provide: REPORTING_DATA_SOURCE,
@@ -49,10 +52,16 @@ export const openReportingDataSource = async (databaseUrl: string, poolSize?: nu
       useFactory: (config: PlatformConfig) => openReportingDataSource(config.databaseUrl),
     },
     // Constructed here rather than injected: the directory reads its sites from the environment.
-    { provide: SiteDirectory, useFactory: () => new SiteDirectory() },
+    // Where the demo users are created, their two sites are named too (unless SITES_JSON describes them).
+    {
+      provide: SiteDirectory,
+      inject: [PLATFORM_CONFIG],
+      useFactory: (config: PlatformConfig) => (config.auth.seedDemoUsers ? new SiteDirectory().nameUnconfigured(DEMO_SITES) : new SiteDirectory()),
+    },
     ComplaintPersonalData,
     ReportingDataSourceLifecycle,
     ProjectionService,
+    ChangeFeed,
   ],
 })
 export class ReportingModule {}

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query, StreamableFile } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import { SiteDirectory, type Site } from '@complaints/service-common';
@@ -7,7 +7,7 @@ import { CLOCK, CurrentUser, badRequest, notFound, type ActingUser, type Clock }
 import { assertSite, assertWholeGroup, isDepartmentStaff, listedComplaintIds, withListedOnly } from '../access/reporting-access';
 import { REPORTING_DATA_SOURCE } from '../reporting.tokens';
 import { buildMonthlyPack, sitesWithComplaints, type MonthlyPack, type SiteInfo } from './monthly-report.query';
-import type { Person } from './monthly-report.rules';
+import { defaultReportMonth, type Person } from './monthly-report.rules';
 import { monthlyReportCsv } from './export/monthly-report.csv';
 import { monthlyReportXlsx } from './export/monthly-report.xlsx';
 import { monthlyReportPdf } from './export/monthly-report.pdf';
@@ -28,9 +28,13 @@ export class MonthlyReportQueryDto {
   @MaxLength(64)
   regionId?: string;
 
-  @ApiProperty({ example: '2025-03', description: 'The month (YYYY-MM, years 1900–2999), counted in each site’s time zone (Asia/Shanghai by default)' })
+  @ApiPropertyOptional({
+    example: '2025-03',
+    description: 'The month (YYYY-MM, years 1900–2999), counted in each site’s time zone (Asia/Shanghai by default). Omitted: the current month in the site’s time zone (a group or region report: the group’s)',
+  })
+  @IsOptional()
   @Matches(/^(19|2\d)\d\d-(0[1-9]|1[0-2])$/, { message: 'month must be YYYY-MM with a year from 1900 to 2999' })
-  month!: string;
+  month?: string;
 
   @ApiPropertyOptional({ enum: REPORT_FORMATS, default: 'json' })
   @IsOptional()
@@ -80,7 +84,8 @@ export class MonthlyReportController {
   private async wholePack(query: MonthlyReportQueryDto, user: ActingUser): Promise<MonthlyPack> {
     if (query.siteId && query.regionId) throw badRequest('Give siteId or regionId, not both', [{ field: 'regionId', problem: 'not together with siteId' }]);
     const now = this.clock.now();
-    const common = { month: query.month, asOf: now, generatedAt: now, groupPolicy: this.sites.policy('*') };
+    const timeZone = query.siteId ? this.sites.site(query.siteId).timeZone : this.sites.policy('*').timeZone;
+    const common = { month: query.month ?? defaultReportMonth(now, timeZone), asOf: now, generatedAt: now, groupPolicy: this.sites.policy('*') };
     if (query.siteId) assertSite(user, query.siteId);
     else assertWholeGroup(user, query.regionId ? 'A region report' : 'The group report');
     if (query.siteId) return buildMonthlyPack(this.dataSource, { ...common, level: 'site', sites: [this.siteInfo(query.siteId)] });

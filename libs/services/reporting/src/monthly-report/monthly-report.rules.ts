@@ -43,6 +43,7 @@ import {
   callbackQuotaShortfalls,
   callbackRate,
   initialState,
+  localDateOf,
   type Actor,
   type Complaint,
   type ComplaintPolicy,
@@ -50,6 +51,13 @@ import {
   type Role,
 } from '@complaints/domain';
 import { evolveComplaint } from '../projections/complaint-stream';
+
+/**
+ * The month a report covers when none is asked for: the current month where the site is
+ * (its time zone; a group or region report: the group's), as YYYY-MM. At 00:30 on 1 April
+ * in Shanghai it is April there, though still March in UTC.
+ */
+export const defaultReportMonth = (now: Date, timeZone: string): string => localDateOf(now.getTime(), timeZone).slice(0, 7);
 
 // ---------------------------------------------------------------------------------------------
 // Part 1 — facts folded from a complaint's events

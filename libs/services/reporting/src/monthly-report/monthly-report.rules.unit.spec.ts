@@ -1,6 +1,6 @@
 import { containsKeyword, resolvePolicy } from '@complaints/domain';
 import { ComplaintStory, actors, cst } from '../testing/complaint-story';
-import { countSiteMonth, foldReportFacts, keywordMatcher, reportKeywords, type MonthFact, type ReportFold, type StageFact, type TimedStage } from './monthly-report.rules';
+import { countSiteMonth, defaultReportMonth, foldReportFacts, keywordMatcher, reportKeywords, type MonthFact, type ReportFold, type StageFact, type TimedStage } from './monthly-report.rules';
 
 /**
  * The timeliness rules of monthly-report.rules.ts, one at a time, on histories produced by
@@ -150,5 +150,17 @@ describe('Rule: recurring keywords are found as the domain finds them (containsK
       const matches = keywordMatcher(keyword);
       for (const text of texts) expect([keyword, text, matches(text, text.toLowerCase())]).toEqual([keyword, text, containsKeyword(text, keyword)]);
     }
+  });
+});
+
+describe('Rule: a report without a month covers the current month in the site’s time zone', () => {
+  it('should give April at 00:30 on 1 April in Shanghai, while it is still March in UTC', () => {
+    // given 31 March 16:30 UTC = 1 April 00:30 in Shanghai; when no month is asked for; then April
+    expect(defaultReportMonth(new Date('2025-03-31T16:30:00Z'), 'Asia/Shanghai')).toBe('2025-04');
+  });
+  it('should give March for the same instant at a site in UTC, and December at new year’s eve in Shanghai', () => {
+    expect(defaultReportMonth(new Date('2025-03-31T16:30:00Z'), 'UTC')).toBe('2025-03');
+    expect(defaultReportMonth(new Date('2025-12-31T15:59:59Z'), 'Asia/Shanghai')).toBe('2025-12');
+    expect(defaultReportMonth(new Date('2025-12-31T16:00:00Z'), 'Asia/Shanghai')).toBe('2026-01');
   });
 });

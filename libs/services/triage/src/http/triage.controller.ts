@@ -19,7 +19,7 @@ export class TriageController {
 
   /** Explainable suggestion from the registration (keywords, channel, households, repeats); the duty officer decides. */
   @Get(':id/triage/suggestion')
-  @ApiOkResponse({ description: '{ nature, severity, urgency, major, majorReasons, category, department, reasons[] }' })
+  @ApiOkResponse({ description: '{ nature, severity, urgency, major, majorReasons, category, department, reasons[], explanations: [{ code, params }] } — reasons in English; explanations the same reasons as stable codes with parameters, for a client to render in the reader’s language' })
   async suggestion(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: ActingUser): Promise<TriageSuggestion> {
     const state = await this.runner.stateOf(id);
     if (!state.exists) throw notFound(`Complaint ${id} not found`);
