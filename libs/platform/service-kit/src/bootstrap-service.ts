@@ -31,10 +31,11 @@ export const serviceApiTitle = (name: ServiceName): string => `Complaints — ${
 
 /**
  * The OpenAPI document one service serves at `/api/docs-json` when run as its own process,
- * built without a database (preview mode; the connection settings are placeholders).
+ * built without a database (preview mode; the connection settings and secrets are placeholders, and
+ * nothing listens).
  */
 export const serviceOpenApiDocument = (name: ServiceName, feature: Type): Promise<OpenAPIObject> => {
-  const env = { DATABASE_URL: 'postgres://docs-only@127.0.0.1:1/unused', JWT_SECRET: 'x'.repeat(32) };
+  const env = { DATABASE_URL: 'postgres://docs-only@127.0.0.1:1/unused', JWT_SECRET: 'x'.repeat(32), PERSONAL_DATA_KEY: 'y'.repeat(32), HOST: '127.0.0.1' };
   const config = loadConfig(env, { processName: name, port: SERVICE_PORTS[name], bus: 'kafka', ...DEFAULTS[name] });
   return previewOpenApiDocument(composeRootModule(config, [feature]), serviceApiTitle(name));
 };
