@@ -132,6 +132,16 @@ describeKafka('Complaint lifecycles across five processes (real Kafka, real Post
     const types = await system.eventTypes(id);
     expect(types.filter((t) => t === 'CompensationApproved')).toHaveLength(2);
     expect(types).toContain('OutreachRecorded');
+    // The first-contact owner (here the registering assistant) is told the outcome, once.
+    const outcome = await eventually(async () => {
+      const { rows } = await system.sql.query<{ to_role: string; payload: { toUser?: { id: string }; reason?: string } }>(
+        `SELECT to_role, payload FROM handling.notifications WHERE complaint_id = $1 AND kind = 'outcome'`,
+        [id],
+      );
+      return rows.length > 0 ? rows : undefined;
+    }, 'the outcome notice to the first-contact owner');
+    expect(outcome).toHaveLength(1);
+    expect([outcome[0].to_role, outcome[0].payload.reason, typeof outcome[0].payload.toUser?.id]).toEqual(['first_contact_owner', 'accepted', 'string']);
     // Not yet 31 December of the year it closed: sealing is refused and nothing is appended.
     const sealed = await system.request('POST', `/api/complaints/${id}/archive`, {}, ACTORS.csManager);
     expect(new Date().toISOString().slice(5, 10) >= '12-31' ? [202, 422] : [422]).toContain(sealed.status);
