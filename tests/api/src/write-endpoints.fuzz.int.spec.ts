@@ -213,7 +213,7 @@ describe('Hostile input on every write endpoint', () => {
  * What an outside probe turned into 500s (issue 13, rows 5 and 9): text PostgreSQL's jsonb
  * refuses (NUL, lone UTF-16 surrogates), JSON nested thousands of levels deep, numbers
  * beyond any bound (1e308, and 1e400 which JSON.parse makes Infinity), and query values out
- * of range. Every one must be a 4xx in API.md's shape, append nothing and consume no number.
+ * of range. Every one must be a 4xx in docs/api.md's shape, append nothing and consume no number.
  */
 const HOSTILE_VALUES: Record<string, string> = {
   nul: '"a\\u0000b"',
@@ -238,7 +238,7 @@ const withHostile = (endpoint: Endpoint, path: string[], fragment: string): stri
 
 const expectRefused = (label: string, res: { status: number; body: Record<string, unknown>; text: string }) => {
   if (res.status < 400 || res.status >= 500) throw new Error(`${label}: ${res.status} → ${res.text.slice(0, 300)}`);
-  if (typeof res.body.message !== 'string' || res.body.statusCode !== res.status) throw new Error(`${label}: error body not in API.md's shape: ${res.text.slice(0, 300)}`);
+  if (typeof res.body.message !== 'string' || res.body.statusCode !== res.status) throw new Error(`${label}: error body not in docs/api.md's shape: ${res.text.slice(0, 300)}`);
 };
 
 describe('What the outside probe found (NUL, lone surrogates, deep nesting, huge numbers, out-of-range queries)', () => {

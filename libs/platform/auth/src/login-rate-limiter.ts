@@ -46,7 +46,7 @@ export type LoginLimits = {
   account: LoginRateLimiter;
 };
 
-/** The limits of API.md's sign-in; the hashing pool's queue bounds it globally (PasswordHasher). */
+/** The limits of docs/api.md's sign-in; the hashing pool's queue bounds it globally (PasswordHasher). */
 export const defaultLoginLimits = (): LoginLimits => ({
   pair: new LoginRateLimiter(10, 5 * 60_000),
   address: new LoginRateLimiter(30, 5 * 60_000),

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { STATUS_TEXT, type ErrorDetail } from '../api-error';
 
-/** Deeper JSON than any request of API.md needs (the deepest is 3 levels). */
+/** Deeper JSON than any request of docs/api.md needs (the deepest is 3 levels). */
 export const MAX_INPUT_DEPTH = 32;
 
 /** A lone UTF-16 surrogate: in a `u` regex, paired surrogates form one code point and do not match. */
