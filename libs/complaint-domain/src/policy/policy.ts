@@ -162,7 +162,12 @@ export type ComplaintPolicy = {
   };
   /** 核决权限: the largest compensation each role may approve — on one complaint, all its approvals together. */
   compensation: { approvalLimits: Partial<Record<Role, CompensationLimit>>; currency: string };
-  archive: { retentionYears: number; importantRetentionYears: number };
+  archive: {
+    /** Years a sealed record is kept after the year it is sealed into (to that year's 31 December): the yearly archive's `retainUntil`. */
+    retentionYears: number;
+    /** The same for important records — major complaints. */
+    importantRetentionYears: number;
+  };
   reporting: { monthlyReportDueDay: number; weeklyRecordCheck: boolean };
   /** Configurable taxonomy and departments. */
   categories: string[];
@@ -376,6 +381,12 @@ export const assertValidPolicy = (policy: ComplaintPolicy): void => {
   problems.check(Number.isInteger(policy.callback.maxAttempts) && policy.callback.maxAttempts >= 1, 'callback.maxAttempts', 'must be an integer ≥ 1');
   problems.check(Number.isInteger(policy.major.repeatCountAtLeast) && policy.major.repeatCountAtLeast >= 1, 'major.repeatCountAtLeast', 'must be an integer ≥ 1');
   problems.check(Number.isInteger(policy.intake.receivedAtMaxAgeDays) && policy.intake.receivedAtMaxAgeDays >= 0, 'intake.receivedAtMaxAgeDays', 'must be an integer ≥ 0');
+  problems.check(Number.isInteger(policy.archive.retentionYears) && policy.archive.retentionYears >= 1, 'archive.retentionYears', 'must be an integer ≥ 1');
+  problems.check(
+    Number.isInteger(policy.archive.importantRetentionYears) && policy.archive.importantRetentionYears >= policy.archive.retentionYears,
+    'archive.importantRetentionYears',
+    'must be an integer, not below archive.retentionYears',
+  );
   problems.check(policy.handling.requiredCapaFields.every((f) => CAPA_FIELDS.includes(f)), 'handling.requiredCapaFields', `must be among ${CAPA_FIELDS.join(', ')}`);
   problems.check(policy.callback.satisfiedAtMost >= 1 && policy.callback.satisfiedAtMost < 5, 'callback.satisfiedAtMost', 'must be 1–4');
   problems.check(policy.escalation.chain.length >= 2, 'escalation.chain', 'needs at least two levels');
@@ -414,6 +425,14 @@ export const assertValidPolicy = (policy: ComplaintPolicy): void => {
   }
   problems.throwIfAny();
 };
+
+/**
+ * How long a sealed record is kept (保存期限): to 31 December of the year it is sealed into
+ * plus `archive.retentionYears`, or `archive.importantRetentionYears` for an important (major)
+ * one. Returns the site-local date `YYYY-12-31`.
+ */
+export const retainUntil = (policy: Pick<ComplaintPolicy, 'archive'>, record: { year: number; important: boolean }): string =>
+  `${record.year + (record.important ? policy.archive.importantRetentionYears : policy.archive.retentionYears)}-12-31`;
 
 /** The escalation level a role sits at, or -1. */
 export const escalationLevelOf = (policy: Pick<ComplaintPolicy, 'escalation'>, role: Role): number => policy.escalation.chain.indexOf(role);

@@ -24,7 +24,7 @@ export class ArchiveController {
     if (!ARCHIVE_ROLES.has(user.role)) throw forbidden(`The archive is for auditors, administrators and management, not '${user.role}'`);
     assertSite(user, siteId);
     if (year < 2000 || year > 2999) throw badRequest('year must be a four-digit year', [{ field: 'year', problem: 'must be 2000–2999' }]);
-    return buildYearlyArchive(this.dataSource, this.store, { siteId, year, timeZone: this.sites.site(siteId).timeZone, now: this.clock.now() });
+    return buildYearlyArchive(this.dataSource, this.store, { siteId, year, timeZone: this.sites.site(siteId).timeZone, now: this.clock.now(), policy: this.sites.policy(siteId) });
   }
 
   @Get(':siteId/:year')

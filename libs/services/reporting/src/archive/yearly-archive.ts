@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { startOfLocalDate } from '@complaints/domain';
+import { DEFAULT_POLICY, retainUntil, startOfLocalDate, type ComplaintPolicy } from '@complaints/domain';
 import { complaintStreamId } from '@complaints/contracts';
 import { GENESIS_HASH, canonicalJson, verifyChain, type EventStore } from '@complaints/event-store';
 
@@ -24,6 +24,10 @@ export type ArchiveFileEntry = {
   closedAt: string | null;
   /** Hash of the stream's last event: compare with the live store's GET /api/complaints/:id/verify and history. */
   lastHash: string;
+  /** A major complaint: an important record, kept longer. */
+  major: boolean;
+  /** Kept at least to this site-local date (policy archive.retentionYears / importantRetentionYears). */
+  retainUntil: string;
 };
 
 export type ArchiveManifest = {
@@ -57,19 +61,20 @@ export class ArchiveIntegrityError extends Error {}
 export const buildYearlyArchive = async (
   dataSource: DataSource,
   store: EventStore,
-  params: { siteId: string; year: number; timeZone: string; now: Date },
+  params: { siteId: string; year: number; timeZone: string; now: Date; policy?: Pick<ComplaintPolicy, 'archive'> },
 ): Promise<ArchiveBundle> => {
   const { siteId, year, timeZone } = params;
+  const policy = params.policy ?? DEFAULT_POLICY;
   const from = new Date(startOfLocalDate(`${year}-01-01`, timeZone));
   const to = new Date(startOfLocalDate(`${year + 1}-01-01`, timeZone));
   const selected = (await dataSource.query(
-    `SELECT id, number, closed_at FROM reporting.complaint_view
+    `SELECT id, number, closed_at, major FROM reporting.complaint_view
       WHERE site_id = $1 AND status = 'closed'
         AND CASE WHEN coalesce((state->>'archived')::boolean, false) THEN (state->>'archiveYear')::int = $4
                  ELSE closed_at >= $2 AND closed_at < $3 END
       ORDER BY number, id`,
     [siteId, from, to, year],
-  )) as { id: string; number: string; closed_at: Date | null }[];
+  )) as { id: string; number: string; closed_at: Date | null; major: boolean }[];
 
   const directory = `${siteId.replace(/[^A-Za-z0-9._-]/g, '_')}-${year}`;
   const files: { path: string; content: Buffer }[] = [];
@@ -105,6 +110,8 @@ export const buildYearlyArchive = async (
       events: events.length,
       closedAt: complaint.closed_at?.toISOString() ?? null,
       lastHash: events.length ? String(events[events.length - 1].metadata.hash) : GENESIS_HASH,
+      major: complaint.major === true,
+      retainUntil: retainUntil(policy, { year, important: complaint.major === true }),
     });
     total += events.length;
   }
