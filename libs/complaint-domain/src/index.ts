@@ -32,7 +32,7 @@ export type { PersonalField } from './complaint/personal-data';
 export type { ComplaintAction, ComplaintView } from './complaint/complaint.view';
 
 // Policy
-export { DEFAULT_POLICY, DEFAULT_POLICY_VERSION, assertValidPolicy, escalationLevelOf, resolvePolicy, retainUntil, topEscalationLevel } from './policy/policy';
+export { DEFAULT_POLICY, DEFAULT_POLICY_VERSION, assertValidPolicy, escalationLevelOf, monthlyReportDueDate, resolvePolicy, retainUntil, topEscalationLevel } from './policy/policy';
 export type { CompensationLimit, ComplaintPolicy, DeadlinePolicy, EscalationPolicy, PolicyLayer, PolicyOverride } from './policy/policy';
 
 // Calendars and time zones

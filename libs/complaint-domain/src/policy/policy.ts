@@ -168,7 +168,11 @@ export type ComplaintPolicy = {
     /** The same for important records — major complaints. */
     importantRetentionYears: number;
   };
-  reporting: { monthlyReportDueDay: number; weeklyRecordCheck: boolean };
+  reporting: {
+    /** A site's monthly report is due on this day of the next month (1–28): the pack's `dueBy`. */
+    monthlyReportDueDay: number;
+    weeklyRecordCheck: boolean;
+  };
   /** Configurable taxonomy and departments. */
   categories: string[];
   departments: string[];
@@ -383,6 +387,11 @@ export const assertValidPolicy = (policy: ComplaintPolicy): void => {
   problems.check(Number.isInteger(policy.intake.receivedAtMaxAgeDays) && policy.intake.receivedAtMaxAgeDays >= 0, 'intake.receivedAtMaxAgeDays', 'must be an integer ≥ 0');
   problems.check(Number.isInteger(policy.archive.retentionYears) && policy.archive.retentionYears >= 1, 'archive.retentionYears', 'must be an integer ≥ 1');
   problems.check(
+    Number.isInteger(policy.reporting.monthlyReportDueDay) && policy.reporting.monthlyReportDueDay >= 1 && policy.reporting.monthlyReportDueDay <= 28,
+    'reporting.monthlyReportDueDay',
+    'must be a day 1–28 (every month has it)',
+  );
+  problems.check(
     Number.isInteger(policy.archive.importantRetentionYears) && policy.archive.importantRetentionYears >= policy.archive.retentionYears,
     'archive.importantRetentionYears',
     'must be an integer, not below archive.retentionYears',
@@ -433,6 +442,13 @@ export const assertValidPolicy = (policy: ComplaintPolicy): void => {
  */
 export const retainUntil = (policy: Pick<ComplaintPolicy, 'archive'>, record: { year: number; important: boolean }): string =>
   `${record.year + (record.important ? policy.archive.importantRetentionYears : policy.archive.retentionYears)}-12-31`;
+
+/** The site-local date (`YYYY-MM-DD`) the monthly report of `month` (`YYYY-MM`) is due: `reporting.monthlyReportDueDay` of the next month. */
+export const monthlyReportDueDate = (policy: Pick<ComplaintPolicy, 'reporting'>, month: string): string => {
+  const [year, m] = month.split('-').map(Number);
+  const next = m === 12 ? { year: year + 1, month: 1 } : { year, month: m + 1 };
+  return `${String(next.year).padStart(4, '0')}-${String(next.month).padStart(2, '0')}-${String(policy.reporting.monthlyReportDueDay).padStart(2, '0')}`;
+};
 
 /** The escalation level a role sits at, or -1. */
 export const escalationLevelOf = (policy: Pick<ComplaintPolicy, 'escalation'>, role: Role): number => policy.escalation.chain.indexOf(role);

@@ -1,6 +1,6 @@
 import { ValidationError } from '../common/domain-errors';
 import { deepMerge } from '../common/object.util';
-import { DEFAULT_POLICY, assertValidPolicy, escalationLevelOf, resolvePolicy, retainUntil, topEscalationLevel } from './policy';
+import { DEFAULT_POLICY, assertValidPolicy, escalationLevelOf, monthlyReportDueDate, resolvePolicy, retainUntil, topEscalationLevel } from './policy';
 
 describe('Policy as data', () => {
   describe('When no override is given', () => {
@@ -163,6 +163,24 @@ describe('Retention of sealed records (保存期限: archive.retentionYears / im
       throw new Error('accepted');
     } catch (e) {
       expect((e as ValidationError).details.map((d) => d.field)).toEqual(['archive.importantRetentionYears']);
+    }
+  });
+});
+
+describe('The monthly report is due early the next month (reporting.monthlyReportDueDay)', () => {
+  it('given the default policy (day 3), when the March 2025 report is asked, then it is due on 2025-04-03; December’s on 3 January', () => {
+    expect(monthlyReportDueDate(DEFAULT_POLICY, '2025-03')).toBe('2025-04-03');
+    expect(monthlyReportDueDate(DEFAULT_POLICY, '2025-12')).toBe('2026-01-03');
+  });
+
+  it('given a site whose reports are due on the 10th, then March’s is due on 2025-04-10; a day past 28 is refused naming the field', () => {
+    const policy = resolvePolicy([{ level: 'site', id: 'S', version: '1', override: { reporting: { monthlyReportDueDay: 10 } } }]);
+    expect(monthlyReportDueDate(policy, '2025-03')).toBe('2025-04-10');
+    try {
+      resolvePolicy([{ level: 'site', id: 'S', version: '1', override: { reporting: { monthlyReportDueDay: 31 } } }]);
+      throw new Error('accepted');
+    } catch (e) {
+      expect((e as ValidationError).details.map((d) => d.field)).toEqual(['reporting.monthlyReportDueDay']);
     }
   });
 });
