@@ -26,13 +26,13 @@ export { deadlineActionKey, overdueDeadlines } from './complaint/complaint.deadl
 export type { DeadlineAction } from './complaint/complaint.deadlines';
 export { reviewDeadlines } from './complaint/deadline-scheduler';
 export type { DeadlineReview, SchedulerCommand } from './complaint/deadline-scheduler';
-export { MASKED_UNIT, complaintView, complaintViewFor, maskName, maskPhone, personalValueFor } from './complaint/complaint.view';
+export { MASKED_UNIT, complaintActions, complaintView, complaintViewFor, maskName, maskPhone, personalValueFor, replyKindsFor } from './complaint/complaint.view';
 export { CONTACT_ROLES, ERASED_PERSONAL_VALUE, PERSONAL_FIELDS, carriesPersonalData, isPersonalField, mapPersonalValues, mayReadContact } from './complaint/personal-data';
 export type { PersonalField } from './complaint/personal-data';
-export type { ComplaintView } from './complaint/complaint.view';
+export type { ComplaintAction, ComplaintView } from './complaint/complaint.view';
 
 // Policy
-export { DEFAULT_POLICY, DEFAULT_POLICY_VERSION, assertValidPolicy, escalationLevelOf, resolvePolicy, topEscalationLevel } from './policy/policy';
+export { DEFAULT_POLICY, DEFAULT_POLICY_VERSION, assertValidPolicy, escalationLevelOf, monthlyReportDueDate, resolvePolicy, retainUntil, topEscalationLevel } from './policy/policy';
 export type { CompensationLimit, ComplaintPolicy, DeadlinePolicy, EscalationPolicy, PolicyLayer, PolicyOverride } from './policy/policy';
 
 // Calendars and time zones

@@ -1,10 +1,14 @@
 /**
  * The integration event on `complaints.notifications.v1`: someone must be told that a
- * complaint was chased (催办), escalated (升级) or became major (重大投诉). The relay
- * derives it from the stored event; a notifier adapter delivers it. It carries no
- * personal data of the complainant: ids, roles, the deadline and the level only.
+ * complaint was chased (催办), escalated (升级), became major (重大投诉) or was closed (the
+ * outcome, told to its first-contact owner 首问责任人). The relay derives it from the stored
+ * event; a notifier adapter delivers it. It carries no personal data of the complainant:
+ * ids, roles, the deadline and the level only (the first-contact owner is an employee).
  */
-export type NotificationKind = 'chase' | 'escalation' | 'major';
+export type NotificationKind = 'chase' | 'escalation' | 'major' | 'outcome';
+
+/** `toRole` of an outcome notice: the person in `toUser`, whatever their role. */
+export const FIRST_CONTACT_OWNER = 'first_contact_owner';
 
 export type NotificationMessage = {
   schemaVersion: 1;
@@ -13,8 +17,10 @@ export type NotificationMessage = {
   kind: NotificationKind;
   complaintId: string;
   at: string;
-  /** Role to tell (the owner of the overdue step, or the level escalated to). */
+  /** Role to tell (the owner of the overdue step, or the level escalated to; `first_contact_owner` for an outcome). */
   toRole: string;
+  /** The person to tell, when it is one person (the first-contact owner of a closed complaint). */
+  toUser?: { id: string; name?: string };
   toDepartment?: string;
   /** Others to inform (e.g. leadership on a major complaint). */
   alsoNotify?: string[];
@@ -25,7 +31,7 @@ export type NotificationMessage = {
   automatic?: boolean;
 };
 
-const NOTIFYING_EVENTS = new Set(['DeadlineChased', 'ComplaintEscalated', 'ComplaintMarkedMajor']);
+const NOTIFYING_EVENTS = new Set(['DeadlineChased', 'ComplaintEscalated', 'ComplaintMarkedMajor', 'ComplaintClosed']);
 
 export const isNotifyingEvent = (type: string): boolean => NOTIFYING_EVENTS.has(type);
 
@@ -59,6 +65,14 @@ export const notificationFromEvent = (event: { id: string; type: string; data: R
         escalationLevel: num(d.escalationLevel),
         reason: Array.isArray(d.reasons) ? d.reasons.join(',') : undefined,
       };
+    case 'ComplaintClosed': {
+      // The first-contact owner (首问责任人) stays responsible to the end: they are told the outcome.
+      const owner = d.informFirstContactOwner as { id?: unknown; name?: unknown } | undefined;
+      const id = str(owner?.id);
+      if (!id) return undefined;
+      const name = str(owner?.name);
+      return { ...base, kind: 'outcome', toRole: FIRST_CONTACT_OWNER, toUser: name ? { id, name } : { id }, reason: str(d.basis) };
+    }
     default:
       return undefined;
   }

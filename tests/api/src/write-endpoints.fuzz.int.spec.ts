@@ -100,6 +100,31 @@ const ENDPOINTS: Record<string, Endpoint> = {
     valid: { reason: '业主申请删除个人信息' },
     fields: { reason: { kind: 'text', required: true } },
   },
+  archive: {
+    path: () => `/api/complaints/${complaintId}/archive`,
+    username: 'admin',
+    valid: { year: 2026 },
+    fields: { year: { kind: 'int', min: 1900, max: 2999 } },
+  },
+  major: {
+    path: () => `/api/complaints/${complaintId}/major`,
+    username: 'csmanager.a',
+    valid: { reasons: ['litigation'], note: '业主委托律师' },
+    fields: { reasons: { kind: 'object', required: true }, note: { kind: 'text' } },
+  },
+  compensations: {
+    path: () => `/api/complaints/${complaintId}/compensations`,
+    username: 'csmanager.a',
+    // amount: any positive finite number is valid (2.5 included), so only the hostile values below probe it.
+    valid: { amount: 300, reason: '赔偿维修费' },
+    fields: { reason: { kind: 'text', required: true } },
+  },
+  outreach: {
+    path: () => `/api/complaints/${complaintId}/outreach`,
+    username: 'assistant.a',
+    valid: { kind: 'public_notice', note: '张贴公告' },
+    fields: { kind: { kind: 'enum', required: true, values: ['visit', 'public_notice', 'residents_meeting'] }, note: { kind: 'text', required: true } },
+  },
 };
 
 const notA = {
@@ -138,7 +163,8 @@ const mutated = (endpoint: Endpoint) => {
     invalidFor(endpoint.fields[n]).map((v) => ({ ...endpoint.valid, [n]: v })),
   );
   const required = names.filter((n) => endpoint.fields[n].required);
-  const missing = fc.constantFrom(...required).map((n) => Object.fromEntries(Object.entries(endpoint.valid).filter(([k]) => k !== n)));
+  // A body whose fields are all optional (archive) has no "missing" variant.
+  const missing = required.length === 0 ? wrongValue : fc.constantFrom(...required).map((n) => Object.fromEntries(Object.entries(endpoint.valid).filter(([k]) => k !== n)));
   const unknown = fc
     .tuple(fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !keys.includes(k) && !['__proto__', 'constructor'].includes(k)), fc.jsonValue({ maxDepth: 1 }))
     .map(([k, v]) => ({ ...endpoint.valid, [k]: v }));

@@ -9,7 +9,8 @@ import { createTestDatabase, startServiceProcess, workspaceRoot, type ServicePro
  * its own port and database): sign in, register a complaint, triage it, handle it (reply,
  * resolve), call back with a low score (4), see it reopen, resolve again and close it on the
  * second round — each step as the role that does it in a property company. Screenshots of
- * every main page go to docs/screenshots/.
+ * every main page go to docs/screenshots/ (also the forms for marking major, compensation, outreach
+ * and correction).
  */
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -467,5 +468,61 @@ describeInBrowser('the dashboard in Chromium (embedded default)', () => {
     } finally {
       await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
     }
+  }, 300_000);
+
+  it('offers the CS centre manager the forms for marking major, compensation (over the limit: the next approver), outreach and correction', async () => {
+    const duty = await apiAs('duty.a');
+    const { id } = (await duty('POST', '/complaints', {
+      siteId: 'site-a',
+      channel: 'phone',
+      complainant: { name: '钱先生', phone: '13800000077', building: '5', unit: '502' },
+      title: '楼上漏水泡坏地板',
+      description: '5号楼602卫生间漏水，502室地板起拱，要求赔偿',
+    })) as { id: string };
+    await duty('POST', `/complaints/${id}/triage`, { nature: 'valid', severity: 'important', urgency: 'normal', category: 'repairs', department: 'engineering' });
+
+    await signIn('csmanager.a');
+    await page.goto(`${server.url}/complaints/${id}`);
+    await waitForStatus('triaged');
+    await page.getByTestId('action-compensate').waitFor();
+
+    // Mark major (litigation): the badge shows once the view follows.
+    await page.getByTestId('action-markMajor').click();
+    await page.getByTestId('major-reason-litigation').check();
+    await page.locator('#major-note').fill('业主已委托律师发函');
+    await shot('21-mark-major-form');
+    await page.getByTestId('markMajor-submit').click();
+    await page.locator('.badge-major').first().waitFor({ timeout: 30_000 });
+
+    // Compensation over the CS centre manager's 1,000: the API's answer names the next approver.
+    await page.getByTestId('action-compensate').click();
+    await page.locator('#compensate-amount').fill('5000');
+    await page.locator('#compensate-reason').fill('更换整屋地板');
+    await page.getByTestId('compensate-submit').click();
+    await page.getByTestId('form-compensate').getByRole('alert').getByText(/general_manager/).waitFor();
+    await shot('22-compensation-over-limit');
+    await page.locator('#compensate-amount').fill('800');
+    await page.getByTestId('compensate-submit').click();
+    await page.getByTestId('action-notice').getByText('已提交：审批赔偿').waitFor({ timeout: 30_000 });
+
+    // Outreach and correction forms.
+    await page.getByTestId('action-outreach').click();
+    await page.locator('#outreach-kind').selectOption('visit');
+    await page.locator('#outreach-note').fill('上门查看502室地板受损情况');
+    await shot('23-outreach-form');
+    await page.getByTestId('outreach-submit').click();
+    await page.getByTestId('action-notice').getByText('已提交：上门/公告/座谈').waitFor({ timeout: 30_000 });
+    await page.getByTestId('action-correct').click();
+    await page.locator('#correct-field').selectOption('householdCount');
+    await page.locator('#correct-value').fill('2');
+    await page.locator('#correct-reason').fill('楼下两户受影响');
+    await shot('24-correction-form');
+    await page.getByTestId('correct-submit').click();
+    await page.getByTestId('action-notice').getByText('已提交：更正登记').waitFor({ timeout: 30_000 });
+    await page.getByTestId('timeline').getByText('批准赔偿').first().waitFor();
+    await noSpinner();
+    await shot('25-complaint-detail-compensation-outreach');
+
+    expect(consoleErrors.filter((e) => !/status of 40[134]/.test(e))).toEqual([]);
   }, 300_000);
 });

@@ -107,6 +107,46 @@ describeKafka('Complaint lifecycles across five processes (real Kafka, real Post
     await system.view(id, (v) => v.status === 'closed', 'closed');
   });
 
+  it('should send a compensation over the CS centre manager’s limit to the next approver, the general manager, and close with the total approved', async () => {
+    const { id } = await system.register(complaintBody({ title: '楼上漏水泡坏地板', description: '1201室卫生间漏水，楼下1101室地板起拱' }));
+    await triage(id, { severity: 'important' });
+    // The CS centre manager's view offers compensation (the domain's policy); the assistant's does not.
+    const managerView = await system.view(id, (v) => v.status === 'triaged', 'triaged', ACTORS.csManager);
+    expect(managerView.actions).toContain('compensate');
+    expect((await system.view(id, (v) => v.status === 'triaged', 'triaged', ACTORS.assistant)).actions).not.toContain('compensate');
+
+    await system.post(`/api/complaints/${id}/compensations`, { amount: 800, reason: '地板维修费' }, ACTORS.csManager);
+    // 800 + 3,000 exceeds the CS centre manager's 1,000 on this complaint: the answer names the next approver.
+    const over = await system.request('POST', `/api/complaints/${id}/compensations`, { amount: 3000, reason: '更换整屋地板' }, ACTORS.csManager);
+    expect(over.status).toBe(403);
+    expect(String(over.body.message)).toContain('general_manager');
+    await system.post(`/api/complaints/${id}/compensations`, { amount: 3000, reason: '更换整屋地板' }, ACTORS.generalManager);
+    await system.post(`/api/complaints/${id}/outreach`, { kind: 'visit', note: '上门查看1101室地板受损情况' }, ACTORS.assistant);
+
+    const compensated = await system.view(id, (v) => v.compensationTotal === 3800, 'compensation total 3800', ACTORS.csManager);
+    expect(compensated.actions).not.toContain('compensate'); // the CS centre manager's limit is used up here
+    await system.post(`/api/complaints/${id}/resolve`, { resolution: '已修复漏水并赔偿地板', rootCause: '防水层老化', responsibleDepartment: 'engineering', correctiveActions: '重做防水', preventiveActions: '年度检查' }, ACTORS.handler);
+    await system.post(`/api/complaints/${id}/callbacks`, { method: 'phone', reached: true, satisfaction: 2 }, ACTORS.assistant);
+    const closed = await system.view(id, (v) => v.status === 'closed', 'closed');
+    expect(closed.compensationTotal).toBe(3800);
+    const types = await system.eventTypes(id);
+    expect(types.filter((t) => t === 'CompensationApproved')).toHaveLength(2);
+    expect(types).toContain('OutreachRecorded');
+    // The first-contact owner (here the registering assistant) is told the outcome, once.
+    const outcome = await eventually(async () => {
+      const { rows } = await system.sql.query<{ to_role: string; payload: { toUser?: { id: string }; reason?: string } }>(
+        `SELECT to_role, payload FROM handling.notifications WHERE complaint_id = $1 AND kind = 'outcome'`,
+        [id],
+      );
+      return rows.length > 0 ? rows : undefined;
+    }, 'the outcome notice to the first-contact owner');
+    expect(outcome).toHaveLength(1);
+    expect([outcome[0].to_role, outcome[0].payload.reason, typeof outcome[0].payload.toUser?.id]).toEqual(['first_contact_owner', 'accepted', 'string']);
+    // Not yet 31 December of the year it closed: sealing is refused and nothing is appended.
+    const sealed = await system.request('POST', `/api/complaints/${id}/archive`, {}, ACTORS.csManager);
+    expect(new Date().toISOString().slice(5, 10) >= '12-31' ? [202, 422] : [422]).toContain(sealed.status);
+  });
+
   it('should reopen on a dissatisfied callback (4), one escalation level higher, and close on the second round', async () => {
     const { id } = await system.register(complaintBody({ title: '电梯异响', description: '2号楼电梯运行时有异响' }));
     await triage(id, { category: 'facilities' });

@@ -37,6 +37,12 @@ export type ComplaintView = {
   collective?: boolean;
   policyVersion?: string;
   version: number;
+  /** Compensation approved so far on this complaint. */
+  compensationTotal?: number;
+  /** What the signed-in user may do now (computed by the server from the domain's policy). */
+  actions?: string[];
+  /** The reply kinds open now, when `actions` holds `reply`. */
+  replyKinds?: string[];
 };
 
 export type Page<T> = { items: T[]; total: number; page: number; pageSize?: number };

@@ -3,27 +3,34 @@ import { api } from '../api/client';
 import type { ComplaintView } from '../api/types';
 import { useI18n } from '../i18n/i18n';
 import type { MsgKey } from '../i18n/messages';
-import { CALLBACK_METHODS, DEPARTMENTS, EXEMPTION_REASONS } from '../i18n/labels';
-import { replyKinds, type Action, type CaseFacts } from '../lib/permissions';
+import { CALLBACK_METHODS, CHANNELS, CORRECTABLE_FIELDS, DEPARTMENTS, EXEMPTION_REASONS, MAJOR_REASONS, OUTREACH_KINDS } from '../i18n/labels';
+import { replyKinds, type Action } from '../lib/permissions';
 import {
   callbackBody,
   hasProblems,
   replyBody,
+  validateArchive,
   validateCallback,
+  validateCompensation,
+  validateCorrection,
+  validateMarkMajor,
+  validateOutreach,
   validatePlan,
   validateReason,
   validateReassign,
   validateReply,
   validateResolve,
   localToOffsetIso,
+  correctionBody,
   type CallbackForm as CallbackFormState,
+  type CorrectionForm as CorrectionFormState,
   type Problems,
   type ReplyForm as ReplyFormState,
   type ResolveForm as ResolveFormState,
 } from '../lib/validation';
 import { ErrorBanner, Field, useFormErrors } from './ui';
 
-type FormProps = { view: ComplaintView; facts: CaseFacts; onDone: (action: Action) => void; onCancel: () => void };
+type FormProps = { view: ComplaintView; onDone: (action: Action) => void; onCancel: () => void };
 
 /** Submits one action: checks first, then POSTs, and keeps the API's error for the fields. */
 const useAction = (view: ComplaintView, action: Action, path: string, onDone: (a: Action) => void) => {
@@ -78,9 +85,9 @@ const Shell = ({ title, onSubmit, children, testId, clear }: { title: string; on
   </form>
 );
 
-export const ReplyForm = ({ view, facts, onDone, onCancel }: FormProps) => {
+export const ReplyForm = ({ view, onDone, onCancel }: FormProps) => {
   const { t, l } = useI18n();
-  const kinds = replyKinds(view, facts);
+  const kinds = replyKinds(view);
   const [f, setF] = useState<ReplyFormState>({ kind: kinds[0] ?? 'progress', message: '', resolvedOnSpot: false, nextReplyDueAt: '' });
   const a = useAction(view, 'reply', 'replies', onDone);
   const submit = (e: FormEvent) => {
@@ -337,7 +344,193 @@ export const ExemptForm = ({ view, onDone, onCancel }: FormProps) => {
 /** Administrators: erase the complainant's name and phone for good (the key is destroyed). */
 export const EraseForm = reasonForm({ action: 'erase', path: 'personal-data/erasure', warning: 'erase.warning' });
 
+/** Marks the complaint major by hand (litigation, media, …): it goes to the general manager at once. */
+export const MarkMajorForm = ({ view, onDone, onCancel }: FormProps) => {
+  const { t, l } = useI18n();
+  const [f, setF] = useState<{ reasons: string[]; note: string }>({ reasons: [], note: '' });
+  const a = useAction(view, 'markMajor', 'major', onDone);
+  const recorded = view.majorReasons ?? [];
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void a.run(validateMarkMajor(f), () => ({ reasons: f.reasons, ...(f.note.trim() ? { note: f.note.trim() } : {}) }));
+  };
+  const toggle = (r: string) => setF({ ...f, reasons: f.reasons.includes(r) ? f.reasons.filter((x) => x !== r) : [...f.reasons, r] });
+  return (
+    <Shell title={t('action.markMajor')} onSubmit={submit} testId="form-markMajor" clear={a.clear}>
+      <ErrorBanner error={a.apiError} shownFields={['reasons', 'note']} />
+      <p className="small">{t('major.hint')}</p>
+      <Field label={t('major.reasons')} problem={a.problems.reasons} serverProblems={a.server('reasons')} required>
+        <div className="checkbox-list" role="group" aria-label={t('major.reasons')}>
+          {MAJOR_REASONS.filter((r) => !recorded.includes(r)).map((r) => (
+            <label key={r} className="checkbox-inline">
+              <input type="checkbox" name="reasons" value={r} checked={f.reasons.includes(r)} onChange={() => toggle(r)} data-testid={`major-reason-${r}`} />
+              {l('majorReason', r)}
+            </label>
+          ))}
+        </div>
+      </Field>
+      <Field label={t('major.note')} htmlFor="major-note" problem={a.problems.note} serverProblems={a.server('note')}>
+        <textarea id="major-note" name="note" rows={2} value={f.note} onChange={(e) => setF({ ...f, note: e.target.value })} />
+      </Field>
+      <Buttons busy={a.busy} onCancel={onCancel} label={t('action.markMajor')} testId="markMajor-submit" />
+    </Shell>
+  );
+};
+
+/** Compensation (赔偿/补偿) within the approver's limit; over it, the API's 403 names the next approver. */
+export const CompensationForm = ({ view, onDone, onCancel }: FormProps) => {
+  const { t } = useI18n();
+  const [f, setF] = useState({ amount: '', reason: '' });
+  const a = useAction(view, 'compensate', 'compensations', onDone);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void a.run(validateCompensation(f), () => ({ amount: Number(f.amount), reason: f.reason.trim() }));
+  };
+  return (
+    <Shell title={t('action.compensate')} onSubmit={submit} testId="form-compensate" clear={a.clear}>
+      <ErrorBanner error={a.apiError} shownFields={['amount', 'reason']} />
+      <p className="small">{t('compensate.hint')}</p>
+      {(view.compensationTotal ?? 0) > 0 && (
+        <p className="small" data-testid="compensation-total">
+          {t('compensate.total', { total: view.compensationTotal ?? 0 })}
+        </p>
+      )}
+      <Field label={t('compensate.amount')} htmlFor="compensate-amount" problem={a.problems.amount} serverProblems={a.server('amount')} required>
+        <input id="compensate-amount" name="amount" type="number" min="0.01" step="0.01" inputMode="decimal" value={f.amount} onChange={(e) => setF({ ...f, amount: e.target.value })} />
+      </Field>
+      <Field label={t('compensate.reason')} htmlFor="compensate-reason" problem={a.problems.reason} serverProblems={a.server('reason')} required>
+        <textarea id="compensate-reason" name="reason" rows={2} value={f.reason} onChange={(e) => setF({ ...f, reason: e.target.value })} />
+      </Field>
+      <Buttons busy={a.busy} onCancel={onCancel} label={t('action.compensate')} testId="compensate-submit" />
+    </Shell>
+  );
+};
+
+/** A visit, a public notice (公告) or a residents' meeting (座谈会) about the complaint. */
+export const OutreachForm = ({ view, onDone, onCancel }: FormProps) => {
+  const { t, l } = useI18n();
+  const [f, setF] = useState({ kind: '', note: '' });
+  const a = useAction(view, 'outreach', 'outreach', onDone);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void a.run(validateOutreach(f), () => ({ kind: f.kind, note: f.note.trim() }));
+  };
+  return (
+    <Shell title={t('action.outreach')} onSubmit={submit} testId="form-outreach" clear={a.clear}>
+      <ErrorBanner error={a.apiError} shownFields={['kind', 'note']} />
+      <Field label={t('outreach.kind')} htmlFor="outreach-kind" problem={a.problems.kind} serverProblems={a.server('kind')} required>
+        <select id="outreach-kind" name="kind" value={f.kind} onChange={(e) => setF({ ...f, kind: e.target.value })}>
+          <option value="">{t('common.choose')}</option>
+          {OUTREACH_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {l('outreachKind', k)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label={t('outreach.note')} htmlFor="outreach-note" problem={a.problems.note} serverProblems={a.server('note')} required>
+        <textarea id="outreach-note" name="note" rows={3} value={f.note} onChange={(e) => setF({ ...f, note: e.target.value })} />
+      </Field>
+      <Buttons busy={a.busy} onCancel={onCancel} label={t('common.submit')} testId="outreach-submit" />
+    </Shell>
+  );
+};
+
+/** A correction of one registration field: a new entry with its reason; the original stays in the history. */
+export const CorrectionForm = ({ view, onDone, onCancel }: FormProps) => {
+  const { t, l } = useI18n();
+  const [f, setF] = useState<CorrectionFormState>({ field: '', value: '', flag: false, reason: '' });
+  const a = useAction(view, 'correct', 'corrections', onDone);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void a.run(validateCorrection(f), () => correctionBody(f));
+  };
+  const input =
+    f.field === 'complainant.anonymous' ? (
+      <label className="checkbox-inline">
+        <input type="checkbox" name="value" checked={f.flag} onChange={(e) => setF({ ...f, flag: e.target.checked })} />
+        {l('correctableField', 'complainant.anonymous')}
+      </label>
+    ) : f.field === 'channel' ? (
+      <select id="correct-value" name="value" value={f.value} onChange={(e) => setF({ ...f, value: e.target.value })}>
+        <option value="">{t('common.choose')}</option>
+        {CHANNELS.map((c) => (
+          <option key={c} value={c}>
+            {l('channel', c)}
+          </option>
+        ))}
+      </select>
+    ) : f.field === 'description' || f.field === 'request' ? (
+      <textarea id="correct-value" name="value" rows={3} value={f.value} onChange={(e) => setF({ ...f, value: e.target.value })} />
+    ) : (
+      <input
+        id="correct-value"
+        name="value"
+        type={f.field === 'occurredAt' ? 'datetime-local' : f.field === 'householdCount' ? 'number' : 'text'}
+        value={f.value}
+        onChange={(e) => setF({ ...f, value: e.target.value })}
+      />
+    );
+  return (
+    <Shell title={t('action.correct')} onSubmit={submit} testId="form-correct" clear={a.clear}>
+      <ErrorBanner error={a.apiError} shownFields={['field', 'value', 'reason']} />
+      <p className="small">{t('correct.hint')}</p>
+      <div className="grid-2">
+        <Field label={t('correct.field')} htmlFor="correct-field" problem={a.problems.field} serverProblems={a.server('field')} required>
+          <select id="correct-field" name="field" value={f.field} onChange={(e) => setF({ ...f, field: e.target.value, value: '', flag: false })}>
+            <option value="">{t('common.choose')}</option>
+            {CORRECTABLE_FIELDS.map((c) => (
+              <option key={c} value={c}>
+                {l('correctableField', c)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field
+          label={t('correct.value')}
+          htmlFor="correct-value"
+          problem={a.problems.value}
+          serverProblems={a.server('value')}
+          hint={f.field === 'subjectEmployeeIds' ? t('correct.value.hint') : undefined}
+        >
+          {input}
+        </Field>
+      </div>
+      <Field label={t('correct.reason')} htmlFor="correct-reason" problem={a.problems.reason} serverProblems={a.server('reason')} required>
+        <textarea id="correct-reason" name="reason" rows={2} value={f.reason} onChange={(e) => setF({ ...f, reason: e.target.value })} />
+      </Field>
+      <Buttons busy={a.busy} onCancel={onCancel} label={t('common.submit')} testId="correct-submit" />
+    </Shell>
+  );
+};
+
+/** Year-end sealing (装订封存) of a closed complaint. */
+export const ArchiveForm = ({ view, onDone, onCancel }: FormProps) => {
+  const { t } = useI18n();
+  const [year, setYear] = useState('');
+  const a = useAction(view, 'archive', 'archive', onDone);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void a.run(validateArchive(year), () => (year.trim() ? { year: Number(year) } : {}));
+  };
+  return (
+    <Shell title={t('action.archive')} onSubmit={submit} testId="form-archive" clear={a.clear}>
+      <ErrorBanner error={a.apiError} shownFields={['year']} />
+      <p className="small">{t('archive.warning')}</p>
+      <Field label={t('archive.year')} htmlFor="archive-year" problem={a.problems.year} serverProblems={a.server('year')} hint={t('archive.year.hint')}>
+        <input id="archive-year" name="year" type="number" value={year} onChange={(e) => setYear(e.target.value)} />
+      </Field>
+      <Buttons busy={a.busy} onCancel={onCancel} label={t('action.archive')} testId="archive-submit" />
+    </Shell>
+  );
+};
+
 export const ACTION_FORMS: Partial<Record<Action, (p: FormProps) => ReactNode>> = {
+  markMajor: MarkMajorForm,
+  compensate: CompensationForm,
+  outreach: OutreachForm,
+  correct: CorrectionForm,
+  archive: ArchiveForm,
   reply: ReplyForm,
   plan: PlanForm,
   resolve: ResolveForm,

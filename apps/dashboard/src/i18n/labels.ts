@@ -35,6 +35,24 @@ export const INVALID_REASONS = ['misunderstanding', 'rumour', 'out_of_scope', 'm
 export const MAJOR_REASONS = ['collective', 'repeat', 'media', 'authority', 'litigation', 'serious_harm', 'unresolved_one_month', 'severity', 'triage_judgement'] as const;
 export const CALLBACK_METHODS = ['phone', 'visit', 'message_board', 'other'] as const;
 export const EXEMPTION_REASONS = ['on_spot_confirmed', 'anonymous', 'no_contact', 'sensitive'] as const;
+export const OUTREACH_KINDS = ['visit', 'public_notice', 'residents_meeting'] as const;
+/** The registration fields a correction may change (the domain's CorrectableField). */
+export const CORRECTABLE_FIELDS = [
+  'title',
+  'description',
+  'request',
+  'occurredAt',
+  'location',
+  'categoryHint',
+  'householdCount',
+  'channel',
+  'complainant.name',
+  'complainant.phone',
+  'complainant.building',
+  'complainant.unit',
+  'complainant.anonymous',
+  'subjectEmployeeIds',
+] as const;
 export const DEADLINES = ['firstReply', 'secondReply', 'plan', 'resolve', 'followUp', 'callback', 'unresolvedMajor'] as const;
 
 /** The demo sites of the embedded default; group-wide users pick among these (and any site they type). */
@@ -126,6 +144,27 @@ export const LABELS: Record<string, Group> = {
     unresolved_one_month: { zh: '一个月未解决', en: 'Unresolved after a month' },
     severity: { zh: '严重程度为重大', en: 'Major severity' },
     triage_judgement: { zh: '判别人认定', en: "Triager's judgement" },
+  },
+  outreachKind: {
+    visit: { zh: '上门走访', en: 'Visit' },
+    public_notice: { zh: '张贴公告', en: 'Public notice' },
+    residents_meeting: { zh: '业主座谈会', en: "Residents' meeting" },
+  },
+  correctableField: {
+    title: { zh: '标题', en: 'Title' },
+    description: { zh: '投诉内容', en: 'Description' },
+    request: { zh: '投诉人诉求', en: 'Request' },
+    occurredAt: { zh: '发生时间', en: 'Occurred at' },
+    location: { zh: '发生地点', en: 'Location' },
+    categoryHint: { zh: '类别提示', en: 'Category hint' },
+    householdCount: { zh: '涉及户数', en: 'Households' },
+    channel: { zh: '受理渠道', en: 'Channel' },
+    'complainant.name': { zh: '投诉人姓名', en: "Complainant's name" },
+    'complainant.phone': { zh: '联系电话', en: 'Phone' },
+    'complainant.building': { zh: '楼栋', en: 'Building' },
+    'complainant.unit': { zh: '房号', en: 'Flat' },
+    'complainant.anonymous': { zh: '匿名', en: 'Anonymous' },
+    subjectEmployeeIds: { zh: '被投诉员工编号', en: 'Employees complained about' },
   },
   callbackMethod: {
     phone: { zh: '电话回访', en: 'Phone' },

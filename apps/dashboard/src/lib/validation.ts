@@ -244,4 +244,72 @@ export const callbackBody = (f: CallbackForm): Record<string, unknown> => ({
   ...(blank(f.comment) ? {} : { comment: f.comment.trim() }),
 });
 
+export const validateMarkMajor = (f: { reasons: string[]; note: string }): Problems => {
+  const p: Problems = {};
+  if (f.reasons.length === 0) p.reasons = { key: 'validation.required' };
+  maxLen(p, 'note', f.note, 2_000);
+  return p;
+};
+
+export const validateCompensation = (f: { amount: string; reason: string }): Problems => {
+  const p: Problems = {};
+  const n = Number(f.amount);
+  if (blank(f.amount)) p.amount = { key: 'validation.required' };
+  else if (!Number.isFinite(n) || n <= 0) p.amount = { key: 'validation.positiveAmount' };
+  required(p, 'reason', f.reason, 1_000);
+  return p;
+};
+
+export const validateOutreach = (f: { kind: string; note: string }): Problems => {
+  const p: Problems = {};
+  if (blank(f.kind)) p.kind = { key: 'validation.required' };
+  required(p, 'note', f.note, 10_000);
+  return p;
+};
+
+/** A correction: `value` as typed; `flag` for the anonymous checkbox. */
+export type CorrectionForm = { field: string; value: string; flag: boolean; reason: string };
+
+/** Fields a correction may clear (the others need a value): the optional registration fields. */
+const CLEARABLE = ['request', 'occurredAt', 'location', 'categoryHint', 'complainant.name', 'complainant.phone', 'complainant.building', 'complainant.unit', 'subjectEmployeeIds'];
+
+export const validateCorrection = (f: CorrectionForm): Problems => {
+  const p: Problems = {};
+  if (blank(f.field)) p.field = { key: 'validation.required' };
+  else if (f.field === 'householdCount') {
+    const n = Number(f.value);
+    if (blank(f.value) || !Number.isInteger(n) || n < 1) p.value = { key: 'validation.positiveInt' };
+  } else if (f.field !== 'complainant.anonymous' && !CLEARABLE.includes(f.field) && blank(f.value)) p.value = { key: 'validation.required' };
+  else if (f.field === 'complainant.phone' && !blank(f.value) && !PHONE.test(f.value.trim())) p.value = { key: 'validation.phone' };
+  required(p, 'reason', f.reason, 1_000);
+  return p;
+};
+
+/** The API's `{ field, value, reason }`, the value in the field's own type (number, boolean, list, instant, or null to clear). */
+export const correctionBody = (f: CorrectionForm): Record<string, unknown> => {
+  const text = f.value.trim();
+  const value =
+    f.field === 'complainant.anonymous'
+      ? f.flag
+      : f.field === 'householdCount'
+        ? Number(text)
+        : f.field === 'subjectEmployeeIds'
+          ? text
+              .split(/[,，\s]+/)
+              .map((v) => v.trim())
+              .filter(Boolean)
+          : f.field === 'occurredAt'
+            ? (localToOffsetIso(f.value) ?? null)
+            : text === ''
+              ? null
+              : text;
+  return { field: f.field, value, reason: f.reason.trim() };
+};
+
+export const validateArchive = (year: string): Problems => {
+  const p: Problems = {};
+  if (!blank(year) && !/^\d{4}$/.test(year.trim())) p.year = { key: 'validation.year' };
+  return p;
+};
+
 export const hasProblems = (p: Problems): boolean => Object.keys(p).length > 0;

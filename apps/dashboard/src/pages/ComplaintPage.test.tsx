@@ -38,7 +38,16 @@ const actionButtons = async () => {
 };
 
 const resolved = () =>
-  view({ status: 'resolved', nature: 'valid', severity: 'important', urgency: 'urgent', category: 'facilities', department: 'engineering', deadlines: { callback: new Date(Date.now() + 26 * 3600_000).toISOString() } });
+  view({
+    status: 'resolved',
+    nature: 'valid',
+    severity: 'important',
+    urgency: 'urgent',
+    category: 'facilities',
+    department: 'engineering',
+    deadlines: { callback: new Date(Date.now() + 26 * 3600_000).toISOString() },
+    actions: ['callback', 'exempt'],
+  });
 
 describe('the complaint detail', () => {
   it('shows the facts, the deadlines with time left, and the timeline of who did what', async () => {
@@ -62,19 +71,19 @@ describe('the complaint detail', () => {
     expect(deadlines.querySelector('.deadline.overdue')).not.toBeNull();
   });
 
-  it('resolved, as the customer assistant: only callback and exemption', async () => {
+  it('offers exactly the actions the view lists for this user (the server’s policy), in its order', async () => {
     open(resolved(), HISTORY);
     expect(await actionButtons()).toEqual(['action-callback', 'action-exempt']);
   });
 
-  it('resolved, as the department head: nothing to do', async () => {
-    open(resolved(), HISTORY, ME.enghead);
+  it('the view lists nothing for this user: nothing to do', async () => {
+    open({ ...resolved(), actions: [] }, HISTORY, ME.enghead);
     expect(await actionButtons()).toEqual([]);
     expect(screen.getByText('当前状态下您没有可执行的操作。')).toBeTruthy();
   });
 
-  it('in progress, as the department head: reply (second or progress), plan, resolve, escalate', async () => {
-    open({ ...resolved(), status: 'in_progress', deadlines: {} }, HISTORY.slice(0, 3), ME.enghead);
+  it('in progress, as the department head: reply (the kinds the view lists), plan, resolve, escalate', async () => {
+    open({ ...resolved(), status: 'in_progress', deadlines: {}, actions: ['reply', 'plan', 'resolve', 'escalate'], replyKinds: ['second', 'progress'] }, HISTORY.slice(0, 3), ME.enghead);
     expect(await actionButtons()).toEqual(['action-reply', 'action-plan', 'action-resolve', 'action-escalate']);
     fireEvent.click(screen.getByTestId('action-reply'));
     const kinds = within(screen.getByTestId('form-reply')).getAllByRole('radio').map((r) => (r as HTMLInputElement).value);
@@ -82,7 +91,7 @@ describe('the complaint detail', () => {
   });
 
   it('closed: no action at all', async () => {
-    open({ ...resolved(), status: 'closed', deadlines: {}, closedAt: new Date().toISOString(), satisfaction: 2 }, HISTORY, ME.gm);
+    open({ ...resolved(), status: 'closed', deadlines: {}, closedAt: new Date().toISOString(), satisfaction: 2, actions: [] }, HISTORY, ME.gm);
     await screen.findByText('投诉已关闭。');
     expect(screen.queryByTestId('action-reply')).toBeNull();
   });
@@ -123,9 +132,118 @@ describe('the complaint detail', () => {
   });
 
   it('a major complaint’s callback is a visit, offered to the CS centre manager only', async () => {
-    open({ ...resolved(), major: true }, HISTORY, ME.csmanager);
+    open({ ...resolved(), major: true, actions: ['callback', 'exempt'] }, HISTORY, ME.csmanager);
     fireEvent.click(await screen.findByTestId('action-callback'));
     expect((screen.getByLabelText(/回访方式/) as HTMLSelectElement).value).toBe('visit');
     expect(screen.getByText('重大投诉须由客服中心经理或总物业经理上门回访。')).toBeTruthy();
+  });
+});
+
+describe('the forms for marking major, compensation, outreach, correction and sealing', () => {
+  const inProgress = (overrides: Partial<ComplaintView> = {}) =>
+    ({ ...resolved(), status: 'in_progress', deadlines: {}, actions: ['reply', 'resolve', 'markMajor', 'compensate', 'outreach', 'correct'], replyKinds: ['progress'], ...overrides }) as ComplaintView;
+
+  it('shows a button for each new action the view lists', async () => {
+    open(inProgress(), HISTORY.slice(0, 3), ME.csmanager);
+    expect(await actionButtons()).toEqual(['action-reply', 'action-resolve', 'action-markMajor', 'action-compensate', 'action-outreach', 'action-correct']);
+    expect(screen.getByTestId('action-compensate').textContent).toBe('审批赔偿');
+  });
+
+  it('compensation: an amount above 0 and a reason are needed; it posts them, and a 403 over the limit is shown with the next approver', async () => {
+    open(inProgress({ compensationTotal: 800 }), HISTORY.slice(0, 3), ME.csmanager);
+    const act = vi.spyOn(api, 'act').mockRejectedValue(new ApiError(403, 'Forbidden', '500 CNY (with the 800 already approved on this complaint: 1300) exceeds the cs_manager limit of 1000; it goes to the general_manager for approval'));
+    fireEvent.click(await screen.findByTestId('action-compensate'));
+    const form = screen.getByTestId('form-compensate');
+    expect(within(form).getByTestId('compensation-total').textContent).toBe('本投诉已批准赔偿：800 元');
+    fireEvent.change(within(form).getByLabelText(/赔偿金额/), { target: { value: '0' } });
+    fireEvent.click(within(form).getByTestId('compensate-submit'));
+    expect(within(form).getByText('请输入大于0的金额')).toBeTruthy();
+    expect(within(form).getByText('此项必填')).toBeTruthy();
+    expect(act).not.toHaveBeenCalled();
+    fireEvent.change(within(form).getByLabelText(/赔偿金额/), { target: { value: '500' } });
+    fireEvent.change(within(form).getByLabelText(/赔偿事由/), { target: { value: ' 家具损坏 ' } });
+    fireEvent.click(within(form).getByTestId('compensate-submit'));
+    await waitFor(() => expect(act).toHaveBeenCalledWith(expect.any(String), 'compensations', { amount: 500, reason: '家具损坏' }));
+    const alert = await within(form).findByRole('alert');
+    expect(alert.textContent).toContain('general_manager');
+  });
+
+  it('outreach: kind and note are needed; it posts them to outreach', async () => {
+    open(inProgress(), HISTORY.slice(0, 3), ME.assistant);
+    const act = vi.spyOn(api, 'act').mockResolvedValue({});
+    fireEvent.click(await screen.findByTestId('action-outreach'));
+    const form = screen.getByTestId('form-outreach');
+    fireEvent.click(within(form).getByTestId('outreach-submit'));
+    expect(within(form).getAllByText('此项必填')).toHaveLength(2);
+    fireEvent.change(within(form).getByLabelText(/方式/), { target: { value: 'residents_meeting' } });
+    fireEvent.change(within(form).getByLabelText(/记录/), { target: { value: '与5号楼业主座谈' } });
+    fireEvent.click(within(form).getByTestId('outreach-submit'));
+    await waitFor(() => expect(act).toHaveBeenCalledWith(expect.any(String), 'outreach', { kind: 'residents_meeting', note: '与5号楼业主座谈' }));
+  });
+
+  it('mark major: offers only reasons not yet recorded, needs one, and posts the chosen ones', async () => {
+    open(inProgress({ major: true, majorReasons: ['collective'] }), HISTORY.slice(0, 3), ME.csmanager);
+    const act = vi.spyOn(api, 'act').mockResolvedValue({});
+    fireEvent.click(await screen.findByTestId('action-markMajor'));
+    const form = screen.getByTestId('form-markMajor');
+    expect(within(form).queryByTestId('major-reason-collective')).toBeNull();
+    fireEvent.click(within(form).getByTestId('markMajor-submit'));
+    expect(within(form).getByText('此项必填')).toBeTruthy();
+    fireEvent.click(within(form).getByTestId('major-reason-litigation'));
+    fireEvent.change(within(form).getByLabelText(/说明/), { target: { value: '业主已委托律师' } });
+    fireEvent.click(within(form).getByTestId('markMajor-submit'));
+    await waitFor(() => expect(act).toHaveBeenCalledWith(expect.any(String), 'major', { reasons: ['litigation'], note: '业主已委托律师' }));
+  });
+
+  it('correction: the value is sent in the field’s own type (a number for households, a boolean for anonymity), with the reason', async () => {
+    open(inProgress(), HISTORY.slice(0, 3), ME.assistant);
+    const act = vi.spyOn(api, 'act').mockResolvedValue({});
+    fireEvent.click(await screen.findByTestId('action-correct'));
+    const form = screen.getByTestId('form-correct');
+    fireEvent.change(within(form).getByLabelText(/更正项/), { target: { value: 'householdCount' } });
+    fireEvent.change(within(form).getByLabelText(/正确内容/), { target: { value: '0' } });
+    fireEvent.click(within(form).getByTestId('correct-submit'));
+    expect(within(form).getByText('请输入大于等于1的整数')).toBeTruthy();
+    expect(act).not.toHaveBeenCalled();
+    fireEvent.change(within(form).getByLabelText(/正确内容/), { target: { value: '12' } });
+    fireEvent.change(within(form).getByLabelText(/更正原因/), { target: { value: '实际涉及12户' } });
+    fireEvent.click(within(form).getByTestId('correct-submit'));
+    await waitFor(() => expect(act).toHaveBeenCalledWith(expect.any(String), 'corrections', { field: 'householdCount', value: 12, reason: '实际涉及12户' }));
+  });
+
+  it('correction of anonymity sends true or false; a 422 naming the value is shown beside it', async () => {
+    open(inProgress(), HISTORY.slice(0, 3), ME.assistant);
+    const act = vi.spyOn(api, 'act').mockRejectedValue(new ApiError(422, 'Unprocessable Entity', 'value: equals the recorded value', [{ field: 'value', problem: 'equals the recorded value; nothing to correct' }]));
+    fireEvent.click(await screen.findByTestId('action-correct'));
+    const form = screen.getByTestId('form-correct');
+    fireEvent.change(within(form).getByLabelText(/更正项/), { target: { value: 'complainant.anonymous' } });
+    fireEvent.change(within(form).getByLabelText(/更正原因/), { target: { value: '登记错误' } });
+    fireEvent.click(within(form).getByTestId('correct-submit'));
+    await waitFor(() => expect(act).toHaveBeenCalledWith(expect.any(String), 'corrections', { field: 'complainant.anonymous', value: false, reason: '登记错误' }));
+    expect(await within(form).findByText('equals the recorded value; nothing to correct')).toBeTruthy();
+  });
+
+  it('year-end sealing of a closed complaint posts to archive, with the year only when given', async () => {
+    open({ ...resolved(), status: 'closed', deadlines: {}, closedAt: new Date().toISOString(), actions: ['outreach', 'correct', 'archive'] }, HISTORY, ME.csmanager);
+    const act = vi.spyOn(api, 'act').mockResolvedValue({});
+    fireEvent.click(await screen.findByTestId('action-archive'));
+    const form = screen.getByTestId('form-archive');
+    fireEvent.change(within(form).getByLabelText(/封存年度/), { target: { value: '26' } });
+    fireEvent.click(within(form).getByTestId('archive-submit'));
+    expect(within(form).getByText('请输入四位年份')).toBeTruthy();
+    fireEvent.change(within(form).getByLabelText(/封存年度/), { target: { value: '' } });
+    fireEvent.click(within(form).getByTestId('archive-submit'));
+    await waitFor(() => expect(act).toHaveBeenCalledWith(expect.any(String), 'archive', {}));
+  });
+
+  it('in English, the new actions and their fields have English labels', async () => {
+    vi.spyOn(api, 'complaint').mockResolvedValue(inProgress());
+    vi.spyOn(api, 'history').mockResolvedValue({ events: HISTORY.slice(0, 3) });
+    renderWith(<ComplaintPage id="x" />, { me: ME.csmanager, path: '/complaints/x', lang: 'en' });
+    fireEvent.click(await screen.findByTestId('action-compensate'));
+    expect(screen.getByTestId('action-markMajor').textContent).toBe('Mark major');
+    expect(screen.getByLabelText(/Amount \(CNY\)/)).toBeTruthy();
+    fireEvent.click(screen.getByTestId('action-correct'));
+    expect(within(screen.getByTestId('form-correct')).getByRole('option', { name: 'Households' })).toBeTruthy();
   });
 });

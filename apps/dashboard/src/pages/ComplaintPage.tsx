@@ -4,10 +4,9 @@ import { ACTION_FORMS } from '../components/ActionForms';
 import { Timeline } from '../components/Timeline';
 import { Card, DateTime, ErrorBanner, Notice, Spinner, StatusBadge, TimeLeft } from '../components/ui';
 import { useI18n, type MsgKey } from '../i18n/i18n';
-import { allowedActions, ESCALATION_CHAIN, factsFromHistory, type Action } from '../lib/permissions';
+import { allowedActions, ESCALATION_CHAIN, type Action } from '../lib/permissions';
 import { useComplaint } from '../lib/useComplaint';
 import { Link, useRouter } from '../router';
-import { useMe } from '../session';
 
 const DEADLINE_ORDER: DeadlineKey[] = ['firstReply', 'secondReply', 'plan', 'resolve', 'followUp', 'callback'];
 
@@ -124,14 +123,18 @@ const ACTION_LABEL: Record<Action, MsgKey> = {
   resolve: 'action.resolve',
   escalate: 'action.escalate',
   reassign: 'action.reassign',
+  markMajor: 'action.markMajor',
+  compensate: 'action.compensate',
+  outreach: 'action.outreach',
   callback: 'action.callback',
   exempt: 'action.exempt',
+  correct: 'action.correct',
+  archive: 'action.archive',
   erase: 'action.erase',
 };
 
 export const ComplaintPage = ({ id }: { id: string }) => {
   const { t } = useI18n();
-  const me = useMe();
   const { search } = useRouter();
   const { view, events, error, loading, syncing, reload, waitForChange } = useComplaint(id);
   const [open, setOpen] = useState<Action | null>(null);
@@ -150,8 +153,8 @@ export const ComplaintPage = ({ id }: { id: string }) => {
   if (loading && !view) return <Spinner label={t('complaint.notFoundYet')} />;
   if (!view) return <ErrorBanner error={error} onRetry={reload} />;
 
-  const facts = factsFromHistory(events ?? []);
-  const actions = events ? allowedActions(view, me, facts) : [];
+  // What the server says this user may do now (the domain's policy), in its order.
+  const actions = allowedActions(view);
 
   const onDone = async (action: Action) => {
     setOpen(null);
@@ -200,7 +203,7 @@ export const ComplaintPage = ({ id }: { id: string }) => {
             {view.status === 'closed' && actions.length === 0 ? (
               <p className="empty">{t('detail.actions.closed')}</p>
             ) : actions.length === 0 ? (
-              <p className="empty">{events ? t('detail.actions.none') : t('common.loading')}</p>
+              <p className="empty">{t('detail.actions.none')}</p>
             ) : (
               <div className="action-buttons">
                 {actions.map((a) =>
@@ -224,7 +227,7 @@ export const ComplaintPage = ({ id }: { id: string }) => {
                 )}
               </div>
             )}
-            {Form && open && <Form key={`${open}-${view.version}`} view={view} facts={facts} onDone={onDone} onCancel={() => setOpen(null)} />}
+            {Form && open && <Form key={`${open}-${view.version}`} view={view} onDone={onDone} onCancel={() => setOpen(null)} />}
           </Card>
           <Card title={t('detail.timeline')} className="o-4">{events ? <Timeline events={events} /> : <Spinner />}</Card>
         </div>

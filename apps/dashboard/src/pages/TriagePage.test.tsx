@@ -52,7 +52,7 @@ describe('the triage form', () => {
   });
 
   it('the page shows the suggestion’s reasons and posts the triage', async () => {
-    const v = view({ status: 'registered' });
+    const v = view({ status: 'registered', actions: ['triage', 'refer', 'reply', 'escalate', 'correct'] });
     vi.spyOn(api, 'complaint').mockResolvedValueOnce(v).mockResolvedValue({ ...v, status: 'triaged', version: 2 });
     vi.spyOn(api, 'history').mockResolvedValue({ events: [{ seq: 1, type: 'ComplaintRegistered', at: v.receivedAt, actor: { id: 'u', role: 'duty_officer' }, data: {}, hash: 'a', prevHash: null }] });
     vi.spyOn(api, 'suggestion').mockResolvedValue(suggestion);
@@ -91,5 +91,15 @@ describe('the triage form', () => {
     unmount();
     renderWith(<TriagePage id={v.id} />, { me: ME.duty, path: `/complaints/${v.id}/triage`, lang: 'en' });
     expect((await screen.findByTestId('suggestion-reasons')).textContent).toContain('matched “电梯困人” → urgency: Urgent');
+  });
+
+  it('when the view does not offer triage to this user (the server’s actions), the page says so and shows no form', async () => {
+    const v = view({ status: 'registered', actions: ['reply', 'escalate'] });
+    vi.spyOn(api, 'complaint').mockResolvedValue(v);
+    vi.spyOn(api, 'history').mockResolvedValue({ events: [] });
+    vi.spyOn(api, 'suggestion').mockResolvedValue(suggestion);
+    renderWith(<TriagePage id={v.id} />, { me: ME.duty, path: `/complaints/${v.id}/triage` });
+    await screen.findByText('当前状态下您没有可执行的操作。');
+    expect(screen.queryByTestId('triage-submit')).toBeNull();
   });
 });

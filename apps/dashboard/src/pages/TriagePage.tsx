@@ -8,7 +8,6 @@ import { allowedActions, factsFromHistory } from '../lib/permissions';
 import { useComplaint } from '../lib/useComplaint';
 import { hasProblems, triageBody, validateTriage, validateReason, type TriageForm as TriageFormState } from '../lib/validation';
 import { Link, useRouter } from '../router';
-import { useMe } from '../session';
 
 const TRIAGE_FIELDS = ['nature', 'severity', 'urgency', 'major', 'majorReasons', 'category', 'department', 'assignee', 'note', 'invalidReason'];
 
@@ -246,7 +245,6 @@ export const ComplaintSummary = ({ view }: { view: ComplaintView }) => {
 
 export const TriagePage = ({ id }: { id: string }) => {
   const { t, l } = useI18n();
-  const me = useMe();
   const { navigate } = useRouter();
   const { view, events, error, loading, waitForChange, syncing } = useComplaint(id);
   const [suggestion, setSuggestion] = useState<TriageSuggestion | null>(null);
@@ -271,7 +269,7 @@ export const TriagePage = ({ id }: { id: string }) => {
   if (error || !view) return <ErrorBanner error={error} />;
 
   const facts = factsFromHistory(events ?? []);
-  const actions = allowedActions(view, me, facts);
+  const actions = allowedActions(view);
 
   const submit = async (body: Record<string, unknown>) => {
     setBusy(true);

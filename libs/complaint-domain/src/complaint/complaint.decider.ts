@@ -1002,6 +1002,17 @@ const escalateEmergency = (command: EscalateEmergency, state: ComplaintState, { 
 // ---------------------------------------------------------------------------------------------
 // Compensation, outreach, archive
 
+/** The lowest approver whose authority limit covers `total` (核决权限: over a limit, the next one up approves). */
+export const nextCompensationApprover = (policy: ComplaintPolicy, total: number): Role | undefined => {
+  const covering = policy.permissions.ApproveCompensation.flatMap((role): [Role, number][] => {
+    const limit = policy.compensation.approvalLimits[role];
+    if (limit === undefined) return [];
+    const value = limit === 'unlimited' ? Number.POSITIVE_INFINITY : limit;
+    return value >= total ? [[role, value]] : [];
+  });
+  return covering.sort((a, b) => a[1] - b[1])[0]?.[0];
+};
+
 /** Compensation (赔偿/补偿) only within the approver's authority limit (核决权限). */
 const approveCompensation = (command: ApproveCompensation, state: ComplaintState, { policy }: DecisionContext): ComplaintEvent[] => {
   const complaint = assertExists(state);
@@ -1019,7 +1030,11 @@ const approveCompensation = (command: ApproveCompensation, state: ComplaintState
   const total = complaint.compensationTotal + command.data.amount;
   if (limit !== 'unlimited' && total > limit) {
     const already = complaint.compensationTotal > 0 ? ` (with the ${complaint.compensationTotal} already approved on this complaint: ${total})` : '';
-    throw new ForbiddenError('authority_limit', `${command.data.amount} ${policy.compensation.currency}${already} exceeds the ${actor.role} limit of ${limit}`);
+    const next = nextCompensationApprover(policy, total);
+    throw new ForbiddenError(
+      'authority_limit',
+      `${command.data.amount} ${policy.compensation.currency}${already} exceeds the ${actor.role} limit of ${limit}; ${next ? `it goes to the ${next} for approval` : 'no role may approve that much'}`,
+    );
   }
   return [{ type: 'CompensationApproved', data: { ...base(complaint.id, command), amount: command.data.amount, currency: policy.compensation.currency, reason: command.data.reason } }];
 };

@@ -162,8 +162,17 @@ export type ComplaintPolicy = {
   };
   /** 核决权限: the largest compensation each role may approve — on one complaint, all its approvals together. */
   compensation: { approvalLimits: Partial<Record<Role, CompensationLimit>>; currency: string };
-  archive: { retentionYears: number; importantRetentionYears: number };
-  reporting: { monthlyReportDueDay: number; weeklyRecordCheck: boolean };
+  archive: {
+    /** Years a sealed record is kept after the year it is sealed into (to that year's 31 December): the yearly archive's `retainUntil`. */
+    retentionYears: number;
+    /** The same for important records — major complaints. */
+    importantRetentionYears: number;
+  };
+  reporting: {
+    /** A site's monthly report is due on this day of the next month (1–28): the pack's `dueBy`. */
+    monthlyReportDueDay: number;
+    weeklyRecordCheck: boolean;
+  };
   /** Configurable taxonomy and departments. */
   categories: string[];
   departments: string[];
@@ -376,6 +385,17 @@ export const assertValidPolicy = (policy: ComplaintPolicy): void => {
   problems.check(Number.isInteger(policy.callback.maxAttempts) && policy.callback.maxAttempts >= 1, 'callback.maxAttempts', 'must be an integer ≥ 1');
   problems.check(Number.isInteger(policy.major.repeatCountAtLeast) && policy.major.repeatCountAtLeast >= 1, 'major.repeatCountAtLeast', 'must be an integer ≥ 1');
   problems.check(Number.isInteger(policy.intake.receivedAtMaxAgeDays) && policy.intake.receivedAtMaxAgeDays >= 0, 'intake.receivedAtMaxAgeDays', 'must be an integer ≥ 0');
+  problems.check(Number.isInteger(policy.archive.retentionYears) && policy.archive.retentionYears >= 1, 'archive.retentionYears', 'must be an integer ≥ 1');
+  problems.check(
+    Number.isInteger(policy.reporting.monthlyReportDueDay) && policy.reporting.monthlyReportDueDay >= 1 && policy.reporting.monthlyReportDueDay <= 28,
+    'reporting.monthlyReportDueDay',
+    'must be a day 1–28 (every month has it)',
+  );
+  problems.check(
+    Number.isInteger(policy.archive.importantRetentionYears) && policy.archive.importantRetentionYears >= policy.archive.retentionYears,
+    'archive.importantRetentionYears',
+    'must be an integer, not below archive.retentionYears',
+  );
   problems.check(policy.handling.requiredCapaFields.every((f) => CAPA_FIELDS.includes(f)), 'handling.requiredCapaFields', `must be among ${CAPA_FIELDS.join(', ')}`);
   problems.check(policy.callback.satisfiedAtMost >= 1 && policy.callback.satisfiedAtMost < 5, 'callback.satisfiedAtMost', 'must be 1–4');
   problems.check(policy.escalation.chain.length >= 2, 'escalation.chain', 'needs at least two levels');
@@ -413,6 +433,21 @@ export const assertValidPolicy = (policy: ComplaintPolicy): void => {
     problems.check(policy.departments.includes(department), `categoryDepartments.${category}`, `unknown department ${department}`);
   }
   problems.throwIfAny();
+};
+
+/**
+ * How long a sealed record is kept (保存期限): to 31 December of the year it is sealed into
+ * plus `archive.retentionYears`, or `archive.importantRetentionYears` for an important (major)
+ * one. Returns the site-local date `YYYY-12-31`.
+ */
+export const retainUntil = (policy: Pick<ComplaintPolicy, 'archive'>, record: { year: number; important: boolean }): string =>
+  `${record.year + (record.important ? policy.archive.importantRetentionYears : policy.archive.retentionYears)}-12-31`;
+
+/** The site-local date (`YYYY-MM-DD`) the monthly report of `month` (`YYYY-MM`) is due: `reporting.monthlyReportDueDay` of the next month. */
+export const monthlyReportDueDate = (policy: Pick<ComplaintPolicy, 'reporting'>, month: string): string => {
+  const [year, m] = month.split('-').map(Number);
+  const next = m === 12 ? { year: year + 1, month: 1 } : { year, month: m + 1 };
+  return `${String(next.year).padStart(4, '0')}-${String(next.month).padStart(2, '0')}-${String(policy.reporting.monthlyReportDueDay).padStart(2, '0')}`;
 };
 
 /** The escalation level a role sits at, or -1. */

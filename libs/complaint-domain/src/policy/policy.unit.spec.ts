@@ -1,6 +1,6 @@
 import { ValidationError } from '../common/domain-errors';
 import { deepMerge } from '../common/object.util';
-import { DEFAULT_POLICY, assertValidPolicy, escalationLevelOf, resolvePolicy, topEscalationLevel } from './policy';
+import { DEFAULT_POLICY, assertValidPolicy, escalationLevelOf, monthlyReportDueDate, resolvePolicy, retainUntil, topEscalationLevel } from './policy';
 
 describe('Policy as data', () => {
   describe('When no override is given', () => {
@@ -137,5 +137,50 @@ describe('Policy as data', () => {
     it('should merge nested objects, replace arrays and ignore undefined', () => {
       expect(deepMerge({ a: { b: 1, c: [1, 2] }, d: 1 }, { a: { c: [3] }, d: undefined })).toEqual({ a: { b: 1, c: [3] }, d: 1 });
     });
+  });
+});
+
+describe('Retention of sealed records (保存期限: archive.retentionYears / importantRetentionYears)', () => {
+  it('given the default policy, when a record is sealed into 2025, then an ordinary one is kept to 2026-12-31 and an important (major) one to 2028-12-31', () => {
+    expect(retainUntil(DEFAULT_POLICY, { year: 2025, important: false })).toBe('2026-12-31');
+    expect(retainUntil(DEFAULT_POLICY, { year: 2025, important: true })).toBe('2028-12-31');
+  });
+
+  it('given a site keeping records 2 and 5 years, then its records are kept that long', () => {
+    const policy = resolvePolicy([{ level: 'site', id: 'S', version: '1', override: { archive: { retentionYears: 2, importantRetentionYears: 5 } } }]);
+    expect([retainUntil(policy, { year: 2025, important: false }), retainUntil(policy, { year: 2025, important: true })]).toEqual(['2027-12-31', '2030-12-31']);
+  });
+
+  it('given an override keeping important records shorter than ordinary ones (or under a year), then it is refused naming the field', () => {
+    try {
+      resolvePolicy([{ level: 'site', id: 'S', version: '1', override: { archive: { retentionYears: 0, importantRetentionYears: 0 } } }]);
+      throw new Error('accepted');
+    } catch (e) {
+      expect((e as ValidationError).details.map((d) => d.field)).toEqual(['archive.retentionYears']);
+    }
+    try {
+      resolvePolicy([{ level: 'site', id: 'S', version: '1', override: { archive: { retentionYears: 3, importantRetentionYears: 2 } } }]);
+      throw new Error('accepted');
+    } catch (e) {
+      expect((e as ValidationError).details.map((d) => d.field)).toEqual(['archive.importantRetentionYears']);
+    }
+  });
+});
+
+describe('The monthly report is due early the next month (reporting.monthlyReportDueDay)', () => {
+  it('given the default policy (day 3), when the March 2025 report is asked, then it is due on 2025-04-03; December’s on 3 January', () => {
+    expect(monthlyReportDueDate(DEFAULT_POLICY, '2025-03')).toBe('2025-04-03');
+    expect(monthlyReportDueDate(DEFAULT_POLICY, '2025-12')).toBe('2026-01-03');
+  });
+
+  it('given a site whose reports are due on the 10th, then March’s is due on 2025-04-10; a day past 28 is refused naming the field', () => {
+    const policy = resolvePolicy([{ level: 'site', id: 'S', version: '1', override: { reporting: { monthlyReportDueDay: 10 } } }]);
+    expect(monthlyReportDueDate(policy, '2025-03')).toBe('2025-04-10');
+    try {
+      resolvePolicy([{ level: 'site', id: 'S', version: '1', override: { reporting: { monthlyReportDueDay: 31 } } }]);
+      throw new Error('accepted');
+    } catch (e) {
+      expect((e as ValidationError).details.map((d) => d.field)).toEqual(['reporting.monthlyReportDueDay']);
+    }
   });
 });

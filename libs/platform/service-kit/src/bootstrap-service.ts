@@ -31,7 +31,8 @@ export const serviceApiTitle = (name: ServiceName): string => `Complaints — ${
 
 /**
  * The OpenAPI document one service serves at `/api/docs-json` when run as its own process,
- * built without a database (preview mode; the connection settings are placeholders).
+ * built without a database (preview mode; the connection settings and secrets are placeholders, and
+ * nothing listens).
  */
 export const serviceOpenApiDocument = (name: ServiceName, feature: Type): Promise<OpenAPIObject> => {
   const env = {

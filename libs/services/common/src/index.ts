@@ -5,3 +5,4 @@ export * from './complaint-commands.module';
 export * from './site-directory';
 export * from './personal-data';
 export * from './complaint-tracking';
+export * from './http-answers.dto';

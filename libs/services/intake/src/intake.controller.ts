@@ -1,12 +1,25 @@
 import { Body, Controller, Headers, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiAcceptedResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { ErasePersonalDataCommand, ErasePersonalDataDto, ErasePersonalDataResultDto } from './erasure/erase-personal-data';
 import { CurrentUser, type ActingUser } from '@complaints/service-kit';
 import { RegisterComplaintDto, RegisteredComplaintDto } from './registration/register-complaint.dto';
 import { RegisterComplaintCommand } from './registration/register-complaint.command';
 import { CorrectComplaintDto } from './correction/correct-complaint.dto';
-import { ExecuteComplaintCommand } from '@complaints/service-common';
+import { AcceptedDto, ApiErrorDto, ExecuteComplaintCommand } from '@complaints/service-common';
+import { ArchiveComplaintDto } from './archive/archive-complaint.dto';
 
 @ApiTags('intake')
 @Controller('complaints')
@@ -50,5 +63,25 @@ export class IntakeController {
     @Headers('x-correlation-id') correlationId?: string,
   ): Promise<ErasePersonalDataResultDto> {
     return this.commands.execute(new ErasePersonalDataCommand(id, body.reason, user, correlationId || undefined));
+  }
+
+  /** Year-end sealing (policy `ArchiveComplaint`: CS centre manager, administrators by default): a sealed record is never altered again. */
+  @Post(':id/archive')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Seal a closed complaint at year end (装订封存); from then on only erasure of personal data touches it' })
+  @ApiAcceptedResponse({ type: AcceptedDto })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'year not an integer (details name the field)' })
+  @ApiForbiddenResponse({ type: ApiErrorDto, description: 'The role may not seal (policy permissions.ArchiveComplaint), or another site' })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'Not closed, or already sealed' })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorDto, description: 'year before the year it closed, or before that year’s 31 December' })
+  async archive(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: ArchiveComplaintDto,
+    @CurrentUser() user: ActingUser,
+    @Headers('x-correlation-id') correlationId?: string,
+  ): Promise<AcceptedDto> {
+    await this.commands.execute(new ExecuteComplaintCommand(id, 'ArchiveComplaint', { year: body.year ?? null }, user, correlationId || undefined));
+    return { accepted: true };
   }
 }

@@ -16,6 +16,7 @@ export const ACTORS = {
   duty: { username: 'duty.a' },
   assistant: { username: 'assistant.a' },
   csManager: { username: 'csmanager.a' },
+  generalManager: { username: 'gm.a' },
   handler: { username: 'handler.a' },
   auditor: { username: 'auditor' },
   admin: { username: 'admin' },
@@ -95,9 +96,9 @@ export class FiveProcessSystem {
     if (p.startsWith('/api/admin/clock')) return 'handling';
     if (p.startsWith('/api/callbacks')) return 'callback';
     if (method === 'GET') return /\/triage(\/suggestion)?$/.test(p) ? 'triage' : 'reporting';
-    if (p === '/api/complaints' || p.endsWith('/corrections') || p.endsWith('/personal-data/erasure')) return 'intake';
+    if (p === '/api/complaints' || p.endsWith('/corrections') || p.endsWith('/personal-data/erasure') || p.endsWith('/archive')) return 'intake';
     if (/\/triage(\/referral)?$/.test(p)) return 'triage';
-    if (/\/(replies|plan|resolve|escalate|reassign)$/.test(p)) return 'handling';
+    if (/\/(replies|plan|resolve|escalate|reassign|major|compensations|outreach)$/.test(p)) return 'handling';
     if (/\/(callbacks|callback-exemption)$/.test(p)) return 'callback';
     return 'reporting';
   }
@@ -123,11 +124,11 @@ export class FiveProcessSystem {
     return (await this.post('/api/complaints', body, ACTORS.assistant)) as { id: string; number: string };
   }
 
-  /** Polls reporting until the view satisfies `predicate`. */
-  view(id: string, predicate: (v: Record<string, unknown>) => boolean = () => true, what = 'the view'): Promise<Record<string, unknown>> {
+  /** Polls reporting until the view (as `actor` sees it) satisfies `predicate`. */
+  view(id: string, predicate: (v: Record<string, unknown>) => boolean = () => true, what = 'the view', actor: Actor = ACTORS.assistant): Promise<Record<string, unknown>> {
     return eventually(
       async () => {
-        const res = await this.request('GET', `/api/complaints/${id}`);
+        const res = await this.request('GET', `/api/complaints/${id}`, undefined, actor);
         return res.status === 200 && predicate(res.body) ? res.body : undefined;
       },
       `${what} of ${id}`,

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import type { ReplyKind } from '@complaints/domain';
+import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsNumber, IsOptional, IsPositive, IsString, Max, MaxLength } from 'class-validator';
+import { MAJOR_REASONS, OUTREACH_KINDS, type MajorReason, type OutreachKind, type ReplyKind } from '@complaints/domain';
 
 const REPLY_KINDS: ReplyKind[] = ['first', 'second', 'progress'];
 
@@ -44,4 +44,32 @@ export class ReassignDto {
   @ApiProperty({ example: 'security' }) @IsString() @IsNotEmpty() @MaxLength(100) department!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) assignee?: string | null;
   @ApiProperty({ example: '属秩序部职责' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+}
+
+export class CompensationDto {
+  @ApiProperty({
+    example: 800,
+    description:
+      'In the policy’s currency (compensation.currency, default CNY). The approver’s limit (compensation.approvalLimits: CS centre manager 1,000, general manager 10,000, leadership unlimited by default) covers every approval on the complaint together: over it, a 403 whose message names the next approver',
+  })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsPositive()
+  @Max(100_000_000)
+  amount!: number;
+  @ApiProperty({ example: '漏水损坏地板，赔偿维修费' }) @IsString() @IsNotEmpty() @MaxLength(1000) reason!: string;
+}
+
+export class OutreachDto {
+  @ApiProperty({ enum: OUTREACH_KINDS, description: 'visit (上门), public_notice (公告) or residents_meeting (座谈会)' }) @IsIn(OUTREACH_KINDS as string[]) kind!: OutreachKind;
+  @ApiProperty({ example: '在3号楼大堂张贴电梯更换结果公告' }) @IsString() @IsNotEmpty() @MaxLength(10000) note!: string;
+}
+
+export class MarkMajorDto {
+  @ApiProperty({ enum: MAJOR_REASONS, isArray: true, example: ['litigation'], description: 'Why it is major; reasons already recorded change nothing' })
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(MAJOR_REASONS.length)
+  @IsIn(MAJOR_REASONS as string[], { each: true })
+  reasons!: MajorReason[];
+  @ApiPropertyOptional({ example: '业主已委托律师发函' }) @IsOptional() @IsString() @MaxLength(2000) note?: string | null;
 }

@@ -1,14 +1,21 @@
 import { Logger } from '@nestjs/common';
 import type { NotificationMessage } from '@complaints/contracts';
 
-/** Delivers a chase, escalation or major-complaint notice to the people concerned. */
+/** Delivers a chase, escalation, major-complaint or outcome notice to the people concerned. */
 export type Notifier = { readonly channel: string; deliver(notification: NotificationMessage): Promise<void> };
 
 export const NOTIFIER = Symbol('NOTIFIER');
 
 const describe = (n: NotificationMessage): string => {
-  const what = n.kind === 'chase' ? `催办 chase: ${n.deadline} was due ${n.dueAt}` : n.kind === 'escalation' ? `升级 escalated to level ${n.escalationLevel}` : `重大投诉 major complaint (${n.reason})`;
-  return `${what} — complaint ${n.complaintId} → ${n.toRole}${n.toDepartment ? ` / ${n.toDepartment}` : ''}${n.alsoNotify?.length ? `, also ${n.alsoNotify.join(', ')}` : ''}`;
+  const what =
+    n.kind === 'chase'
+      ? `催办 chase: ${n.deadline} was due ${n.dueAt}`
+      : n.kind === 'escalation'
+        ? `升级 escalated to level ${n.escalationLevel}`
+        : n.kind === 'outcome'
+          ? `办结告知 outcome: closed (${n.reason})`
+          : `重大投诉 major complaint (${n.reason})`;
+  return `${what} — complaint ${n.complaintId} → ${n.toUser ? `${n.toUser.name ?? n.toUser.id} (${n.toRole})` : n.toRole}${n.toDepartment ? ` / ${n.toDepartment}` : ''}${n.alsoNotify?.length ? `, also ${n.alsoNotify.join(', ')}` : ''}`;
 };
 
 /** Writes each notification to the log: the default until a channel is configured. */

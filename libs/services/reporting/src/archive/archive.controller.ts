@@ -27,7 +27,7 @@ export class ArchiveController {
     assertSite(user, siteId);
     if (year < 2000 || year > 2999) throw badRequest('year must be a four-digit year', [{ field: 'year', problem: 'must be 2000–2999' }]);
     try {
-      return await buildYearlyArchive(this.dataSource, this.store, { siteId, year, timeZone: this.sites.site(siteId).timeZone, now: this.clock.now() });
+      return await buildYearlyArchive(this.dataSource, this.store, { siteId, year, timeZone: this.sites.site(siteId).timeZone, now: this.clock.now(), policy: this.sites.policy(siteId) });
     } catch (error) {
       // A stream whose chain or signed head does not hold is never sealed: 409 naming it.
       if (error instanceof ArchiveIntegrityError) throw conflict(`The archive cannot be sealed: ${error.message}`);

@@ -71,6 +71,9 @@ describe('Yearly sealed archive (装订封存) and its offline verifier', () => 
     it('should seal the complaints closed in 2025 in Shanghai time, and the one sealed into 2025, nothing else', () => {
       expect(bundle.manifest.files.map((f) => f.number)).toEqual(['ARC-241202-002', 'ARC-250303-001', 'ARC-250602-002', 'ARC-251229-003']);
       expect(bundle.manifest.complaints).toBe(4);
+      // Kept to the end of 2025 + archive.retentionYears (1), major ones + importantRetentionYears (3).
+      expect(bundle.manifest.files.map((f) => [f.major, f.retainUntil])).toEqual(bundle.manifest.files.map((f) => [f.major, f.major ? '2028-12-31' : '2026-12-31']));
+      expect(bundle.manifest.files.some((f) => f.retainUntil === '2026-12-31')).toBe(true);
       // Six events each (registered, triaged, first reply, resolved, callback completed, closed), plus SEALED's archive event.
       expect(bundle.manifest.events).toBe(6 * 4 + 1);
     });

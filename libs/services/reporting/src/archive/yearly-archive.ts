@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { startOfLocalDate } from '@complaints/domain';
+import { DEFAULT_POLICY, retainUntil, startOfLocalDate, type ComplaintPolicy } from '@complaints/domain';
 import { complaintStreamId } from '@complaints/contracts';
 import { GENESIS_HASH, canonicalJson, verifyStoredStream, type EventStore } from '@complaints/event-store';
 
@@ -29,6 +29,10 @@ export type ArchiveFileEntry = {
   lastHash: string;
   /** The stream's signed head in the event store (hash chain v2; `headMac` of { streamId, revision, hash }), or null when it has none (chain v1 only). */
   head: { revision: number; hash: string; mac: string } | null;
+  /** A major complaint: an important record, kept longer. */
+  major: boolean;
+  /** Kept at least to this site-local date (policy archive.retentionYears / importantRetentionYears). */
+  retainUntil: string;
 };
 
 export type ArchiveManifest = {
@@ -67,19 +71,20 @@ export class ArchiveIntegrityError extends Error {}
 export const buildYearlyArchive = async (
   dataSource: DataSource,
   store: EventStore,
-  params: { siteId: string; year: number; timeZone: string; now: Date },
+  params: { siteId: string; year: number; timeZone: string; now: Date; policy?: Pick<ComplaintPolicy, 'archive'> },
 ): Promise<ArchiveBundle> => {
   const { siteId, year, timeZone } = params;
+  const policy = params.policy ?? DEFAULT_POLICY;
   const from = new Date(startOfLocalDate(`${year}-01-01`, timeZone));
   const to = new Date(startOfLocalDate(`${year + 1}-01-01`, timeZone));
   const selected = (await dataSource.query(
-    `SELECT id, number, closed_at FROM reporting.complaint_view
+    `SELECT id, number, closed_at, major FROM reporting.complaint_view
       WHERE site_id = $1 AND status = 'closed'
         AND CASE WHEN coalesce((state->>'archived')::boolean, false) THEN (state->>'archiveYear')::int = $4
                  ELSE closed_at >= $2 AND closed_at < $3 END
       ORDER BY number, id`,
     [siteId, from, to, year],
-  )) as { id: string; number: string; closed_at: Date | null }[];
+  )) as { id: string; number: string; closed_at: Date | null; major: boolean }[];
 
   const directory = `${siteId.replace(/[^A-Za-z0-9._-]/g, '_')}-${year}`;
   const files: { path: string; content: Buffer }[] = [];
@@ -115,6 +120,8 @@ export const buildYearlyArchive = async (
       closedAt: complaint.closed_at?.toISOString() ?? null,
       lastHash: events.length ? String(events[events.length - 1].metadata.hash) : GENESIS_HASH,
       head: head ? { revision: Number(head.revision), hash: head.hash, mac: head.mac } : null,
+      major: complaint.major === true,
+      retainUntil: retainUntil(policy, { year, important: complaint.major === true }),
     });
     total += events.length;
   }

@@ -36,7 +36,8 @@ const main = async (): Promise<number> => {
         process.stderr.write('building the complaint view from the event store first\n');
         await projections.rebuild('complaint-view', { resume: true });
       }
-      const bundle = await buildYearlyArchive(dataSource, env.store, { siteId, year, timeZone: new SiteDirectory().site(siteId).timeZone, now: new Date() });
+      const sites = new SiteDirectory();
+      const bundle = await buildYearlyArchive(dataSource, env.store, { siteId, year, timeZone: sites.site(siteId).timeZone, now: new Date(), policy: sites.policy(siteId) });
       const root = join(out, bundle.directory);
       for (const file of bundle.files) {
         const path = join(root, file.path);

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Complaint } from '@complaints/domain';
 import { ComplaintViewEntity } from './complaint-view.entity';
-import { presentComplaints, storedAsIs, type ComplaintView, type OpenComplainants } from './complaint-view.presenter';
+import { presentComplaints, storedAsIs, type ComplaintView, type OpenComplainants, type ViewCaller } from './complaint-view.presenter';
 import type { ListComplaintsQueryDto } from './list-complaints.query.dto';
 import type { ListScope } from '../access/reporting-access';
 
@@ -22,6 +22,7 @@ export const queryComplaintList = async (
   now: Date,
   scope: ListScope = { siteIds: null, departments: null },
   open: OpenComplainants = storedAsIs,
+  caller?: ViewCaller,
 ): Promise<ComplaintPage> => {
   const page = query.page ?? 1;
   const pageSize = query.pageSize ?? 20;
@@ -52,6 +53,7 @@ export const queryComplaintList = async (
     role,
     now,
     open,
+    caller,
   );
   return { items, total, page, pageSize };
 };

@@ -1,4 +1,4 @@
-import { complaintViewFor, type Complaint, type ComplaintView } from '@complaints/domain';
+import { complaintViewFor, resolveDecisionContext, type Actor, type Complaint, type ComplaintPolicy, type ComplaintView, type Role } from '@complaints/domain';
 
 export type { ComplaintView };
 
@@ -11,9 +11,17 @@ export type OpenComplainants = (states: readonly Complaint[]) => Promise<Complai
 /** Data stored before encryption needs no opening. */
 export const storedAsIs: OpenComplainants = async (states) => [...states];
 
+/** Who asks, and the policy in force at a site: the view then carries the actions they may take now. */
+export type ViewCaller = { user: { id: string; role: string; name?: string }; policyOf: (siteId: string) => ComplaintPolicy };
+
 /**
  * The views a user of `role` may see: the complainant's name and phone opened, then
- * shown in full or masked by the domain's rule (`complaintViewFor`, CONTACT_ROLES).
+ * shown in full or masked by the domain's rule (`complaintViewFor`, CONTACT_ROLES); with a
+ * caller, each view lists the actions the domain's policy lets them take now (`actions`).
  */
-export const presentComplaints = async (states: readonly Complaint[], role: string, now: Date, open: OpenComplainants): Promise<ComplaintView[]> =>
-  (await open(states)).map((state) => complaintViewFor(state, role, now.toISOString()));
+export const presentComplaints = async (states: readonly Complaint[], role: string, now: Date, open: OpenComplainants, caller?: ViewCaller): Promise<ComplaintView[]> => {
+  const actor: Actor | undefined = caller && { id: caller.user.id, role: caller.user.role as Role, ...(caller.user.name ? { name: caller.user.name } : {}) };
+  return (await open(states)).map((state) =>
+    complaintViewFor(state, role, now.toISOString(), caller && actor ? { actor, context: resolveDecisionContext({ policy: caller.policyOf(state.siteId) }) } : undefined),
+  );
+};

@@ -183,6 +183,7 @@ describe('Monthly pack (月度统计报告) on a hand-built March 2025', () => {
     it('should count the eight complaints received in March in Shanghai — G (31 March 23:30) in, H (1 April 00:30) and I (28 February) out', () => {
       expect(pack.totals.received).toBe(8);
       expect(pack.period).toEqual({ from: '2025-02-28T16:00:00.000Z', to: '2025-03-31T16:00:00.000Z' });
+      expect(pack.dueBy).toBe('2025-04-03'); // reporting.monthlyReportDueDay (3) of the next month
     });
 
     it('should move the boundary with the site’s time zone: in UTC, H (31 March 16:30 UTC) is a March complaint too', async () => {

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { addDaysToLocalDate, startOfLocalDate, type ComplaintPolicy } from '@complaints/domain';
+import { addDaysToLocalDate, monthlyReportDueDate, startOfLocalDate, type ComplaintPolicy } from '@complaints/domain';
 import { labelOf, type LabelGroup } from './report-labels';
 import {
   countSiteMonth,
@@ -32,6 +32,8 @@ export type MonthlyPack = {
   month: string;
   /** The site's month as instants (site scope only: roll-ups span several zones). */
   period?: { from: string; to: string };
+  /** The site-local date the report is due (site scope only): the policy's reporting.monthlyReportDueDay of the next month. */
+  dueBy?: string;
   asOf: string;
   generatedAt: string;
   totals: MonthlyFigures['totals'];
@@ -138,7 +140,7 @@ const labelled = (group: LabelGroup, items: { key: string; count: number }[]): L
 
 export const presentPack = (
   counts: MonthlyCounts,
-  policy: Pick<ComplaintPolicy, 'callback'>,
+  policy: Pick<ComplaintPolicy, 'callback'> & Partial<Pick<ComplaintPolicy, 'reporting'>>,
   scope: MonthlyPack['scope'],
   month: string,
   asOf: Date,
@@ -150,6 +152,7 @@ export const presentPack = (
     scope,
     month,
     ...(window ? { period: { from: window.from.toISOString(), to: window.to.toISOString() } } : {}),
+    ...(window && policy.reporting ? { dueBy: monthlyReportDueDate({ reporting: policy.reporting }, month) } : {}),
     asOf: asOf.toISOString(),
     generatedAt: generatedAt.toISOString(),
     totals: f.totals,
