@@ -1,7 +1,7 @@
 import { foldComplaint, type ComplaintEvent, type ComplaintState } from '@complaints/domain';
 import { chainKeyFrom, verifyChain } from '@complaints/event-store';
 import { TEST_PERSONAL_DATA_KEY } from '../../tests/e2e/src/support/five-process-system';
-import { deadLetterTopic, topicNames } from '@complaints/contracts';
+import { deadLetterTopic, notificationFromEvent, topicNames } from '@complaints/contracts';
 import type { FaultSystem } from './system';
 import { readTopic } from './kafka-tools';
 import { progress, seconds, sleep } from './harness';
@@ -13,24 +13,25 @@ export type Check = { check: string; expected: string; found: string; ok: boolea
 export type ExpectedDeadLetter = { topic: string; poisonId: string; groups: string[] };
 
 const COMPLAINT_STREAM_SQL = `stream_id ~ '^complaint-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'`;
-const NOTIFYING = new Set(['DeadlineChased', 'ComplaintEscalated', 'ComplaintMarkedMajor']);
+/** The notice a stored event calls for — the relay's own rule (contracts), so the check follows every new kind of notice. */
+const noticeOf = (e: { id: string; type: string; data: Record<string, unknown>; streamId: string }) => notificationFromEvent(e, e.streamId.slice('complaint-'.length));
 const INTAKE_TYPES = new Set(['ComplaintRegistered', 'ComplaintTriaged']);
 export const EVENT_GROUPS = ['intake', 'triage', 'handling', 'callback', 'reporting'];
 export const NOTIFICATION_GROUPS = ['notifier'];
 
 /** Every consumer's processed-events table: schema, consumer name, which stored events it must hold. */
-export const CONSUMERS: { schema: string; consumer: string; wants: (type: string) => boolean }[] = [
-  { schema: 'intake', consumer: 'intake', wants: (t) => INTAKE_TYPES.has(t) },
+export const CONSUMERS: { schema: string; consumer: string; wants: (event: StoredEvent) => boolean }[] = [
+  { schema: 'intake', consumer: 'intake', wants: (e) => INTAKE_TYPES.has(e.type) },
   { schema: 'triage', consumer: 'triage', wants: () => true },
   { schema: 'handling', consumer: 'handling', wants: () => true },
   { schema: 'callback', consumer: 'callback', wants: () => true },
   { schema: 'reporting', consumer: 'complaint-view', wants: () => true },
   { schema: 'reporting', consumer: 'department-dashboard', wants: () => true },
   { schema: 'reporting', consumer: 'monthly-report', wants: () => true },
-  { schema: 'handling', consumer: 'notifier', wants: (t) => NOTIFYING.has(t) },
+  { schema: 'handling', consumer: 'notifier', wants: (e) => noticeOf(e) !== undefined },
 ];
 
-type StoredEvent = { id: string; streamId: string; revision: number; position: bigint; type: string; data: Record<string, unknown>; metadata: Record<string, unknown>; recordedAt: Date };
+export type StoredEvent = { id: string; streamId: string; revision: number; position: bigint; type: string; data: Record<string, unknown>; metadata: Record<string, unknown>; recordedAt: Date };
 
 const safeRows = async <R>(system: FaultSystem, sql: string, params: unknown[] = []): Promise<R[]> => {
   try {
@@ -46,7 +47,8 @@ export const pipelineState = async (system: FaultSystem) => {
   const [head] = await safeRows<{ n: string; intake: string; notifying: string; head: string | null }>(
     system,
     `SELECT count(*) AS n, count(*) FILTER (WHERE type IN ('ComplaintRegistered','ComplaintTriaged')) AS intake,
-            count(*) FILTER (WHERE type IN ('DeadlineChased','ComplaintEscalated','ComplaintMarkedMajor')) AS notifying, max(position)::text AS head
+            count(*) FILTER (WHERE type IN ('DeadlineChased','ComplaintEscalated','ComplaintMarkedMajor')
+                             OR (type = 'ComplaintClosed' AND data->'informFirstContactOwner'->>'id' IS NOT NULL)) AS notifying, max(position)::text AS head
        FROM event_store.events WHERE ${COMPLAINT_STREAM_SQL}`,
   );
   const [checkpoint] = await safeRows<{ position: string }>(system, `SELECT position::text AS position FROM messaging.relay_checkpoints WHERE name = 'complaint-events'`);
@@ -173,7 +175,7 @@ export const reconcile = async (system: FaultSystem, input: ReconcileInput): Pro
 
   // Every consumer's processed-events table: each stored event it must apply, exactly those.
   for (const c of CONSUMERS) {
-    const expected = new Set(all.filter((e) => c.wants(e.type)).map((e) => e.id));
+    const expected = new Set(all.filter((e) => c.wants(e)).map((e) => e.id));
     const rows = await safeRows<{ event_id: string }>(system, `SELECT event_id FROM ${c.schema}.processed_events WHERE consumer = $1`, [c.consumer]);
     const processed = new Set(rows.map((r) => r.event_id));
     const absent = [...expected].filter((id) => !processed.has(id));
@@ -293,17 +295,19 @@ export const reconcile = async (system: FaultSystem, input: ReconcileInput): Pro
 
   // Notifications: one delivery per notifying event.
   {
-    const wanted = new Map(all.filter((e) => NOTIFYING.has(e.type)).map((e) => [e.id, e]));
+    const wanted = new Map(all.flatMap((e) => {
+      const notice = noticeOf(e);
+      return notice ? [[e.id, notice.kind] as const] : [];
+    }));
     const rows = await safeRows<{ event_id: string; kind: string }>(system, `SELECT event_id, kind FROM handling.notifications`);
-    const kinds: Record<string, string> = { DeadlineChased: 'chase', ComplaintEscalated: 'escalation', ComplaintMarkedMajor: 'major' };
     const seen = new Set(rows.map((r) => r.event_id));
     const wrong = [...wanted.keys()].filter((id) => !seen.has(id)).map((id) => `${id} not delivered`);
     for (const r of rows) {
-      const e = wanted.get(r.event_id);
-      if (!e) wrong.push(`${r.event_id} delivered but no such notifying event`);
-      else if (kinds[e.type] !== r.kind) wrong.push(`${r.event_id}: kind ${r.kind}/${kinds[e.type]}`);
+      const kind = wanted.get(r.event_id);
+      if (!kind) wrong.push(`${r.event_id} delivered but no such notifying event`);
+      else if (kind !== r.kind) wrong.push(`${r.event_id}: kind ${r.kind}/${kind}`);
     }
-    checks.push(check('handling.notifications: one per chase, escalation and major flag', wanted.size, rows.length, sample(wrong), wrong.length === 0 && rows.length === wanted.size));
+    checks.push(check('handling.notifications: one per notice the events call for (chase, escalation, major, outcome)', wanted.size, rows.length, sample(wrong), wrong.length === 0 && rows.length === wanted.size));
   }
 
   // Dead-letter topics: exactly the poison messages, once per consumer group of their topic.

@@ -276,7 +276,7 @@ export const poisonRun = async (infra: Infra, settings: Settings): Promise<Scena
     work.registered.push(canaryId);
     // The partition kept flowing: the canary's events stored after the poison, applied by every consumer.
     const result = await finish('poison', system, settings, started, work, faults, deadLetters, infra.broker.brokers);
-    const { rows } = await system.pool.query<{ event_id: string; type: string }>(`SELECT event_id, type FROM event_store.events WHERE stream_id = $1 AND recorded_at > to_timestamp($2 / 1000.0) ORDER BY stream_revision`, [
+    const { rows } = await system.pool.query<{ event_id: string; type: string; data: Record<string, unknown>; stream_id: string; metadata: Record<string, unknown> }>(`SELECT event_id, type, data, stream_id, metadata FROM event_store.events WHERE stream_id = $1 AND recorded_at > to_timestamp($2 / 1000.0) ORDER BY stream_revision`, [
       `complaint-${canaryId}`,
       poisonedAt,
     ]);
@@ -284,7 +284,7 @@ export const poisonRun = async (infra: Infra, settings: Settings): Promise<Scena
     let found = 0;
     const missing: string[] = [];
     for (const c of CONSUMERS) {
-      const wanted = rows.filter((r) => c.wants(r.type));
+      const wanted = rows.filter((r) => c.wants({ id: r.event_id, streamId: r.stream_id, type: r.type, data: r.data, metadata: r.metadata, revision: 0, position: 0n, recordedAt: new Date(0) }));
       expected += wanted.length;
       for (const r of wanted) {
         const n = await system.count(`SELECT count(*) AS n FROM ${c.schema}.processed_events WHERE consumer = $1 AND event_id = $2`, [c.consumer, r.event_id]);
