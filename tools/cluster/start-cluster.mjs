@@ -65,28 +65,14 @@ const localSecret = (name) => {
   return readFileSync(file, 'utf8').trim();
 };
 
-const canConnect = async (pg, url) => {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1500 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-};
-
 const startPostgres = async () => {
   if (process.env.DATABASE_URL) {
     running.push(['PostgreSQL', 'DATABASE_URL', '', '(given)']);
     return process.env.DATABASE_URL;
   }
-  const pg = require('pg');
   const embedded = require(join(root, 'dist/libs/platform/service-kit/src/embedded/embedded-postgres.js'));
   const local = 'postgres://postgres@127.0.0.1:5432/postgres';
-  if (await canConnect(pg, local)) {
+  if (await embedded.canConnect(local)) {
     const url = await embedded.ensureDatabase(local, 'complaints_cluster');
     say(`PostgreSQL: the server at 127.0.0.1:5432, database complaints_cluster (${seconds()})`);
     running.push(['PostgreSQL', '127.0.0.1:5432/complaints_cluster', '', 'machine server']);

@@ -6,24 +6,10 @@
  *   4. Otherwise start the embedded PostgreSQL once for the whole run (port
  *      TEST_EMBEDDED_PG_PORT, default 55000 + pid % 1000).
  */
-import { Client } from 'pg';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedPostgres } from '../../libs/platform/service-kit/src/embedded/embedded-postgres';
+import { EmbeddedPostgresError, canConnect, startEmbeddedPostgres, type EmbeddedPostgres } from '../../libs/platform/service-kit/src/embedded/embedded-postgres';
 import { probeDocker } from './docker-probe';
-
-const canConnect = async (url: string): Promise<boolean> => {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 1500 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-};
 
 export default async function globalSetup(): Promise<void> {
   if (!process.env.DOCKER_STATUS) {

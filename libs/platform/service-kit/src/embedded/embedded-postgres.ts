@@ -547,6 +547,20 @@ export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): P
   };
 };
 
+/** Whether a PostgreSQL server answers at `url` (within 1.5 s): the launchers and the test setup probe before they start one. */
+export const canConnect = async (url: string): Promise<boolean> => {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 1500 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+};
+
 /** Creates a database if it does not exist yet (CREATE DATABASE has no IF NOT EXISTS). */
 export const ensureDatabase = async (adminUrl: string, database: string): Promise<string> => {
   if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`invalid database name ${database}`);

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import { EventStoreDbEventStore, PostgresEventStore, chainKeyFrom, type EventStore } from '@complaints/event-store';
-import { ensureDatabase, readEmbeddedPassword, startEmbeddedPostgres, type EmbeddedPostgres } from '@complaints/service-kit';
+import { canConnect, ensureDatabase, readEmbeddedPassword, startEmbeddedPostgres, type EmbeddedPostgres } from '@complaints/service-kit';
 
 /**
  * What a reporting command-line tool connects to: DATABASE_URL (and EVENT_STORE /
@@ -14,19 +14,6 @@ import { ensureDatabase, readEmbeddedPassword, startEmbeddedPostgres, type Embed
  */
 export type CliEnvironment = { databaseUrl: string; pool: Pool; store: EventStore; eventStore: 'postgres' | 'eventstoredb'; close(): Promise<void> };
 
-const reachable = async (url: string): Promise<boolean> => {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 1_500 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-};
-
 export const openCliEnvironment = async (log: (line: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<CliEnvironment> => {
   let embedded: EmbeddedPostgres | undefined;
   let databaseUrl = env.DATABASE_URL;
@@ -35,7 +22,7 @@ export const openCliEnvironment = async (log: (line: string) => void, env: NodeJ
     const dataDir = resolve(env.DATA_DIR || '.data', 'postgres');
     const password = readEmbeddedPassword(dataDir);
     const running = password ? `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/complaints` : undefined;
-    if (running && (await reachable(running))) {
+    if (running && (await canConnect(running))) {
       databaseUrl = running;
       log(`using the embedded default's running PostgreSQL on port ${port}`);
     } else {
