@@ -1,11 +1,12 @@
 /**
  * The integration event on `complaints.notifications.v1`: someone must be told that a
  * complaint was chased (催办), escalated (升级), became major (重大投诉) or was closed (the
- * outcome, told to its first-contact owner 首问责任人). The relay derives it from the stored
+ * outcome, told to its first-contact owner 首问责任人), or that an emergency (抢险抢修) was
+ * routed to a department (the chain's first link, within 3 minutes of receipt). The relay derives it from the stored
  * event; a notifier adapter delivers it. It carries no personal data of the complainant:
  * ids, roles, the deadline and the level only (the first-contact owner is an employee).
  */
-export type NotificationKind = 'chase' | 'escalation' | 'major' | 'outcome';
+export type NotificationKind = 'chase' | 'escalation' | 'major' | 'outcome' | 'emergency';
 
 /** `toRole` of an outcome notice: the person in `toUser`, whatever their role. */
 export const FIRST_CONTACT_OWNER = 'first_contact_owner';
@@ -31,7 +32,7 @@ export type NotificationMessage = {
   automatic?: boolean;
 };
 
-const NOTIFYING_EVENTS = new Set(['DeadlineChased', 'ComplaintEscalated', 'ComplaintMarkedMajor', 'ComplaintClosed']);
+const NOTIFYING_EVENTS = new Set(['DeadlineChased', 'ComplaintEscalated', 'ComplaintMarkedMajor', 'ComplaintClosed', 'EmergencyDepartmentNotified']);
 
 export const isNotifyingEvent = (type: string): boolean => NOTIFYING_EVENTS.has(type);
 
@@ -73,6 +74,9 @@ export const notificationFromEvent = (event: { id: string; type: string; data: R
       const name = str(owner?.name);
       return { ...base, kind: 'outcome', toRole: FIRST_CONTACT_OWNER, toUser: name ? { id, name } : { id }, reason: str(d.basis) };
     }
+    case 'EmergencyDepartmentNotified':
+      // The emergency chain's first link: the department's head, by `dueBy` (3 minutes after receipt).
+      return { ...base, kind: 'emergency', toRole: str(d.notifyRole) ?? 'department_head', toDepartment: str(d.department), dueAt: str(d.dueBy), reason: d.late === true ? 'late' : undefined };
     default:
       return undefined;
   }

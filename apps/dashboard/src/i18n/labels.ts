@@ -53,7 +53,7 @@ export const CORRECTABLE_FIELDS = [
   'complainant.anonymous',
   'subjectEmployeeIds',
 ] as const;
-export const DEADLINES = ['firstReply', 'secondReply', 'plan', 'resolve', 'followUp', 'callback', 'unresolvedMajor'] as const;
+export const DEADLINES = ['firstReply', 'secondReply', 'plan', 'resolve', 'followUp', 'callback', 'unresolvedMajor', 'writtenReport'] as const;
 
 /** The demo sites of the embedded default; group-wide users pick among these (and any site they type). */
 export const KNOWN_SITES: Record<string, Pair> = {
@@ -186,6 +186,7 @@ export const LABELS: Record<string, Group> = {
     followUp: { zh: '跟进', en: 'Follow-up' },
     callback: { zh: '回访', en: 'Callback' },
     unresolvedMajor: { zh: '逾期升为重大', en: 'Becomes major if unresolved' },
+    writtenReport: { zh: '书面报告', en: 'Written report' },
   },
   satisfaction: {
     '1': { zh: '非常满意', en: 'Very satisfied' },
@@ -236,6 +237,8 @@ export const LABELS: Record<string, Group> = {
     OutreachRecorded: { zh: '走访/公告/座谈会', en: 'Outreach recorded' },
     ComplaintArchived: { zh: '归档封存', en: 'Archived' },
     PersonalDataErased: { zh: '个人信息已删除', en: 'Personal data erased' },
+    EmergencyDepartmentNotified: { zh: '抢险：已通知责任部门', en: 'Emergency: department notified' },
+    WrittenReportRecorded: { zh: '书面报告', en: 'Written report recorded' },
   },
   rule: {
     category_hint: { zh: '类别提示', en: 'Category hint' },

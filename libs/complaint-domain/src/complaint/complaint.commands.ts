@@ -156,6 +156,18 @@ export type EscalateOverdueDeadline = Command<'EscalateOverdueDeadline', { deadl
  */
 export type EscalateEmergency = Command<'EscalateEmergency', { step: number; key: string }>;
 
+/**
+ * Scheduler: the emergency chain's first link — the responsible department is told of an
+ * emergency within `notifyDepartmentMinutes` (3) of receipt. `key` makes it idempotent.
+ */
+export type NotifyEmergencyDepartment = Command<'NotifyEmergencyDepartment', { key: string }>;
+
+/** Scheduler: written report number `report` of an emergency is overdue → chase notice (催办). */
+export type ChaseWrittenReport = Command<'ChaseWrittenReport', { report: number; key: string }>;
+
+/** An emergency's written report (书面报告): the first within 24 h of receipt, the full one within 48 h. */
+export type RecordWrittenReport = Command<'RecordWrittenReport', { summary: string }>;
+
 /** 赔偿/补偿 within the approver's authority limit (核决权限). */
 export type ApproveCompensation = Command<'ApproveCompensation', { amount: number; reason: string }>;
 
@@ -187,7 +199,10 @@ export type ComplaintCommand =
   | ApproveCompensation
   | RecordOutreach
   | ArchiveComplaint
-  | ErasePersonalData;
+  | ErasePersonalData
+  | NotifyEmergencyDepartment
+  | ChaseWrittenReport
+  | RecordWrittenReport;
 
 export type ComplaintCommandType = ComplaintCommand['type'];
 
@@ -211,4 +226,7 @@ export const COMPLAINT_COMMAND_TYPES: readonly ComplaintCommandType[] = [
   'RecordOutreach',
   'ArchiveComplaint',
   'ErasePersonalData',
+  'NotifyEmergencyDepartment',
+  'ChaseWrittenReport',
+  'RecordWrittenReport',
 ];

@@ -21,6 +21,7 @@ import { referToManager, triageComplaint } from './stages/triage';
 import { escalateComplaint, markMajor, reassignComplaint, recordPlan, recordReply, resolveComplaint } from './stages/handling';
 import { exemptFromCallback, recordCallback } from './stages/callback';
 import { chaseOverdueDeadline, escalateEmergency, escalateOverdueDeadline } from './stages/scheduler';
+import { chaseWrittenReport, notifyEmergencyDepartment, recordWrittenReport } from './stages/emergency';
 import { approveCompensation, archiveComplaint, erasePersonalData, recordOutreach } from './stages/records';
 
 export const decide = (command: ComplaintCommand, state: ComplaintState, context?: Partial<DecisionContext>): ComplaintEvent[] => {
@@ -65,6 +66,12 @@ export const decide = (command: ComplaintCommand, state: ComplaintState, context
       return archiveComplaint(command, state, ctx);
     case 'ErasePersonalData':
       return erasePersonalData(command, state, ctx);
+    case 'NotifyEmergencyDepartment':
+      return notifyEmergencyDepartment(command, state, ctx);
+    case 'ChaseWrittenReport':
+      return chaseWrittenReport(command, state, ctx);
+    case 'RecordWrittenReport':
+      return recordWrittenReport(command, state, ctx);
     default: {
       const exhaustive: never = command;
       throw new ValidationError([{ field: 'type', problem: `unknown command ${(exhaustive as { type: string }).type}` }]);

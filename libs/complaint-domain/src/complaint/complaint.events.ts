@@ -191,6 +191,15 @@ export type ComplaintArchived = Event<'ComplaintArchived', EventBase & { year: n
  */
 export type PersonalDataErased = Event<'PersonalDataErased', EventBase & { fields: PersonalField[]; reason: string }>;
 
+/** The emergency chain's first link: the responsible department was told (within `dueBy`, else `late`). */
+export type EmergencyDepartmentNotified = Event<
+  'EmergencyDepartmentNotified',
+  EventBase & { department?: string; notifyRole: Role; dueBy: string; late: boolean; key: string }
+>;
+
+/** Written report number `report` (1 = first, within 24 h; 2 = full, within 48 h) of an emergency. */
+export type WrittenReportRecorded = Event<'WrittenReportRecorded', EventBase & { report: number; summary: string; dueAt: string; late: boolean }>;
+
 export type ComplaintEvent =
   | ComplaintRegistered
   | ComplaintCorrected
@@ -214,7 +223,9 @@ export type ComplaintEvent =
   | CompensationApproved
   | OutreachRecorded
   | ComplaintArchived
-  | PersonalDataErased;
+  | PersonalDataErased
+  | EmergencyDepartmentNotified
+  | WrittenReportRecorded;
 
 export type ComplaintEventType = ComplaintEvent['type'];
 
@@ -242,6 +253,8 @@ export const COMPLAINT_EVENT_TYPES: readonly ComplaintEventType[] = [
   'OutreachRecorded',
   'ComplaintArchived',
   'PersonalDataErased',
+  'EmergencyDepartmentNotified',
+  'WrittenReportRecorded',
 ];
 
 /** The stream holding one complaint's whole life (docs/architecture.md). */

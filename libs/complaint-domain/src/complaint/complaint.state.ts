@@ -112,6 +112,10 @@ export type Complaint = {
   chaseLevels: Record<string, number>;
   compensationTotal: number;
   outreach: number;
+  /** When the department was told of this emergency (the chain's first link), if it was. */
+  emergencyDepartmentNotifiedAt?: string;
+  /** Written reports (书面报告) of this emergency recorded so far. */
+  writtenReports?: number;
   /** Number of events folded (the stream revision + 1). */
   version: number;
   lastEventAt: string;
@@ -353,6 +357,10 @@ const evolveExisting = (state: Complaint, event: Exclude<ComplaintEvent, { type:
         },
       };
     }
+    case 'EmergencyDepartmentNotified':
+      return { ...state, emergencyDepartmentNotifiedAt: event.data.at, processedKeys: [...state.processedKeys, event.data.key] };
+    case 'WrittenReportRecorded':
+      return { ...state, writtenReports: Math.max(state.writtenReports ?? 0, event.data.report) };
     default: {
       // Compile-time: every event type is handled. Run time: an event this version does
       // not know (written by a newer one) leaves the state as it is — a tolerant reader.

@@ -74,8 +74,9 @@ export type DeadlineName =
   | 'resolve' // handling done
   | 'followUp' // 跟进, every 3 days
   | 'callback' // 回访
-  | 'unresolvedMajor'; // a valid complaint unresolved this long becomes major
-export const DEADLINE_NAMES: readonly DeadlineName[] = ['firstReply', 'secondReply', 'plan', 'resolve', 'followUp', 'callback', 'unresolvedMajor'];
+  | 'unresolvedMajor' // a valid complaint unresolved this long becomes major
+  | 'writtenReport'; // an emergency's written report (书面报告), chased by the scheduler (not kept in `deadlines`)
+export const DEADLINE_NAMES: readonly DeadlineName[] = ['firstReply', 'secondReply', 'plan', 'resolve', 'followUp', 'callback', 'unresolvedMajor', 'writtenReport'];
 
 export type Deadlines = Partial<Record<DeadlineName, string>>;
 

@@ -14,13 +14,20 @@
 import { SYSTEM_ACTOR, type Actor } from '../common/actor';
 import { canonicalInstant, toMillis } from '../common/iso-time';
 import { topEscalationLevel } from '../policy/policy';
-import type { ChaseOverdueDeadline, EscalateEmergency, EscalateOverdueDeadline, MarkComplaintMajor } from './complaint.commands';
+import type { ChaseOverdueDeadline, ChaseWrittenReport, EscalateEmergency, EscalateOverdueDeadline, MarkComplaintMajor, NotifyEmergencyDepartment } from './complaint.commands';
 import { deadlineActionKey, emergencyChain, emergencyKey, escalationDueAt, overdueDeadlines } from './complaint.deadlines';
 import { chaseLevelKey, type ComplaintState } from './complaint.state';
 import type { DeadlineName } from './complaint.types';
 import { resolveDecisionContext, type DecisionContext } from './decision-context';
+import { departmentNoticeKey, writtenReportChaseKey, writtenReportSchedule } from './stages/emergency';
 
-export type SchedulerCommand = ChaseOverdueDeadline | EscalateOverdueDeadline | MarkComplaintMajor | EscalateEmergency;
+export type SchedulerCommand =
+  | ChaseOverdueDeadline
+  | EscalateOverdueDeadline
+  | MarkComplaintMajor
+  | EscalateEmergency
+  | NotifyEmergencyDepartment
+  | ChaseWrittenReport;
 
 /** Statuses in which the emergency chain runs: until the emergency is resolved. */
 const EMERGENCY_CHAIN_STATUSES = ['registered', 'triaged', 'in_progress', 'reopened'];
@@ -42,11 +49,22 @@ export const reviewDeadlines = (
   const { policy, calendar } = resolveDecisionContext(context);
   const at = canonicalInstant(now);
   const metadata = { now: at, actor };
-  const overdue = overdueDeadlines(state, at);
   const commands: SchedulerCommand[] = [];
-  const future: number[] = Object.values(state.deadlines)
-    .map((dueAt) => toMillis(dueAt as string))
-    .filter((ms) => ms > toMillis(at));
+  const future: number[] = [];
+  // An emergency's written reports (书面报告): each one missing at its hour is chased once
+  // (while the complaint is open: a closed complaint is never handled again).
+  for (const due of writtenReportSchedule(policy, state)) {
+    if ((state.writtenReports ?? 0) >= due.report) continue;
+    const key = writtenReportChaseKey(state.id, due.dueAt);
+    if (toMillis(due.dueAt) > toMillis(at)) future.push(toMillis(due.dueAt));
+    else if (!state.processedKeys.includes(key)) commands.push({ type: 'ChaseWrittenReport', data: { report: due.report, key }, metadata });
+  }
+  const overdue = overdueDeadlines(state, at);
+  future.push(
+    ...Object.values(state.deadlines)
+      .map((dueAt) => toMillis(dueAt as string))
+      .filter((ms) => ms > toMillis(at)),
+  );
 
   for (const { deadline, dueAt } of overdue) {
     if (deadline === 'unresolvedMajor') {
@@ -75,6 +93,11 @@ export const reviewDeadlines = (
   // The emergency chain (抢险抢修): site head and company head at fixed minutes after receipt,
   // while the emergency is unresolved — whether or not a deadline is overdue yet.
   if (EMERGENCY_CHAIN_STATUSES.includes(state.status)) {
+    // First link: the responsible department is told at once (within notifyDepartmentMinutes of receipt).
+    const noticeKey = departmentNoticeKey(state);
+    if (state.urgency === 'emergency' && !state.processedKeys.includes(noticeKey)) {
+      commands.push({ type: 'NotifyEmergencyDepartment', data: { key: noticeKey }, metadata });
+    }
     for (const link of emergencyChain(policy, state)) {
       if (state.escalationLevel >= link.level) continue;
       const key = emergencyKey(state.id, state, link.step);

@@ -198,14 +198,16 @@ describe('Deadlines, chasing and escalation (催办 / 升级)', () => {
 
     it('should raise it to the site head 5 minutes after receipt and to the company head at 10, long before its first reply is overdue', () => {
       const h = emergency();
-      expect(reviewDeadlines(h.state, plusMinutes(T0, 4))).toMatchObject({ commands: [], nextCheckAt: plusMinutes(T0, 5) });
-      const atFive = runAt(h.events, plusMinutes(T0, 5));
+      // (Only the department notice, the chain's first link, is due before the fifth minute.)
+      expect(reviewDeadlines(h.state, plusMinutes(T0, 4))).toMatchObject({ commands: [{ type: 'NotifyEmergencyDepartment' }], nextCheckAt: plusMinutes(T0, 5) });
+      const atFiveAll = runAt(h.events, plusMinutes(T0, 5));
+      const atFive = atFiveAll.filter((e) => e.type !== 'EmergencyDepartmentNotified');
       expect(escalations(atFive)).toEqual(['0→general_manager']);
       expect(atFive[0].type === 'ComplaintEscalated' && [atFive[0].data.reason, atFive[0].data.key]).toEqual([
         'emergency chain: general_manager within 5 minutes of receipt',
         `${COMPLAINT_ID}:emergency:${T0}:escalate:1`,
       ]);
-      const events = [...h.events, ...atFive];
+      const events = [...h.events, ...atFiveAll];
       expect(reviewDeadlines(fold(events), plusMinutes(T0, 9)).nextCheckAt).toBe(plusMinutes(T0, 10));
       expect(escalations(runAt(events, plusMinutes(T0, 10)))).toEqual(['2→leadership']);
     });
@@ -213,8 +215,9 @@ describe('Deadlines, chasing and escalation (催办 / 升级)', () => {
     it('should read the minutes and the roles from the policy', () => {
       const policy = resolvePolicy([{ level: 'site', id: 'S', version: '1', override: { escalation: { emergency: { siteHeadEscalationMinutes: 8, siteHeadRole: 'cs_manager' } } } }]);
       const h = history({ policy }).register().at(plusMinutes(T0, 2)).triage({ urgency: 'emergency' });
-      expect(reviewDeadlines(h.state, plusMinutes(T0, 5), { policy }).commands).toEqual([]);
-      const [cmd] = reviewDeadlines(h.state, plusMinutes(T0, 8), { policy }).commands;
+      const escalating = (now: string) => reviewDeadlines(h.state, now, { policy }).commands.filter((c) => c.type === 'EscalateEmergency');
+      expect(escalating(plusMinutes(T0, 5))).toEqual([]);
+      const [cmd] = escalating(plusMinutes(T0, 8));
       const [event] = decide(cmd, h.state, { policy });
       expect(event.type === 'ComplaintEscalated' && event.data.escalatedTo).toBe('cs_manager');
     });
@@ -222,7 +225,7 @@ describe('Deadlines, chasing and escalation (催办 / 升级)', () => {
     it('should apply each step once, and not at all once the emergency is resolved', () => {
       const h = emergency();
       const atTen = runAt(h.events, plusMinutes(T0, 10));
-      expect(escalations(atTen)).toEqual(['0→general_manager', '2→leadership']);
+      expect(escalations(atTen)).toEqual(['EmergencyDepartmentNotified', '0→general_manager', '2→leadership']);
       expect(reviewDeadlines(fold([...h.events, ...atTen]), plusMinutes(T0, 11)).commands).toEqual([]);
       const resolved = emergency().at(plusMinutes(T0, 4)).resolve();
       expect(reviewDeadlines(resolved.state, plusMinutes(T0, 10)).commands).toEqual([]);

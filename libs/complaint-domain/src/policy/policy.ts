@@ -63,8 +63,11 @@ export type EscalationPolicy = {
    * The seeds' emergency chain (抢险抢修): department notified within 3 minutes, the site head
    * escalates within 5, the company head within 10 (minutes after receipt), a written report
    * within 24 h / 48 h. The scheduler raises an unresolved emergency to `siteHeadRole` and
-   * `companyHeadRole` at those minutes. The department notice and the written report are not
-   * timed yet (the department is told when triage routes the complaint).
+   * `companyHeadRole` at those minutes. The responsible department is told as soon as the
+   * emergency is routed to it, `notifyDepartmentMinutes` after receipt at the latest (a later
+   * notice is recorded as late). `writtenReportHours` are the written reports (书面报告) due after
+   * receipt — by default the first within 24 h and the full report within 48 h; each one missing
+   * at its hour is chased (催办) until it is recorded.
    */
   emergency: {
     notifyDepartmentMinutes: number;
@@ -347,6 +350,9 @@ export const DEFAULT_POLICY: ComplaintPolicy = {
     RecordOutreach: [...CS_STAFF, 'department_head'],
     ArchiveComplaint: ['cs_manager', 'admin', 'system'],
     ErasePersonalData: ['admin'],
+    NotifyEmergencyDepartment: ['system'],
+    ChaseWrittenReport: ['system'],
+    RecordWrittenReport: [...CS_STAFF, 'leadership', 'department_head', 'handler'],
   },
 };
 
@@ -407,6 +413,17 @@ export const assertValidPolicy = (policy: ComplaintPolicy): void => {
     emergency.siteHeadEscalationMinutes > 0 && emergency.companyHeadEscalationMinutes >= emergency.siteHeadEscalationMinutes,
     'escalation.emergency.companyHeadEscalationMinutes',
     'must be positive and not before siteHeadEscalationMinutes',
+  );
+  problems.check(
+    typeof emergency.notifyDepartmentMinutes === 'number' && emergency.notifyDepartmentMinutes > 0,
+    'escalation.emergency.notifyDepartmentMinutes',
+    'must be a positive number of minutes',
+  );
+  problems.check(
+    Array.isArray(emergency.writtenReportHours) &&
+      emergency.writtenReportHours.every((h, i, all) => typeof h === 'number' && h > 0 && (i === 0 || h > all[i - 1])),
+    'escalation.emergency.writtenReportHours',
+    'must be positive hours, each later than the one before',
   );
   for (const [severity, level] of Object.entries(policy.escalation.initialLevelBySeverity)) {
     problems.check(Number.isInteger(level) && level >= 0 && level < policy.escalation.chain.length, `escalation.initialLevelBySeverity.${severity}`, 'must be a level of escalation.chain');

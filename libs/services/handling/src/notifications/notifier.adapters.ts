@@ -14,7 +14,9 @@ const describe = (n: NotificationMessage): string => {
         ? `升级 escalated to level ${n.escalationLevel}`
         : n.kind === 'outcome'
           ? `办结告知 outcome: closed (${n.reason})`
-          : `重大投诉 major complaint (${n.reason})`;
+          : n.kind === 'emergency'
+            ? `抢险抢修 emergency routed to the department (due by ${n.dueAt}${n.reason === 'late' ? ', late' : ''})`
+            : `重大投诉 major complaint (${n.reason})`;
   return `${what} — complaint ${n.complaintId} → ${n.toUser ? `${n.toUser.name ?? n.toUser.id} (${n.toRole})` : n.toRole}${n.toDepartment ? ` / ${n.toDepartment}` : ''}${n.alsoNotify?.length ? `, also ${n.alsoNotify.join(', ')}` : ''}`;
 };
 
