@@ -65,6 +65,7 @@ const MATRIX: Record<string, Rule> = {
   'POST /api/complaints/{id}/major': { kind: 'command', command: 'MarkComplaintMajor', body: { reasons: ['litigation'], note: '矩阵' } },
   'POST /api/complaints/{id}/compensations': { kind: 'command', command: 'ApproveCompensation', body: { amount: 1, reason: '矩阵' } },
   'POST /api/complaints/{id}/outreach': { kind: 'command', command: 'RecordOutreach', body: { kind: 'public_notice', note: '矩阵' } },
+  'POST /api/complaints/{id}/written-reports': { kind: 'command', command: 'RecordWrittenReport', body: { summary: '矩阵' } },
   'GET /api/callbacks': { kind: 'cs-queue', query: `?siteId=${SITE}` },
   'GET /api/dashboards/department': { kind: 'dashboard' },
   'GET /api/reports/monthly': { kind: 'read-site', query: `?siteId=${SITE}&month=2026-01` },

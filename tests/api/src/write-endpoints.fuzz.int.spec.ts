@@ -125,6 +125,12 @@ const ENDPOINTS: Record<string, Endpoint> = {
     valid: { kind: 'public_notice', note: '张贴公告' },
     fields: { kind: { kind: 'enum', required: true, values: ['visit', 'public_notice', 'residents_meeting'] }, note: { kind: 'text', required: true } },
   },
+  'written-reports': {
+    path: () => `/api/complaints/${complaintId}/written-reports`,
+    username: 'enghead.a',
+    valid: { summary: '书面报告：原因、经过、整改措施' },
+    fields: { summary: { kind: 'text', required: true } },
+  },
 };
 
 const notA = {

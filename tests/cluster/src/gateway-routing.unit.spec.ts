@@ -69,7 +69,7 @@ describe('The cluster gateway sends every request to a service that answers it (
     expect(routeRequest('POST', '/api/complaints/abc/replies')).toBe('handling');
     expect(routeRequest('GET', '/api/callbacks?siteId=site-a')).toBe('callback');
     expect(routeRequest('POST', '/api/complaints/abc/callback-exemption')).toBe('callback');
-    for (const action of ['major', 'compensations', 'outreach']) expect(routeRequest('POST', `/api/complaints/abc/${action}`)).toBe('handling');
+    for (const action of ['major', 'compensations', 'outreach', 'written-reports']) expect(routeRequest('POST', `/api/complaints/abc/${action}`)).toBe('handling');
     expect(routeRequest('POST', '/api/complaints/abc/archive')).toBe('intake');
     expect(routeRequest('GET', '/api/archives/site-a/2026')).toBe('reporting');
     expect(routeRequest('GET', '/')).toBe('reporting');

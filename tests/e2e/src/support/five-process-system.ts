@@ -98,7 +98,7 @@ export class FiveProcessSystem {
     if (method === 'GET') return /\/triage(\/suggestion)?$/.test(p) ? 'triage' : 'reporting';
     if (p === '/api/complaints' || p.endsWith('/corrections') || p.endsWith('/personal-data/erasure') || p.endsWith('/archive')) return 'intake';
     if (/\/triage(\/referral)?$/.test(p)) return 'triage';
-    if (/\/(replies|plan|resolve|escalate|reassign|major|compensations|outreach)$/.test(p)) return 'handling';
+    if (/\/(replies|plan|resolve|escalate|reassign|major|compensations|outreach|written-reports)$/.test(p)) return 'handling';
     if (/\/(callbacks|callback-exemption)$/.test(p)) return 'callback';
     return 'reporting';
   }

@@ -111,13 +111,13 @@ export const chaseWrittenReport = (command: ChaseWrittenReport, state: Complaint
 export const recordWrittenReport = (command: RecordWrittenReport, state: ComplaintState, { policy }: DecisionContext): ComplaintEvent[] => {
   const complaint = assertExists(state);
   assertRole(policy, command.type, command.metadata.actor);
+  assertAssignedHandler(policy, complaint, command.metadata.actor, 'record a written report');
   if (complaint.archived) throw new InvalidStateError('record a written report', complaint.status, 'the record is sealed (archived)');
   const schedule = writtenReportSchedule(policy, complaint);
   if (schedule.length === 0) throw new InvalidStateError('record a written report', complaint.status, 'written reports are owed by emergencies (urgency emergency) only');
   const recorded = complaint.writtenReports ?? 0;
   const next = schedule[recorded];
   if (next === undefined) throw new InvalidStateError('record a written report', complaint.status, `all ${schedule.length} written reports are recorded`);
-  assertAssignedHandler(policy, complaint, command.metadata.actor, 'record a written report');
   const problems = new ProblemList();
   checkText(problems, command.data.summary, 'summary', 10_000);
   problems.throwIfAny();
