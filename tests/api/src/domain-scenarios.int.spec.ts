@@ -172,3 +172,17 @@ describe('A major complaint (12 households) and its callback exemption (seed: ma
     expect(after.some((e) => e.type === 'ComplaintMarkedMajor' || (e.type === 'ComplaintTriaged' && e.data.major === true))).toBe(true);
   });
 });
+
+describe('A correction that clears an optional field (records are never altered: 不得随意涂改)', () => {
+  it('should take null for the location (202, the entry keeps the previous value), refuse null for the title (422 naming value) and a missing value (400 naming value)', async () => {
+    const id = await register({ location: '3号楼大堂', title: '大堂地面湿滑', description: '大堂地面湿滑无警示' });
+    const cleared = await system.request('POST', `/api/complaints/${id}/corrections`, { username: 'assistant.a', body: { field: 'location', value: null, reason: '地点登记错误' } });
+    expect(cleared.status).toBe(202);
+    const correction = (await events(id)).find((e) => e.type === 'ComplaintCorrected') as Event;
+    expect(correction.data).toMatchObject({ field: 'location', previousValue: '3号楼大堂', value: null });
+    const required = await system.request('POST', `/api/complaints/${id}/corrections`, { username: 'assistant.a', body: { field: 'title', value: null, reason: '清除' } });
+    expect([required.status, (required.body.details as { field: string }[]).map((d) => d.field)]).toEqual([422, ['value']]);
+    const missing = await system.request('POST', `/api/complaints/${id}/corrections`, { username: 'assistant.a', body: { field: 'location', reason: '清除' } });
+    expect([missing.status, (missing.body.details as { field: string }[]).map((d) => d.field)]).toEqual([400, ['value']]);
+  });
+});

@@ -13,6 +13,7 @@ import {
   validateCallback,
   validateCompensation,
   validateCorrection,
+  CLEARABLE,
   validateMarkMajor,
   validateOutreach,
   validatePlan,
@@ -491,7 +492,7 @@ export const CorrectionForm = ({ view, onDone, onCancel }: FormProps) => {
           htmlFor="correct-value"
           problem={a.problems.value}
           serverProblems={a.server('value')}
-          hint={f.field === 'subjectEmployeeIds' ? t('correct.value.hint') : undefined}
+          hint={f.field === 'subjectEmployeeIds' ? t('correct.value.hint') : CLEARABLE.includes(f.field) && f.field !== 'complainant.phone' ? t('correct.value.clearHint') : undefined}
         >
           {input}
         </Field>

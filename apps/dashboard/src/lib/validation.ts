@@ -271,7 +271,7 @@ export const validateOutreach = (f: { kind: string; note: string }): Problems =>
 export type CorrectionForm = { field: string; value: string; flag: boolean; reason: string };
 
 /** Fields a correction may clear (the others need a value): the optional registration fields. */
-const CLEARABLE = ['request', 'occurredAt', 'location', 'categoryHint', 'complainant.name', 'complainant.phone', 'complainant.building', 'complainant.unit', 'subjectEmployeeIds'];
+export const CLEARABLE = ['request', 'occurredAt', 'location', 'categoryHint', 'complainant.name', 'complainant.phone', 'complainant.building', 'complainant.unit', 'subjectEmployeeIds'];
 
 export const validateCorrection = (f: CorrectionForm): Problems => {
   const p: Problems = {};

@@ -211,6 +211,18 @@ describe('the forms for marking major, compensation, outreach, correction and se
     await waitFor(() => expect(act).toHaveBeenCalledWith(expect.any(String), 'corrections', { field: 'householdCount', value: 12, reason: '实际涉及12户' }));
   });
 
+  it('correction may clear an optional field: an empty location is sent as null, and the form says so', async () => {
+    open(inProgress(), HISTORY.slice(0, 3), ME.assistant);
+    const act = vi.spyOn(api, 'act').mockResolvedValue({});
+    fireEvent.click(await screen.findByTestId('action-correct'));
+    const form = screen.getByTestId('form-correct');
+    fireEvent.change(within(form).getByLabelText(/更正项/), { target: { value: 'location' } });
+    expect(within(form).getByText('选填项：留空表示清除该项')).toBeTruthy();
+    fireEvent.change(within(form).getByLabelText(/更正原因/), { target: { value: '地点登记错误' } });
+    fireEvent.click(within(form).getByTestId('correct-submit'));
+    await waitFor(() => expect(act).toHaveBeenCalledWith(expect.any(String), 'corrections', { field: 'location', value: null, reason: '地点登记错误' }));
+  });
+
   it('correction of anonymity sends true or false; a 422 naming the value is shown beside it', async () => {
     open(inProgress(), HISTORY.slice(0, 3), ME.assistant);
     const act = vi.spyOn(api, 'act').mockRejectedValue(new ApiError(422, 'Unprocessable Entity', 'value: equals the recorded value', [{ field: 'value', problem: 'equals the recorded value; nothing to correct' }]));

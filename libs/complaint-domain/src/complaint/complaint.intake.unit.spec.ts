@@ -271,6 +271,29 @@ describe('Corrections (records are never altered: 不得随意涂改)', () => {
         .thenThrows(ValidationError, (e: ValidationError) => expect(e.details[0].field).toBe('field'));
     });
 
+    it('should clear an optional field (location, category hint) with null or empty text, keeping the previous value in the entry', () => {
+      const withLocation = registered({ location: '3号楼大堂', categoryHint: 'noise' });
+      given([withLocation])
+        .when(correct({ field: 'location', value: null, reason: '地点登记错误，业主未说明' }))
+        .then([
+          {
+            type: 'ComplaintCorrected',
+            data: { ...by(actors.assistant, plusHours(T0, 1)), field: 'location', previousValue: '3号楼大堂', value: null, reason: '地点登记错误，业主未说明' },
+          },
+        ]);
+      const h = history().register({ location: '3号楼大堂', categoryHint: 'noise' });
+      h.run(correct({ field: 'categoryHint', value: '', reason: '类别提示有误' }));
+      expect([h.complaint.categoryHint, h.complaint.location]).toEqual([undefined, '3号楼大堂']);
+      expect(h.events.at(-1)).toMatchObject({ type: 'ComplaintCorrected', data: { field: 'categoryHint', previousValue: 'noise', value: null } });
+    });
+
+    it('should refuse to clear a required field (title) or what is already empty', () => {
+      given([registered()])
+        .when(correct({ field: 'title', value: null, reason: '清除' }))
+        .thenThrows(ValidationError, (e: ValidationError) => expect(e.details.map((d) => d.field)).toEqual(['value']));
+      given([registered()]).when(correct({ field: 'location', value: null, reason: '清除' })).thenThrows(ValidationError);
+    });
+
     it('should refuse a correction that changes nothing', () => {
       given([registered()]).when(correct({ field: 'complainant.unit', value: '1201', reason: 'x' })).thenThrows(ValidationError);
     });
