@@ -10,6 +10,7 @@ export type { Actor, Role } from './common/actor';
 export { DomainError, ForbiddenError, InvalidStateError, NotFoundError, ValidationError, isDomainError } from './common/domain-errors';
 export type { DomainErrorCode, ForbiddenReason, ValidationProblem } from './common/domain-errors';
 export { canonicalInstant, isIsoInstant } from './common/iso-time';
+export { PHONE_MAX_LENGTH, PHONE_PATTERN, PHONE_PROBLEM, isValidPhone } from './common/phone';
 export { deepMerge } from './common/object.util';
 export type { DeepPartial } from './common/object.util';
 

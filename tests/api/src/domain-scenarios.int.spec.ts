@@ -186,3 +186,19 @@ describe('A correction that clears an optional field (records are never altered:
     expect([missing.status, (missing.body.details as { field: string }[]).map((d) => d.field)]).toEqual([400, ['value']]);
   });
 });
+
+describe('One phone rule (the policy’s intake.phonePattern) at registration and in a correction', () => {
+  it('should refuse the same malformed number in both with a 4xx naming the field, and take a landline with its extension in both', async () => {
+    const bad = '(021)62345678';
+    const registration = await system.request('POST', '/api/complaints', {
+      username: 'assistant.a',
+      body: { siteId: 'site-a', channel: 'phone', complainant: { name: '周先生', phone: bad }, title: '电话格式', description: '电话格式检查' },
+    });
+    expect([registration.status, (registration.body.details as { field: string }[]).map((d) => d.field)]).toEqual([422, ['complainant.phone']]);
+    const id = await register({ complainant: { name: '周先生', phone: '021-62345678 转 123' } });
+    const correction = await system.request('POST', `/api/complaints/${id}/corrections`, { username: 'assistant.a', body: { field: 'complainant.phone', value: bad, reason: '电话记错' } });
+    expect([correction.status, (correction.body.details as { field: string }[]).map((d) => d.field)]).toEqual([422, ['value']]);
+    const good = await system.request('POST', `/api/complaints/${id}/corrections`, { username: 'assistant.a', body: { field: 'complainant.phone', value: '+86 138 0013 8000', reason: '电话记错' } });
+    expect(good.status).toBe(202);
+  });
+});

@@ -76,6 +76,32 @@ describe('Intake (受理 / 登记)', () => {
         .thenThrows(ValidationError, (e: ValidationError) => expect(e.details).toEqual([{ field: 'complainant.phone', problem: 'required unless the complaint is anonymous' }]));
     });
 
+    it('should judge the phone by one rule (the policy’s intake.phonePattern) at registration and in a correction alike', () => {
+      const phones = ['13800138000', '+86 138 0013 8000', '021-62345678 转 123', '(021)62345678', '12'];
+      const atRegistration = phones.map((phone) => {
+        try {
+          decide(register({ complainant: { name: '刘先生', phone, anonymous: false } }), initialState());
+          return true;
+        } catch (e) {
+          return !(e instanceof ValidationError && e.details.some((d) => d.field === 'complainant.phone'));
+        }
+      });
+      const inCorrection = phones.map((phone) => {
+        try {
+          decide(correct({ field: 'complainant.phone', value: phone, reason: '电话记错' }), history().register({ complainant: { name: '刘先生', phone: '13900000000', anonymous: false } }).state);
+          return true;
+        } catch (e) {
+          return !(e instanceof ValidationError && e.details.some((d) => d.field === 'value'));
+        }
+      });
+      expect(atRegistration).toEqual([true, true, true, false, false]);
+      expect(inCorrection).toEqual(atRegistration);
+      // A site's own pattern is the rule at that site, for both.
+      const policy = resolvePolicy([{ level: 'site', id: 'S', version: '1', override: { intake: { phonePattern: '^\\(0[0-9]{2,3}\\)[0-9]{7,8}$' } } }]);
+      const [event] = decide(register({ complainant: { name: '刘先生', phone: '(021)62345678', anonymous: false } }), initialState(), { policy });
+      expect(event.type === 'ComplaintRegistered' && event.data.complainant.phone).toBe('(021)62345678');
+    });
+
     it('should name every offending field of a bad registration', () => {
       given([])
         .when(register({ channel: 'fax' as Channel, title: ' ', householdCount: 0, complainant: { phone: 'call me', anonymous: false } }))

@@ -5,6 +5,7 @@
  * version id, which triage records on the complaint together with a snapshot of the deadline
  * rules — so a later policy change never rewrites a complaint's past (or pending) deadlines.
  */
+import { PHONE_PATTERN } from '../common/phone';
 import type { Role } from '../common/actor';
 import { ProblemList } from '../common/domain-errors';
 import { deepMerge, type DeepPartial } from '../common/object.util';
@@ -205,7 +206,7 @@ export const DEFAULT_POLICY: ComplaintPolicy = {
   intake: {
     requirePhoneUnlessAnonymous: true,
     receivedAtMaxAgeDays: 30,
-    phonePattern: '^\\+?[0-9][0-9\\- ]{4,19}(\\s*(ext|转|#)\\s*[0-9]{1,6})?$',
+    phonePattern: PHONE_PATTERN,
   },
   collective: { minHouseholds: 10 },
   repeat: { windowDays: 30, escalationLevelsPerRepeat: 1 },

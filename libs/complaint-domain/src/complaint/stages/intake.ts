@@ -2,6 +2,7 @@
 import { InvalidStateError, ProblemList, ValidationError } from '../../common/domain-errors';
 import { canonicalInstant, isIsoInstant, toMillis } from '../../common/iso-time';
 import { compact, unique } from '../../common/object.util';
+import { PHONE_PROBLEM, isValidPhone } from '../../common/phone';
 import { topEscalationLevel, type ComplaintPolicy } from '../../policy/policy';
 import type { CorrectComplaint, CorrectableField, RegisterComplaint } from '../complaint.commands';
 import { registrationDeadlines } from '../complaint.deadlines';
@@ -38,7 +39,7 @@ export const registerComplaint = (command: RegisterComplaint, state: ComplaintSt
   const anonymous = complainant?.anonymous === true;
   if (complainant && !isAbsent(complainant.anonymous) && typeof complainant.anonymous !== 'boolean') problems.add('complainant.anonymous', 'must be true or false');
   const phone = optionalText(complainant?.phone);
-  if (phone !== undefined && !new RegExp(policy.intake.phonePattern).test(phone.trim())) problems.add('complainant.phone', 'is not a valid phone number');
+  if (phone !== undefined && !isValidPhone(phone, policy.intake.phonePattern)) problems.add('complainant.phone', PHONE_PROBLEM);
   if (complainant && !anonymous && phone === undefined && policy.intake.requirePhoneUnlessAnonymous) {
     problems.add('complainant.phone', 'required unless the complaint is anonymous');
   }
@@ -171,7 +172,7 @@ const checkCorrectionValue = (problems: ProblemList, field: CorrectableField, va
     case 'complainant.phone':
       if (isAbsent(value) || value === '') {
         problems.check(state.complainant.anonymous || !policy.intake.requirePhoneUnlessAnonymous, 'value', 'a named complainant needs a phone number');
-      } else problems.check(typeof value === 'string' && new RegExp(policy.intake.phonePattern).test(value.trim()), 'value', 'is not a valid phone number');
+      } else problems.check(isValidPhone(value, policy.intake.phonePattern), 'value', PHONE_PROBLEM);
       return;
     case 'occurredAt':
       problems.check(isAbsent(value) || (isIsoInstant(value) && toMillis(value) <= toMillis(state.receivedAt)), 'value', 'must be an ISO-8601 instant not later than receivedAt');

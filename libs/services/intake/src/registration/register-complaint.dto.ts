@@ -18,7 +18,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { CHANNELS, type Channel } from '@complaints/domain';
+import { CHANNELS, PHONE_MAX_LENGTH, PHONE_PATTERN, type Channel } from '@complaints/domain';
 
 export class ComplainantDto {
   @ApiPropertyOptional({ example: '张女士' })
@@ -27,10 +27,14 @@ export class ComplainantDto {
   @MaxLength(100)
   name?: string | null;
 
-  @ApiPropertyOptional({ example: '13800138000' })
+  @ApiPropertyOptional({
+    example: '13800138000',
+    maxLength: PHONE_MAX_LENGTH,
+    description: `The one phone rule: the site policy's intake.phonePattern, by default ${PHONE_PATTERN} (a mobile or a landline with area code, an extension after ext, 转 or #) — 422 naming complainant.phone otherwise; the same rule judges corrections and the dashboard's forms`,
+  })
   @IsOptional()
   @IsString()
-  @Matches(/^[0-9+\-() ]{3,30}$/, { message: 'phone must be 3–30 digits, spaces or + - ( )' })
+  @MaxLength(PHONE_MAX_LENGTH)
   phone?: string | null;
 
   @ApiPropertyOptional({ example: '3' })
