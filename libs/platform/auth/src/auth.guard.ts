@@ -1,5 +1,6 @@
-import { Inject, Injectable, Optional, SetMetadata, UnauthorizedException, createParamDecorator, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Optional, SetMetadata, applyDecorators, UnauthorizedException, createParamDecorator, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ApiExtension } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { AuthUser } from './auth-user';
 import { TokenService } from './token.service';
@@ -10,8 +11,11 @@ const IS_PUBLIC = 'complaints:public';
 export type UserStatus = { isDisabled(id: string): Promise<boolean> };
 export const USER_STATUS = Symbol('USER_STATUS');
 
-/** Marks an endpoint that needs no token (docs/api.md: only health and sign-in). */
-export const Public = () => SetMetadata(IS_PUBLIC, true);
+/**
+ * Marks an endpoint that needs no token (docs/api.md: only health and sign-in). The OpenAPI
+ * document learns it too (x-public, read by service-kit's documentErrorAnswers: no 401/403 there).
+ */
+export const Public = () => applyDecorators(SetMetadata(IS_PUBLIC, true), ApiExtension('x-public', true));
 
 type AuthenticatedRequest = Request & { user?: AuthUser };
 

@@ -6,6 +6,8 @@ export * from './http/api-exception.filter';
 export * from './http/validation';
 export * from './http/health.controller';
 export * from './http/create-http-app';
+export * from './http/api-answers.dto';
+export * from './http/openapi-error-answers';
 export * from './embedded/embedded-postgres';
 export * from './embedded/services-role';
 export * from './complaint-events.consumer';

@@ -15,6 +15,8 @@ import { BusTransport } from '../bus/bus-transport';
 import type { Metrics } from '../metrics/metrics';
 import { inputGuard, noStore } from './input-guard';
 import { strictValidationPipe } from './validation';
+import { AcceptedDto, ApiErrorDetailDto, ApiErrorDto } from './api-answers.dto';
+import { documentErrorAnswers } from './openapi-error-answers';
 
 /**
  * Applies what every service shares: /api prefix, JSON limits, validation, errors, headers,
@@ -53,14 +55,17 @@ export const configureHttpApp = (app: NestExpressApplication, title: string, opt
   app.setGlobalPrefix('api');
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle(title)
-      .setDescription('Complaint handling (客户投诉处理) — the public HTTP contract; the guide is docs/api.md in the repository')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
+  const document = documentErrorAnswers(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle(title)
+        .setDescription('Complaint handling (客户投诉处理) — the public HTTP contract; the guide is docs/api.md in the repository')
+        .setVersion('1')
+        .addBearerAuth()
+        .build(),
+      { extraModels: [AcceptedDto, ApiErrorDto, ApiErrorDetailDto] },
+    ),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   return document;
