@@ -19,6 +19,8 @@ export * from './complaint/complaint.types';
 export * from './complaint/complaint.commands';
 export * from './complaint/complaint.events';
 export { evolve, foldComplaint, initialState } from './complaint/complaint.state';
+export { eventSchemaVersion, storedSchemaVersion, toDomainEvent, upcastEventData } from './complaint/event-schema';
+export type { StoredComplaintEvent } from './complaint/event-schema';
 export type { Complaint, ComplaintState, NoComplaint } from './complaint/complaint.state';
 export { decide } from './complaint/complaint.decider';
 export { resolveDecisionContext } from './complaint/decision-context';

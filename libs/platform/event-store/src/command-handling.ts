@@ -37,6 +37,8 @@ export type Decider<State, Command, Event extends { type: string; data: object }
 export type CommandHandlingOptions<Event> = {
   /** Metadata stored with every produced event (actor, correlation and causation ids…). */
   metadata: EventMetadata;
+  /** Metadata of one event's own (e.g. the schema version of its type), beside `metadata`. */
+  eventMetadata?: (event: Event) => EventMetadata;
   /**
    * Event ids for the produced events. Deterministic ids (e.g. derived from an
    * idempotency key or a timer key) make a retried command a no-op at the store.
@@ -83,14 +85,20 @@ export const handleCommand = async <State, Command, Event extends { type: string
   const maxAttempts = options.maxAttempts ?? 5;
   for (let attempt = 1; ; attempt++) {
     const history = options.readHistory ? await options.readHistory(store, streamId) : await store.readStream(streamId);
-    const state = history.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as unknown as Event), decider.initialState());
+    // The stored event as read (metadata included: a schema version tells the decider's evolve how to read old data).
+    const state = history.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data, metadata: e.metadata } as unknown as Event), decider.initialState());
     const newEvents = decider.decide(command, state);
     const currentRevision = history.length ? history[history.length - 1].revision : undefined;
     if (newEvents.length === 0) {
       return { state, newEvents, nextExpectedRevision: currentRevision ?? -1n, history };
     }
     const ids = options.eventIds(newEvents);
-    const decided = newEvents.map((e, i) => ({ id: ids[i], type: e.type, data: e.data as Record<string, unknown>, metadata: options.metadata }));
+    const decided = newEvents.map((e, i) => ({
+      id: ids[i],
+      type: e.type,
+      data: e.data as Record<string, unknown>,
+      metadata: options.eventMetadata ? { ...options.metadata, ...options.eventMetadata(e) } : options.metadata,
+    }));
     const link = linkForAppend(store, streamId, history, options.encode ? await options.encode(decided) : decided);
     try {
       const result = await store.appendToStream(streamId, link.events, link.options);

@@ -3,8 +3,11 @@ import { randomUUID } from 'node:crypto';
 import {
   NotFoundError,
   decide,
+  eventSchemaVersion,
   evolve,
   initialState,
+  toDomainEvent,
+  type StoredComplaintEvent,
   type ComplaintCommand,
   type ComplaintEvent,
   type ComplaintState,
@@ -46,8 +49,13 @@ const assertInScope = (user: AuthUser, state: ComplaintState, command: Complaint
   if (!mayAccessComplaint(user, state)) throw new ForbiddenError('role', 'This complaint is outside your sites or departments');
 };
 
-const fold = (events: RecordedEvent[]): ComplaintState =>
-  events.reduce((state, e) => evolve(state, { type: e.type, data: e.data } as unknown as ComplaintEvent), initialState());
+/** Stored (or just decided) events → the domain's, through the one converter (upcasters for old schema versions). */
+const evolveStored = (state: ComplaintState, event: StoredComplaintEvent): ComplaintState => {
+  const domainEvent = toDomainEvent(event);
+  return domainEvent ? evolve(state, domainEvent) : state;
+};
+
+const fold = (events: RecordedEvent[]): ComplaintState => events.reduce<ComplaintState>((state, e) => evolveStored(state, e), initialState());
 
 /**
  * The one command path of every writing service: read the complaint's stream, fold,
@@ -94,7 +102,12 @@ export class ComplaintCommandRunner {
     const result = await handleCommand<ComplaintState, ComplaintCommand, ComplaintEvent>(
       this.store,
       complaintStreamId(complaintId),
-      { initialState, evolve, decide: decideUnderPolicy },
+      // Stored events (read with their metadata) go through the converter; just-decided ones are current already.
+      {
+        initialState,
+        evolve: (state: ComplaintState, event: ComplaintEvent) => ('metadata' in event ? evolveStored(state, event as StoredComplaintEvent) : evolve(state, event)),
+        decide: decideUnderPolicy,
+      },
       command,
       {
         metadata: {
@@ -107,6 +120,8 @@ export class ComplaintCommandRunner {
           // continues the trace from it (README "Traces").
           ...activeTraceContext(),
         },
+        // Each event is stored with its type's schema version (readers upcast older ones).
+        eventMetadata: (event) => ({ schemaVersion: eventSchemaVersion(event.type) }),
         // Personal values are sealed before chaining: the chain covers the ciphertext.
         encode: this.personalData.encoderFor(complaintId),
         eventIds: (events) =>

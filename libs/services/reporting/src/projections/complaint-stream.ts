@@ -1,4 +1,4 @@
-import { COMPLAINT_EVENT_TYPES, evolve, initialState, type ComplaintEvent, type ComplaintEventType, type ComplaintState } from '@complaints/domain';
+import { COMPLAINT_EVENT_TYPES, eventSchemaVersion, evolve, initialState, storedSchemaVersion, toDomainEvent, upcastEventData, type ComplaintEventType, type ComplaintState } from '@complaints/domain';
 import type { ComplaintEventMessage } from '@complaints/contracts';
 import { complaintIdFromStream } from '@complaints/contracts';
 import type { RecordedEvent } from '@complaints/event-store';
@@ -7,20 +7,33 @@ import { fromRecordedEvent, type ProjectedEvent } from '@complaints/read-model';
 /** Complaint streams only (`complaint-<uuid>`): what the relay publishes and what reporting projects. */
 export const COMPLAINT_STREAM = /^complaint-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export const projectedFromRecorded = (event: RecordedEvent): ProjectedEvent | undefined =>
-  COMPLAINT_STREAM.test(event.streamId) ? fromRecordedEvent(event, complaintIdFromStream(event.streamId)) : undefined;
+/**
+ * What every projection reads: the event in the current schema of its type, by the domain's one
+ * converter (upcasters for events stored with an older schema version). The copy says it is
+ * current now (metadata.schemaVersion), so folding it again converts nothing twice.
+ */
+export const currentSchema = (event: ProjectedEvent): ProjectedEvent => {
+  const stored = storedSchemaVersion(event.metadata);
+  const current = eventSchemaVersion(event.type);
+  if (stored >= current) return event;
+  return { ...event, data: upcastEventData(event.type, event.data, stored), metadata: { ...event.metadata, schemaVersion: current } };
+};
 
-export const projectedFromMessage = (message: ComplaintEventMessage): ProjectedEvent => ({
-  id: message.eventId,
-  streamId: message.streamId,
-  key: message.complaintId,
-  revision: message.revision,
-  position: message.position,
-  type: message.type,
-  data: message.data,
-  metadata: message.metadata,
-  recordedAt: message.recordedAt,
-});
+export const projectedFromRecorded = (event: RecordedEvent): ProjectedEvent | undefined =>
+  COMPLAINT_STREAM.test(event.streamId) ? currentSchema(fromRecordedEvent(event, complaintIdFromStream(event.streamId))) : undefined;
+
+export const projectedFromMessage = (message: ComplaintEventMessage): ProjectedEvent =>
+  currentSchema({
+    id: message.eventId,
+    streamId: message.streamId,
+    key: message.complaintId,
+    revision: message.revision,
+    position: message.position,
+    type: message.type,
+    data: message.data,
+    metadata: message.metadata,
+    recordedAt: message.recordedAt,
+  });
 
 const KNOWN = new Set<string>(COMPLAINT_EVENT_TYPES);
 
@@ -31,8 +44,8 @@ export const isComplaintEvent = (event: { type: string }): event is { type: Comp
  * this build does not know yet (written by a newer service) is passed over rather than
  * folded, so an older reporting service cannot corrupt its state with it.
  */
-export const evolveComplaint = (state: ComplaintState | undefined, event: Pick<ProjectedEvent, 'type' | 'data'>): ComplaintState => {
+export const evolveComplaint = (state: ComplaintState | undefined, event: Pick<ProjectedEvent, 'type' | 'data'> & { metadata?: Record<string, unknown> }): ComplaintState => {
   const current = state ?? initialState();
-  if (!isComplaintEvent(event)) return current;
-  return evolve(current, { type: event.type, data: event.data } as unknown as ComplaintEvent);
+  const domainEvent = toDomainEvent(event);
+  return domainEvent ? evolve(current, domainEvent) : current;
 };
