@@ -69,8 +69,8 @@ export type { AllocateComplaintSerial, ComplaintSerialAllocated, YearlyCounterSt
 // Triage suggestion and reporting helpers
 export { containsKeyword, suggestTriage, TRIAGE_REASON_CODES } from './triage/triage-suggestion';
 export type { TriageReason, TriageReasonCode, TriageSuggestion, TriageSuggestionInput } from './triage/triage-suggestion';
-export { callbackQuotaShortfalls, callbackRate } from './reporting/callback-quota';
-export type { CallbackCount, CallbackShortfall } from './reporting/callback-quota';
+export { callbackQuotaReminderDay, callbackQuotaReminders, callbackQuotaShortfalls, callbackRate } from './reporting/callback-quota';
+export type { CallbackCount, CallbackQuotaReminder, CallbackShortfall } from './reporting/callback-quota';
 
 // Test support (framework-free)
 export { deciderSpecification } from './testing/decider-spec';

@@ -69,6 +69,7 @@ const MATRIX: Record<string, Rule> = {
   'GET /api/callbacks': { kind: 'cs-queue', query: `?siteId=${SITE}` },
   'GET /api/dashboards/department': { kind: 'dashboard' },
   'GET /api/reports/monthly': { kind: 'read-site', query: `?siteId=${SITE}&month=2026-01` },
+  'GET /api/reports/callback-quota-reminders': { kind: 'read-site', query: `?siteId=${SITE}` },
   'GET /api/reports/monthly (csv)': { kind: 'read-site', query: `?siteId=${SITE}&month=2026-01&format=csv` },
   'GET /api/reports/monthly (xlsx)': { kind: 'read-site', query: `?siteId=${SITE}&month=2026-01&format=xlsx` },
   'GET /api/reports/monthly (pdf)': { kind: 'read-site', query: `?siteId=${SITE}&month=2026-01&format=pdf` },

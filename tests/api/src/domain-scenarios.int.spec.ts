@@ -1,3 +1,4 @@
+import { DEFAULT_POLICY, callbackQuotaReminderDay } from '@complaints/domain';
 import { InProcessSystem } from './support/in-process-system';
 
 /**
@@ -201,4 +202,48 @@ describe('One phone rule (the policy’s intake.phonePattern) at registration an
     const good = await system.request('POST', `/api/complaints/${id}/corrections`, { username: 'assistant.a', body: { field: 'complainant.phone', value: '+86 138 0013 8000', reason: '电话记错' } });
     expect(good.status).toBe(202);
   });
+});
+
+describe('Month-end reminder of the managers’ callback minimums (seed: CS centre manager ≥ 3 callbacks a month, general manager ≥ 1)', () => {
+  it('should remind the CS centre manager below the minimum once in the last days of the month, and nobody earlier', async () => {
+    await setClock(Date.now());
+    const id = await register({ title: '单元门禁损坏', description: '2单元门禁无法关闭' });
+    await triage(id);
+    const resolved = await system.request('POST', `/api/complaints/${id}/resolve`, {
+      username: 'handler.a',
+      body: { resolution: '更换门禁锁', rootCause: '锁体损坏', responsibleDepartment: 'engineering', correctiveActions: '更换', preventiveActions: '巡检' },
+    });
+    expect(resolved.status).toBe(202);
+    const called = await system.request('POST', `/api/complaints/${id}/callbacks`, { username: 'csmanager.a', body: { method: 'phone', reached: true, satisfaction: 2 } });
+    expect(called.status).toBe(202);
+    await eventsUntil(id, 'the callback', (all) => all.some((e) => e.type === 'CallbackCompleted'));
+    const list = async (month: string) =>
+      (await system.request('GET', `/api/reports/callback-quota-reminders?siteId=site-a&month=${month}`, { username: 'csmanager.a' })).body as unknown as { role: string; callbacks: number; missing: number; daysLeft: number }[];
+
+    // A day of this month outside the reminder days (if today is one), then one inside them (site-local, Asia/Shanghai).
+    const DAY = 24 * HOUR;
+    const day = (t: number) => callbackQuotaReminderDay(DEFAULT_POLICY, 'Asia/Shanghai', new Date(t).toISOString());
+    const month = day(Date.now()).month;
+    let inside = Date.now();
+    while (!day(inside).remind) inside += DAY;
+    if (!day(Date.now()).remind) {
+      await new Promise((r) => setTimeout(r, 600));
+      expect(await list(month)).toEqual([]);
+    }
+    await setClock(inside);
+    const reminders = await until('the reminder', async () => {
+      const rows = await list(month);
+      return rows.some((r) => r.role === 'cs_manager') ? rows : undefined;
+    });
+    const manager = reminders.filter((r) => r.role === 'cs_manager');
+    expect(manager).toHaveLength(1);
+    expect(manager[0].callbacks).toBeGreaterThanOrEqual(1);
+    expect(manager[0].missing).toBe(3 - manager[0].callbacks);
+    expect(manager[0].daysLeft).toBeLessThanOrEqual(DEFAULT_POLICY.callback.monthlyMinimumReminderDays);
+    // Once a month: later beats add nothing for the same person.
+    await new Promise((r) => setTimeout(r, 600));
+    expect((await list(month)).filter((r) => r.role === 'cs_manager')).toHaveLength(1);
+    expect((await system.request('GET', '/api/reports/callback-quota-reminders?siteId=site-b', { username: 'csmanager.a' })).status).toBe(403);
+    await setClock(Date.now());
+  }, 60_000);
 });

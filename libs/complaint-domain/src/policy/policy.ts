@@ -161,6 +161,11 @@ export type ComplaintPolicy = {
     majorVisitRoles: Role[];
     /** Minimum monthly callbacks per role (CS manager ≥ 3, general manager ≥ 1). */
     monthlyMinimum: Partial<Record<Role, number>>;
+    /**
+     * From this many days before the month's end (site-local; 0 = the last day only), a person
+     * still below their monthlyMinimum is reminded once that month how many callbacks are missing.
+     */
+    monthlyMinimumReminderDays: number;
     /** Satisfaction at or below this counts as done (1–3); above reopens (4–5). */
     satisfiedAtMost: number;
   };
@@ -269,6 +274,7 @@ export const DEFAULT_POLICY: ComplaintPolicy = {
     majorMethod: 'visit',
     majorVisitRoles: ['cs_manager', 'general_manager'],
     monthlyMinimum: { cs_manager: 3, general_manager: 1 },
+    monthlyMinimumReminderDays: 5,
     satisfiedAtMost: 3,
   },
   compensation: {
@@ -405,6 +411,11 @@ export const assertValidPolicy = (policy: ComplaintPolicy): void => {
   );
   problems.check(policy.handling.requiredCapaFields.every((f) => CAPA_FIELDS.includes(f)), 'handling.requiredCapaFields', `must be among ${CAPA_FIELDS.join(', ')}`);
   problems.check(policy.callback.satisfiedAtMost >= 1 && policy.callback.satisfiedAtMost < 5, 'callback.satisfiedAtMost', 'must be 1–4');
+  problems.check(
+    Number.isInteger(policy.callback.monthlyMinimumReminderDays) && policy.callback.monthlyMinimumReminderDays >= 0 && policy.callback.monthlyMinimumReminderDays <= 27,
+    'callback.monthlyMinimumReminderDays',
+    'must be a whole number of days, 0–27',
+  );
   problems.check(policy.escalation.chain.length >= 2, 'escalation.chain', 'needs at least two levels');
   problems.check(policy.escalation.chain.includes(policy.major.escalateTo), 'major.escalateTo', 'must be a level of escalation.chain');
   const emergency = policy.escalation.emergency;

@@ -12,6 +12,7 @@ import { DashboardCaseEntity } from './dashboard/dashboard-case.entity';
 import { DepartmentDashboardController } from './dashboard/department-dashboard.controller';
 import { ReportComplaintEntity, ReportFactEntity } from './monthly-report/report-fact.entity';
 import { MonthlyReportController } from './monthly-report/monthly-report.controller';
+import { CallbackQuotaReminderService, CallbackQuotaRemindersController } from './monthly-report/callback-quota-reminders';
 import { ArchiveController } from './archive/archive.controller';
 import { ProjectionAdminController } from './admin/projection-admin.controller';
 import { ProjectionService } from './projections/projection.service';
@@ -44,7 +45,7 @@ export const openReportingDataSource = async (databaseUrl: string, poolSize?: nu
  * yearly archive.
  */
 @Module({
-  controllers: [ComplaintViewController, AuditController, DepartmentDashboardController, MonthlyReportController, ArchiveController, ProjectionAdminController, ChangeStreamController, ReportingEventsConsumer],
+  controllers: [ComplaintViewController, AuditController, DepartmentDashboardController, MonthlyReportController, CallbackQuotaRemindersController, ArchiveController, ProjectionAdminController, ChangeStreamController, ReportingEventsConsumer],
   providers: [
     {
       provide: REPORTING_DATA_SOURCE,
@@ -62,6 +63,7 @@ export const openReportingDataSource = async (databaseUrl: string, poolSize?: nu
     ReportingDataSourceLifecycle,
     ProjectionService,
     ChangeFeed,
+    CallbackQuotaReminderService,
   ],
 })
 export class ReportingModule {}
