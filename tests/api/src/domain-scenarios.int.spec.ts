@@ -18,7 +18,7 @@ type Event = { type: string; data: Record<string, unknown> };
 const events = async (id: string): Promise<Event[]> =>
   (await system.sql.query<Event>(`SELECT type, data FROM event_store.events WHERE stream_id = $1 ORDER BY stream_revision`, [`complaint-${id}`])).rows;
 
-const until = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> => {
+const until = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> => {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -41,10 +41,12 @@ const setClock = async (to: number) => {
   expect(res.status).toBe(200);
 };
 
+let phones = Math.floor(Math.random() * 1_000_000) * 10;
 const register = async (extra: Record<string, unknown> = {}, username = 'assistant.a'): Promise<string> => {
   const res = await system.request('POST', '/api/complaints', {
     username,
-    body: { siteId: 'site-a', channel: 'phone', complainant: { name: '孙女士', phone: '13800000123', building: '3', unit: '101' }, title: '地下室水管爆裂', description: '3号楼地下室水管爆裂，水漫车库', ...extra },
+    // A phone of its own per complaint: the same contact about the same issue would make it a repeat (major).
+    body: { siteId: 'site-a', channel: 'phone', complainant: { name: '孙女士', phone: `139${String(++phones).padStart(8, '0')}`, building: '3', unit: '101' }, title: '地下室水管爆裂', description: '3号楼地下室水管爆裂，水漫车库', ...extra },
   });
   expect(res.status).toBe(201);
   return String(res.body.id);
@@ -76,21 +78,22 @@ describe('The emergency chain on the test clock (seed: department within 3 minut
     const notified = await eventsUntil(id, 'the department notice', (all) => all.some((e) => e.type === 'EmergencyDepartmentNotified'));
     const notice = notified.find((e) => e.type === 'EmergencyDepartmentNotified') as Event;
     expect(notice.data).toMatchObject({ department: 'engineering', notifyRole: 'department_head', late: false });
-    expect(Date.parse(String(notice.data.dueBy))).toBeLessThanOrEqual(t0 + 3 * MINUTE + 1_000);
+    const receivedAt = Date.parse(String(notified[0].data.receivedAt));
+    expect(Date.parse(String(notice.data.dueBy))).toBe(receivedAt + 3 * MINUTE);
     expect(notified.some((e) => e.type === 'ComplaintEscalated')).toBe(false);
 
-    await setClock(t0 + 5 * MINUTE + 1_000);
+    await setClock(receivedAt + 5 * MINUTE + 1_000);
     const atFive = await eventsUntil(id, 'the site head escalation', (all) => all.some((e) => e.type === 'ComplaintEscalated'));
     expect(atFive.filter((e) => e.type === 'ComplaintEscalated').map((e) => e.data.escalatedTo)).toEqual(['general_manager']);
 
-    await setClock(t0 + 10 * MINUTE + 1_000);
+    await setClock(receivedAt + 10 * MINUTE + 1_000);
     const atTen = await eventsUntil(id, 'the company head escalation', (all) => all.filter((e) => e.type === 'ComplaintEscalated').length >= 2);
     expect(atTen.filter((e) => e.type === 'ComplaintEscalated' && String(e.data.reason).startsWith('emergency chain')).map((e) => e.data.escalatedTo)).toEqual([
       'general_manager',
       'leadership',
     ]);
 
-    await setClock(t0 + 24 * HOUR + MINUTE);
+    await setClock(receivedAt + 24 * HOUR + MINUTE);
     const chased = await eventsUntil(id, 'the chase of the written report', (all) => all.some((e) => e.type === 'DeadlineChased' && e.data.deadline === 'writtenReport'));
     expect(chased.filter((e) => e.type === 'DeadlineChased' && e.data.deadline === 'writtenReport').map((e) => e.data.notifyDepartment)).toEqual(['engineering']);
 
@@ -116,7 +119,7 @@ describe('The emergency chain on the test clock (seed: department within 3 minut
     const keys = all.map((e) => e.data.key).filter((k): k is string => typeof k === 'string');
     expect(new Set(keys).size).toBe(keys.length);
     await setClock(Date.now());
-  }, 60_000);
+  }, 400_000);
 
   it('should refuse a written report for a complaint that is not an emergency (409)', async () => {
     const id = await register({ title: '路灯不亮', description: '5号楼前路灯不亮' });
@@ -134,7 +137,7 @@ describe('A letter registered two days after it arrived (deadlines count from re
     const chased = await eventsUntil(id, 'the first reply to be chased', (all) => all.some((e) => e.type === 'DeadlineChased' && e.data.deadline === 'firstReply'));
     const chase = chased.find((e) => e.type === 'DeadlineChased') as Event;
     expect(chase.data.dueAt).toBe(new Date(Date.parse(receivedAt) + 24 * HOUR).toISOString());
-  }, 30_000);
+  }, 120_000);
 });
 
 describe('A rectification plan beyond the special-case cap (seed: 7 working days for special cases)', () => {
@@ -217,6 +220,11 @@ describe('Month-end reminder of the managers’ callback minimums (seed: CS cent
     const called = await system.request('POST', `/api/complaints/${id}/callbacks`, { username: 'csmanager.a', body: { method: 'phone', reached: true, satisfaction: 2 } });
     expect(called.status).toBe(202);
     await eventsUntil(id, 'the callback', (all) => all.some((e) => e.type === 'CallbackCompleted'));
+    // The monthly pack's projection has counted it (the reminder counts the month the same way).
+    await until('the callback in the monthly figures', async () => {
+      const pack = (await system.request('GET', '/api/reports/monthly?siteId=site-a', { username: 'csmanager.a' })).body as { callbackQuotas?: { role: string; callbacks: number }[] };
+      return pack.callbackQuotas?.some((q) => q.role === 'cs_manager' && q.callbacks >= 1) ? true : undefined;
+    });
     const list = async (month: string) =>
       (await system.request('GET', `/api/reports/callback-quota-reminders?siteId=site-a&month=${month}`, { username: 'csmanager.a' })).body as unknown as { role: string; callbacks: number; missing: number; daysLeft: number }[];
 
@@ -245,5 +253,5 @@ describe('Month-end reminder of the managers’ callback minimums (seed: CS cent
     expect((await list(month)).filter((r) => r.role === 'cs_manager')).toHaveLength(1);
     expect((await system.request('GET', '/api/reports/callback-quota-reminders?siteId=site-b', { username: 'csmanager.a' })).status).toBe(403);
     await setClock(Date.now());
-  }, 60_000);
+  }, 300_000);
 });
