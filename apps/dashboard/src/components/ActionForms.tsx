@@ -16,6 +16,7 @@ import {
   CLEARABLE,
   validateMarkMajor,
   validateOutreach,
+  validateWrittenReport,
   validatePlan,
   validateReason,
   validateReassign,
@@ -437,6 +438,27 @@ export const OutreachForm = ({ view, onDone, onCancel }: FormProps) => {
   );
 };
 
+/** An emergency's next written report (书面报告): the first within 24 h of receipt, the full one within 48 h. */
+export const WrittenReportForm = ({ view, onDone, onCancel }: FormProps) => {
+  const { t } = useI18n();
+  const [f, setF] = useState({ summary: '' });
+  const a = useAction(view, 'writtenReport', 'written-reports', onDone);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void a.run(validateWrittenReport(f), () => ({ summary: f.summary.trim() }));
+  };
+  return (
+    <Shell title={t('action.writtenReport')} onSubmit={submit} testId="form-writtenReport" clear={a.clear}>
+      <ErrorBanner error={a.apiError} shownFields={['summary']} />
+      <p className="small">{t('writtenReport.hint')}</p>
+      <Field label={t('writtenReport.summary')} htmlFor="written-report-summary" problem={a.problems.summary} serverProblems={a.server('summary')} required>
+        <textarea id="written-report-summary" name="summary" rows={5} value={f.summary} onChange={(e) => setF({ summary: e.target.value })} />
+      </Field>
+      <Buttons busy={a.busy} onCancel={onCancel} label={t('common.submit')} testId="written-report-submit" />
+    </Shell>
+  );
+};
+
 /** A correction of one registration field: a new entry with its reason; the original stays in the history. */
 export const CorrectionForm = ({ view, onDone, onCancel }: FormProps) => {
   const { t, l } = useI18n();
@@ -530,6 +552,7 @@ export const ACTION_FORMS: Partial<Record<Action, (p: FormProps) => ReactNode>> 
   markMajor: MarkMajorForm,
   compensate: CompensationForm,
   outreach: OutreachForm,
+  writtenReport: WrittenReportForm,
   correct: CorrectionForm,
   archive: ArchiveForm,
   reply: ReplyForm,

@@ -17,6 +17,7 @@ export type Action =
   | 'markMajor'
   | 'compensate'
   | 'outreach'
+  | 'writtenReport'
   | 'callback'
   | 'exempt'
   | 'correct'

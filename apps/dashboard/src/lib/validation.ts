@@ -276,6 +276,13 @@ export const validateOutreach = (f: { kind: string; note: string }): Problems =>
   return p;
 };
 
+/** An emergency's written report: its text. */
+export const validateWrittenReport = (f: { summary: string }): Problems => {
+  const p: Problems = {};
+  required(p, 'summary', f.summary, 10_000);
+  return p;
+};
+
 /** A correction: `value` as typed; `flag` for the anonymous checkbox. */
 export type CorrectionForm = { field: string; value: string; flag: boolean; reason: string };
 

@@ -211,6 +211,19 @@ describe('the forms for marking major, compensation, outreach, correction and se
     await waitFor(() => expect(act).toHaveBeenCalledWith(expect.any(String), 'corrections', { field: 'householdCount', value: 12, reason: '实际涉及12户' }));
   });
 
+  it('written report of an emergency: the view’s writtenReport action opens the form; an empty report is refused, a report is posted to written-reports', async () => {
+    open(inProgress({ urgency: 'emergency', actions: ['reply', 'writtenReport'] }), HISTORY.slice(0, 3), ME.csmanager);
+    const act = vi.spyOn(api, 'act').mockResolvedValue({});
+    fireEvent.click(await screen.findByTestId('action-writtenReport'));
+    const form = screen.getByTestId('form-writtenReport');
+    expect(within(form).getByText(/首报于接报后24小时内/)).toBeTruthy();
+    fireEvent.click(within(form).getByTestId('written-report-submit'));
+    expect(act).not.toHaveBeenCalled();
+    fireEvent.change(within(form).getByLabelText(/报告内容/), { target: { value: ' 02:10 接报，02:12 到场关阀 ' } });
+    fireEvent.click(within(form).getByTestId('written-report-submit'));
+    await waitFor(() => expect(act).toHaveBeenCalledWith(expect.any(String), 'written-reports', { summary: '02:10 接报，02:12 到场关阀' }));
+  });
+
   it('correction may clear an optional field: an empty location is sent as null, and the form says so', async () => {
     open(inProgress(), HISTORY.slice(0, 3), ME.assistant);
     const act = vi.spyOn(api, 'act').mockResolvedValue({});

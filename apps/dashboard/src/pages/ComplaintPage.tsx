@@ -126,6 +126,7 @@ const ACTION_LABEL: Record<Action, MsgKey> = {
   markMajor: 'action.markMajor',
   compensate: 'action.compensate',
   outreach: 'action.outreach',
+  writtenReport: 'action.writtenReport',
   callback: 'action.callback',
   exempt: 'action.exempt',
   correct: 'action.correct',

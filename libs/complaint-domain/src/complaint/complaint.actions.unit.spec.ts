@@ -18,6 +18,17 @@ const ctx = resolveDecisionContext();
 const actionsOf = (h: ComplaintHistory, actor: Actor, policy?: ComplaintPolicy) => complaintActions(h.complaint, actor, h.now, policy ? resolveDecisionContext({ policy }) : ctx);
 
 describe('The actions a complaint view offers its caller (policy permissions × status)', () => {
+  describe('Given an emergency (seed: written report within 24 h / 48 h)', () => {
+    it('when its department head views it, then the written report is offered until both reports are recorded; never for a complaint that is not an emergency', () => {
+      const h = history().register().at(plusHours(T0, 0)).triage({ urgency: 'emergency' });
+      expect(actionsOf(h, actors.departmentHead)).toContain('writtenReport');
+      expect(actionsOf(h, actors.auditor)).not.toContain('writtenReport');
+      for (const summary of ['首报', '详细报告']) h.run(command('RecordWrittenReport', { summary }, actors.departmentHead, h.now));
+      expect(actionsOf(h, actors.departmentHead)).not.toContain('writtenReport');
+      expect(actionsOf(history().register().triage(), actors.departmentHead)).not.toContain('writtenReport');
+    });
+  });
+
   describe('Given a registered complaint', () => {
     const h = history().register();
     it('when the duty officer views it, then triage, referral, reply, escalation and correction are offered — no handling step before triage', () => {

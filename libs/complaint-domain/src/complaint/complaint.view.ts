@@ -67,6 +67,7 @@ export type ComplaintAction =
   | 'markMajor'
   | 'compensate'
   | 'outreach'
+  | 'writtenReport'
   | 'callback'
   | 'exempt'
   | 'correct'
@@ -95,6 +96,8 @@ const PROBES: Record<ComplaintAction, Probe> = {
   // The smallest amount: refused only when the approver's limit is used up on this complaint.
   compensate: { command: 'ApproveCompensation', data: () => ({ amount: 0.01, reason: PROBE_TEXT }), complete: true },
   outreach: { command: 'RecordOutreach', data: () => ({ kind: 'visit', note: PROBE_TEXT }), complete: true },
+  // An emergency's next written report (书面报告): offered while one is still owed.
+  writtenReport: { command: 'RecordWrittenReport', data: () => ({}), complete: false },
   // An unreached visit: a method every complaint accepts, so the roles for a major complaint's visit decide.
   callback: { command: 'RecordCallback', data: (_c, { policy }) => ({ method: policy.callback.majorMethod, reached: false }), complete: true },
   exempt: { command: 'ExemptFromCallback', data: () => ({}), complete: false },
