@@ -9,7 +9,9 @@
  * was down catches up in one command (step = graces elapsed). A valid complaint past `unresolvedMajor` is flagged major instead. Every command
  * carries a deterministic key (`<complaintId>:<deadline>:<dueAt>:<action>`), and the decider
  * applies each key at most once — so a replay, a restart or a second scheduler instance can
- * issue the same command again without chasing or escalating twice.
+ * issue the same command again without chasing or escalating twice. An emergency also gets the
+ * rest of its chain: the department notice at once, the site head and company head at their
+ * minutes, and a chase of each written report missing at its hour (stages/emergency.ts).
  */
 import { SYSTEM_ACTOR, type Actor } from '../common/actor';
 import { canonicalInstant, toMillis } from '../common/iso-time';
