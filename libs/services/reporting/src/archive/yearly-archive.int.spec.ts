@@ -74,6 +74,7 @@ describe('Yearly sealed archive (装订封存) and its offline verifier', () => 
       // Kept to the end of 2025 + archive.retentionYears (1), major ones + importantRetentionYears (3).
       expect(bundle.manifest.files.map((f) => [f.major, f.retainUntil])).toEqual(bundle.manifest.files.map((f) => [f.major, f.major ? '2028-12-31' : '2026-12-31']));
       expect(bundle.manifest.files.some((f) => f.retainUntil === '2026-12-31')).toBe(true);
+      expect(bundle.manifest.files.map((f) => [f.major, f.earliestPurgeDate])).toEqual(bundle.manifest.files.map((f) => [f.major, f.major ? '2029-01-01' : '2027-01-01']));
       // Six events each (registered, triaged, first reply, resolved, callback completed, closed), plus SEALED's archive event.
       expect(bundle.manifest.events).toBe(6 * 4 + 1);
     });

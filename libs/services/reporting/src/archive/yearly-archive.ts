@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { DEFAULT_POLICY, retainUntil, startOfLocalDate, type ComplaintPolicy } from '@complaints/domain';
+import { DEFAULT_POLICY, earliestPurgeDate, retainUntil, startOfLocalDate, type ComplaintPolicy } from '@complaints/domain';
 import { complaintStreamId } from '@complaints/contracts';
 import { GENESIS_HASH, canonicalJson, verifyStoredStream, type EventStore } from '@complaints/event-store';
 
@@ -33,6 +33,8 @@ export type ArchiveFileEntry = {
   major: boolean;
   /** Kept at least to this site-local date (policy archive.retentionYears / importantRetentionYears). */
   retainUntil: string;
+  /** The first site-local date it may be purged (the day after retainUntil): nothing is purged before it. */
+  earliestPurgeDate: string;
 };
 
 export type ArchiveManifest = {
@@ -122,6 +124,7 @@ export const buildYearlyArchive = async (
       head: head ? { revision: Number(head.revision), hash: head.hash, mac: head.mac } : null,
       major: complaint.major === true,
       retainUntil: retainUntil(policy, { year, important: complaint.major === true }),
+      earliestPurgeDate: earliestPurgeDate(policy, { year, important: complaint.major === true }),
     });
     total += events.length;
   }
