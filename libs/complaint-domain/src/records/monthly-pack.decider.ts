@@ -15,7 +15,7 @@
 import { ForbiddenError, InvalidStateError, ProblemList } from '../common/domain-errors';
 import type { Actor, Role } from '../common/actor';
 import { localDateOf, addDaysToLocalDate } from '../calendar/time-zone';
-import { monthlyReportDueDate, type ComplaintPolicy } from '../policy/policy';
+import { DEFAULT_POLICY, monthlyReportDueDate, type ComplaintPolicy } from '../policy/policy';
 
 /** Who may generate a pack on demand (the scheduler signs as `system`). */
 export const MONTHLY_PACK_GENERATORS: readonly Role[] = ['system', 'cs_manager', 'general_manager', 'admin'];
@@ -100,7 +100,7 @@ const checkTarget = (problems: ProblemList, data: { siteId: string; month: strin
   if (state.siteId !== undefined) problems.check(state.siteId === data.siteId && state.month === data.month, 'month', `this pack is ${state.siteId} ${state.month}`);
 };
 
-export const decideMonthlyPack = (command: MonthlyPackCommand, state: MonthlyPackState, { policy }: MonthlyPackContext): MonthlyPackEvent[] => {
+export const decideMonthlyPack = (command: MonthlyPackCommand, state: MonthlyPackState, { policy }: MonthlyPackContext = { policy: DEFAULT_POLICY }): MonthlyPackEvent[] => {
   const { now, actor } = command.metadata;
   const today = localDateOf(Date.parse(now), policy.timeZone);
   const problems = new ProblemList();

@@ -17,7 +17,7 @@
 import { ForbiddenError, ProblemList } from '../common/domain-errors';
 import type { Actor } from '../common/actor';
 import { addDaysToLocalDate, localDateOf } from '../calendar/time-zone';
-import { retainUntil, type ComplaintPolicy } from '../policy/policy';
+import { DEFAULT_POLICY, retainUntil, type ComplaintPolicy } from '../policy/policy';
 
 export type SealedRecord = { complaintId: string; number: string; major: boolean; retainUntil: string; earliestPurgeDate: string };
 
@@ -92,7 +92,7 @@ const checkTarget = (problems: ProblemList, data: { siteId: string; year: number
   if (state.siteId !== undefined) problems.check(state.siteId === data.siteId && state.year === data.year, 'year', `this seal is ${state.siteId} ${state.year}`);
 };
 
-export const decideYearSeal = (command: YearSealCommand, state: YearSealState, { policy }: YearSealContext): YearSealEvent[] => {
+export const decideYearSeal = (command: YearSealCommand, state: YearSealState, { policy }: YearSealContext = { policy: DEFAULT_POLICY }): YearSealEvent[] => {
   const { now, actor } = command.metadata;
   const today = localDateOf(Date.parse(now), policy.timeZone);
   const problems = new ProblemList();
