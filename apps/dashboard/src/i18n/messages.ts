@@ -432,6 +432,7 @@ export const zh = {
   'records.seal.retainUntil': '保存至',
   'records.seal.earliestPurge': '最早可销毁日期',
   'records.seal.purged': '已销毁',
+  'records.seal.noRecords': '{year} 年度没有已关闭的投诉（空封存）',
 } as const;
 
 export type MsgKey = keyof typeof zh;
@@ -869,4 +870,5 @@ export const en: Record<MsgKey, string> = {
   'records.seal.retainUntil': 'Kept until',
   'records.seal.earliestPurge': 'Earliest purge date',
   'records.seal.purged': 'Purged',
+  'records.seal.noRecords': 'No closed complaint in {year} (an empty seal)',
 };

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { PACK_GENERATORS, PACK_SIGNERS, SEAL_READERS, YEAR_SEALERS, recordsApi, type MonthlyPackRecord, type YearSeal } from '../api/records';
 import { Card, DateTime, ErrorBanner, Notice, Spinner, useLoad } from '../components/ui';
-import { useI18n } from '../i18n/i18n';
+import { useI18n, type MsgKey } from '../i18n/i18n';
 import { useSession } from '../session';
 
 const previousMonth = () => {
@@ -13,7 +13,9 @@ const previousMonth = () => {
 
 const short = (sha: string) => `${sha.slice(0, 12)}…`;
 
-type Result = { ok: boolean; text?: string; error?: unknown } | null;
+/** A done message as a key (so it follows a language switch), or the error. */
+type Done = [MsgKey, Record<string, string | number>];
+type Result = { ok: boolean; done?: Done; error?: unknown } | null;
 
 /** The monthly packs: generated on the 1st as snapshots, signed off by a manager by the due day. */
 const MonthlyPacks = ({ siteId }: { siteId: string }) => {
@@ -25,11 +27,11 @@ const MonthlyPacks = ({ siteId }: { siteId: string }) => {
   const [result, setResult] = useState<Result>(null);
   const { data, error, loading, reload } = useLoad((signal) => recordsApi.packs(siteId, signal), [siteId]);
 
-  const run = async (key: string, work: () => Promise<string>) => {
+  const run = async (key: string, work: () => Promise<Done>) => {
     setBusy(key);
     setResult(null);
     try {
-      setResult({ ok: true, text: await work() });
+      setResult({ ok: true, done: await work() });
       reload();
     } catch (e) {
       setResult({ ok: false, error: e });
@@ -40,15 +42,15 @@ const MonthlyPacks = ({ siteId }: { siteId: string }) => {
   const generate = () =>
     run('generate', async () => {
       const r = await recordsApi.generatePack(siteId, month);
-      return r.generated ? t('records.pack.generated', { month }) : t('records.pack.alreadyGenerated', { month });
+      return [r.generated ? 'records.pack.generated' : 'records.pack.alreadyGenerated', { month }];
     });
   const signOff = (pack: MonthlyPackRecord) =>
     run(`sign-${pack.month}`, async () => {
       const pdf = pack.files.find((f) => f.format === 'pdf') ?? pack.files[0];
       await recordsApi.signOff(siteId, pack.month, pdf.sha256);
-      return t('records.pack.signedNow', { month: pack.month });
+      return ['records.pack.signedNow', { month: pack.month }];
     });
-  const download = (pack: MonthlyPackRecord, format: 'pdf' | 'json') => run(`dl-${pack.month}-${format}`, async () => t('report.exported', { name: await recordsApi.downloadSnapshot(siteId, pack.month, format) }));
+  const download = (pack: MonthlyPackRecord, format: 'pdf' | 'json') => run(`dl-${pack.month}-${format}`, async (): Promise<Done> => ['report.exported', { name: await recordsApi.downloadSnapshot(siteId, pack.month, format) }]);
 
   return (
     <Card
@@ -69,7 +71,7 @@ const MonthlyPacks = ({ siteId }: { siteId: string }) => {
       }
     >
       <p className="muted small">{t('records.packs.help')}</p>
-      {result?.ok && <Notice kind="success">{result.text}</Notice>}
+      {result?.ok && result.done && <Notice kind="success">{t(...result.done)}</Notice>}
       {result && !result.ok && <ErrorBanner error={result.error} />}
       {loading && !data && <Spinner />}
       <ErrorBanner error={error} onRetry={reload} />
@@ -136,6 +138,7 @@ const SealDetail = ({ siteId, year }: { siteId: string; year: number }) => {
   if (loading && !data) return <Spinner />;
   if (error) return <ErrorBanner error={error} />;
   if (!data?.records) return null;
+  if (data.records.length === 0) return <p className="empty small" data-testid={`seal-records-${year}`}>{t('records.seal.noRecords', { year })}</p>;
   return (
     <table className="table" data-testid={`seal-records-${year}`}>
       <thead>
@@ -173,11 +176,11 @@ const YearSeals = ({ siteId }: { siteId: string }) => {
   const [result, setResult] = useState<Result>(null);
   const { data, error, loading, reload } = useLoad((signal) => recordsApi.seals(siteId, signal), [siteId]);
 
-  const run = async (key: string, work: () => Promise<string>) => {
+  const run = async (key: string, work: () => Promise<Done>) => {
     setBusy(key);
     setResult(null);
     try {
-      setResult({ ok: true, text: await work() });
+      setResult({ ok: true, done: await work() });
       reload();
     } catch (e) {
       setResult({ ok: false, error: e });
@@ -188,7 +191,7 @@ const YearSeals = ({ siteId }: { siteId: string }) => {
   const seal = () =>
     run('seal', async () => {
       const r = await recordsApi.sealYear(siteId, year);
-      return r.sealed ? t('records.seal.sealedNow', { year, edition: r.edition ?? 1 }) : t('records.seal.nothingNew', { year });
+      return r.sealed ? ['records.seal.sealedNow', { year, edition: r.edition ?? 1 }] : ['records.seal.nothingNew', { year }];
     });
   const lastEdition = (s: YearSeal) => s.editions[s.editions.length - 1];
 
@@ -211,7 +214,7 @@ const YearSeals = ({ siteId }: { siteId: string }) => {
       }
     >
       <p className="muted small">{t('records.seals.help')}</p>
-      {result?.ok && <Notice kind="success">{result.text}</Notice>}
+      {result?.ok && result.done && <Notice kind="success">{t(...result.done)}</Notice>}
       {result && !result.ok && <ErrorBanner error={result.error} />}
       {loading && !data && <Spinner />}
       <ErrorBanner error={error} onRetry={reload} />
@@ -247,7 +250,7 @@ const YearSeals = ({ siteId }: { siteId: string }) => {
                   <button type="button" className="btn btn-small btn-ghost" onClick={() => setOpen(open === s.year ? null : s.year)} data-testid={`seal-open-${s.year}`}>
                     {t('records.seal.showRecords')}
                   </button>
-                  <button type="button" className="btn btn-small" disabled={busy !== null} onClick={() => void run(`dl-${s.year}`, async () => t('report.exported', { name: await recordsApi.downloadArchive(siteId, s.year, lastEdition(s).edition) }))}>
+                  <button type="button" className="btn btn-small" disabled={busy !== null} onClick={() => void run(`dl-${s.year}`, async (): Promise<Done> => ['report.exported', { name: await recordsApi.downloadArchive(siteId, s.year, lastEdition(s).edition) }])}>
                     {t('records.seal.download')}
                   </button>
                 </td>
