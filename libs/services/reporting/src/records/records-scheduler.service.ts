@@ -43,7 +43,8 @@ export class RecordsSchedulerService implements OnApplicationBootstrap, OnModule
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.records.ensureBuilt();
+    // A failure here must not stop the service: the read models are caught up on every tick.
+    await this.records.ensureBuilt().catch((error: unknown) => this.logger.warn(`records read models not built at start: ${String(error)}`));
     const settings = recordsSchedulerSettings(this.config);
     if (!settings.enabled) return;
     this.logger.log(`monthly packs and year-end seals checked every ${settings.intervalMs} ms`);

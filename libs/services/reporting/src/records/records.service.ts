@@ -19,7 +19,7 @@ import {
   type YearSealState,
 } from '@complaints/domain';
 import { handleCommand, type EventStore } from '@complaints/event-store';
-import { ProjectionRunner, type ProjectedEvent, type StreamProjection } from '@complaints/read-model';
+import { ProjectionRunner, RebuildInProgressError, type ProjectedEvent, type StreamProjection } from '@complaints/read-model';
 import { ComplaintCommandRunner, ComplaintPersonalData, SiteDirectory } from '@complaints/service-common';
 import { CLOCK, EVENT_STORE, type ActingUser, type Clock } from '@complaints/service-kit';
 import { REPORTING_DATA_SOURCE } from '../reporting.tokens';
@@ -83,7 +83,13 @@ export class RecordsService {
       [this.seals, yearSealProjection],
     ] as const) {
       const checkpoint = await runner.checkpoint(projection.name);
-      if (!checkpoint || checkpoint.status !== 'live') await runner.rebuild(projection as StreamProjection<unknown>);
+      if (checkpoint?.status === 'live') continue;
+      try {
+        await runner.rebuild(projection as StreamProjection<unknown>);
+      } catch (error) {
+        // Another instance is building it: its rows will be there; this one catches up on its ticks.
+        if (!(error instanceof RebuildInProgressError)) throw error;
+      }
     }
   }
 
