@@ -50,7 +50,7 @@ const verify = (target: string, env: Record<string, string> = {}) => {
  * before a rebuild reads it.
  */
 const settle = async (h: ReportingHarness): Promise<void> => {
-  for (let i = 0; i < 400; i++) {
+  for (let i = 0; i < 4_800; i++) {
     const [{ n }] = (await h.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM event_store.events`)).rows;
     if ((await h.store.readAll({ maxCount: 100_000 })).length >= n) return;
     await new Promise((r) => setTimeout(r, 50));
@@ -83,7 +83,7 @@ describe('Records desk: scheduled monthly packs and year-end sealing (issue 15 Â
     scheduler = new RecordsSchedulerService(records, sites, { schedulerEnabled: false, processName: 'test' } as PlatformConfig);
     await records.ensureBuilt();
     work = mkdtempSync(join(tmpdir(), 'records-'));
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     rmSync(work, { recursive: true, force: true });
@@ -163,6 +163,7 @@ describe('Records desk: scheduled monthly packs and year-end sealing (issue 15 Â
 
   describe('Given a complaint of December corrected after the pack was generated', () => {
     it('should keep serving the snapshot as generated', async () => {
+      // (The rebuilds below read the store in global order: allow for other test files' long transactions on the shared server.)
       const [row] = (await h.dataSource.query(`SELECT files FROM reporting.monthly_pack WHERE site_id = $1`, [SITE])) as { files: { sha256: string }[] }[];
       await appendStories(h.store, [closed('2025-12-10 10:00', 'REC-251210-004', '2025-12-12 10:00')]);
       await settle(h);
@@ -171,7 +172,7 @@ describe('Records desk: scheduled monthly packs and year-end sealing (issue 15 Â
       const again = await records.generatePack(SITE, '2025-12', manager);
       expect(again.generated).toBe(false);
       expect(again.state.files.map((f) => f.sha256)).toEqual(row.files.map((f) => f.sha256));
-    });
+    }, 300_000);
   });
 
   describe('When nobody signs by the due day', () => {
@@ -245,6 +246,6 @@ describe('Records desk: scheduled monthly packs and year-end sealing (issue 15 Â
       await new ProjectionRunner(h.dataSource, 'reporting', recordsEventSource(h.store, 'year-seal-')).rebuild(yearSealProjection);
       expect(await Promise.all(tables.map(([t, o]) => tableChecksum(h.dataSource, t, o)))).toEqual(before);
       expect(before.map((b) => b.rows)).toEqual([1, 1, 3]);
-    });
+    }, 300_000);
   });
 });

@@ -26,7 +26,7 @@ import { REPORTING_DATA_SOURCE } from '../reporting.tokens';
 import { buildMonthlyPack } from '../monthly-report/monthly-report.query';
 import { monthlyReportPdf } from '../monthly-report/export/monthly-report.pdf';
 import { staffOf } from '../monthly-report/monthly-report.controller';
-import { buildYearlyArchive, type ArchiveManifest } from '../archive/yearly-archive';
+import { buildYearlyArchive, selectYearlyArchive, type ArchiveManifest } from '../archive/yearly-archive';
 import { tarArchive } from '../archive/tar.util';
 import { REPORTING_SCHEMA } from '../projections/reporting-projections';
 import { monthlyPackProjection, recordsEventSource, yearSealProjection } from './records.projections';
@@ -52,6 +52,8 @@ export class RecordsService {
   private readonly logger = new Logger('records');
   private readonly packs: ProjectionRunner;
   private readonly seals: ProjectionRunner;
+  /** How far this process has caught up on each records stream family (global position; 0 after a start). */
+  private readonly caughtUp = new Map<string, bigint>();
 
   constructor(
     @Inject(REPORTING_DATA_SOURCE) readonly dataSource: DataSource,
@@ -100,12 +102,14 @@ export class RecordsService {
       [this.seals, yearSealProjection, YEAR_SEAL_STREAM_PREFIX],
     ] as const) {
       const source = recordsEventSource(this.store, prefix);
-      let after = 0n;
+      // readAll stops below any transaction still open, so nothing is skipped by moving on.
+      let after = this.caughtUp.get(prefix) ?? 0n;
       for (;;) {
         const batch = await source.readAll(after, 500);
         if (batch.length === 0) break;
-        after = batch[batch.length - 1].position;
         await runner.applyLiveBatch(projection as StreamProjection<unknown>, batch.map(source.toProjected).filter((e): e is ProjectedEvent => e !== undefined));
+        after = batch[batch.length - 1].position;
+        this.caughtUp.set(prefix, after);
       }
     }
   }
@@ -215,10 +219,10 @@ export class RecordsService {
     return events.reduce((s, e) => yearSealDecider.evolve(s, { type: e.type, data: e.data } as unknown as YearSealEvent), yearSealDecider.initialState());
   }
 
-  /** The closed complaints the year's archive holds (the archive's own selection). */
+  /** The closed complaints the year's archive holds (the archive's own selection, from the complaint view: no stream is read). */
   private async closedOfYear(siteId: string, year: number): Promise<{ id: string; number: string; major: boolean }[]> {
-    const bundle = await buildYearlyArchive(this.dataSource, this.store, { siteId, year, timeZone: this.sites.site(siteId).timeZone, now: this.clock.now(), policy: this.policy(siteId) });
-    return bundle.manifest.files.map((f) => ({ id: f.complaintId, number: f.number, major: f.major }));
+    const rows = await selectYearlyArchive(this.dataSource, { siteId, year, timeZone: this.sites.site(siteId).timeZone });
+    return rows.map((r) => ({ id: String(r.id), number: r.number, major: r.major === true }));
   }
 
   /**
