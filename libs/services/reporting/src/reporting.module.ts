@@ -2,7 +2,7 @@ import { Module, type OnApplicationShutdown, Inject, Injectable } from '@nestjs/
 import type { DataSource } from 'typeorm';
 import { DEMO_SITES } from '@complaints/auth';
 import { createReadModelDataSource, migrateReadModel } from '@complaints/read-model';
-import { ComplaintPersonalData, SiteDirectory } from '@complaints/service-common';
+import { ComplaintCommandRunner, ComplaintPersonalData, SiteDirectory } from '@complaints/service-common';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@complaints/service-kit';
 import { REPORTING_DATA_SOURCE } from './reporting.tokens';
 import { ComplaintViewEntity } from './complaint-view/complaint-view.entity';
@@ -20,6 +20,9 @@ import { ReportingEventsConsumer } from './projections/reporting-events.consumer
 import { REPORTING_MIGRATIONS } from './migrations';
 import { ChangeFeed } from './live/change-feed';
 import { ChangeStreamController } from './live/change-stream.controller';
+import { RecordsController } from './records/records.controller';
+import { RecordsService } from './records/records.service';
+import { RecordsSchedulerService } from './records/records-scheduler.service';
 
 export const REPORTING_ENTITIES = [ComplaintViewEntity, DashboardCaseEntity, ReportComplaintEntity, ReportFactEntity];
 
@@ -45,7 +48,18 @@ export const openReportingDataSource = async (databaseUrl: string, poolSize?: nu
  * yearly archive.
  */
 @Module({
-  controllers: [ComplaintViewController, AuditController, DepartmentDashboardController, MonthlyReportController, CallbackQuotaRemindersController, ArchiveController, ProjectionAdminController, ChangeStreamController, ReportingEventsConsumer],
+  controllers: [
+    ComplaintViewController,
+    AuditController,
+    DepartmentDashboardController,
+    MonthlyReportController,
+    CallbackQuotaRemindersController,
+    ArchiveController,
+    ProjectionAdminController,
+    ChangeStreamController,
+    ReportingEventsConsumer,
+    RecordsController,
+  ],
   providers: [
     {
       provide: REPORTING_DATA_SOURCE,
@@ -64,6 +78,10 @@ export const openReportingDataSource = async (databaseUrl: string, poolSize?: nu
     ProjectionService,
     ChangeFeed,
     CallbackQuotaReminderService,
+    // The records desk (issue 15 §6–7): monthly pack snapshots and sign-off, year-end seals.
+    ComplaintCommandRunner,
+    RecordsService,
+    RecordsSchedulerService,
   ],
 })
 export class ReportingModule {}
