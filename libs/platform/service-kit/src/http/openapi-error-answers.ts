@@ -13,11 +13,22 @@ type Operation = {
 
 const ERROR_BODY = { 'application/json': { schema: { $ref: '#/components/schemas/ApiErrorDto' } } };
 
+/** Descriptions for error answers an operation lists without one. */
+const GENERIC: Record<string, string> = {
+  '400': 'Malformed input (details name each field)',
+  '401': 'No token, or an expired or invalid one',
+  '403': 'Not allowed for this user (message says why)',
+  '404': 'Not found',
+  '409': 'Not in a state that allows it (message says why)',
+  '422': 'The data is refused (details name each field)',
+};
+
 /**
  * Documents the error answers of every operation the way the newer endpoints spell them out
  * (docs/api.md "Errors": one body, ApiErrorDto, for every 4xx and 5xx), so no endpoint's
  * failures are left undocumented:
- * - every 4xx/5xx answer an operation lists carries the ApiErrorDto schema;
+ * - every 4xx/5xx answer an operation lists carries the ApiErrorDto schema as JSON (also on
+ *   an operation that answers a file when it succeeds) and a description;
  * - an operation that needs a token (all but `@Public()` ones) says so (bearer) and answers
  *   401 without a valid token and 403 when the role or the user's sites/departments forbid it;
  * - one with a body or parameters answers 400 naming each field at fault;
@@ -53,8 +64,11 @@ export const documentErrorAnswers = (document: OpenAPIObject): OpenAPIObject => 
       if (method === 'post' && (path === '/api/complaints' || path.startsWith('/api/complaints/{id}/'))) {
         add('422', 'The domain refuses the data under the site’s policy (details name each field)');
       }
+      // Errors are always JSON (ApiExceptionFilter), whatever the operation produces when it succeeds (a file, a stream).
       for (const [status, answer] of Object.entries(op.responses)) {
-        if (/^[45]\d\d$/.test(status) && answer.content === undefined) answer.content = ERROR_BODY;
+        if (!/^[45]\d\d$/.test(status)) continue;
+        if (answer.content?.['application/json'] === undefined) answer.content = ERROR_BODY;
+        if (!answer.description) answer.description = GENERIC[status] ?? 'Error (see docs/api.md "Errors")';
       }
     }
   }
