@@ -72,3 +72,6 @@ export type { CallbackCount, CallbackShortfall } from './reporting/callback-quot
 // Test support (framework-free)
 export { deciderSpecification } from './testing/decider-spec';
 export type { Decider, ErrorCheck, Outcome } from './testing/decider-spec';
+
+// Records desk: typical-case library, public disclosure, weekly supervisor check (their own streams)
+export * from './records-desk';
