@@ -1,3 +1,4 @@
+import type { Actor } from '../common/actor';
 import { ForbiddenError, InvalidStateError, ValidationError } from '../common/domain-errors';
 import { actors, T0 } from '../testing/complaint.fixtures';
 import { deciderSpecification } from '../testing/decider-spec';
@@ -15,7 +16,7 @@ const closed: CaseComplaintFacts = {
 };
 const text = { summary: '3号楼电梯停在两层之间，住户被困20分钟', cause: '维保单位未按期更换控制板', lessons: '维保合同加入关键部件更换期限，困人演练每季度一次' };
 const at = T0;
-const mark = (data: Partial<typeof text> = {}, complaint: CaseComplaintFacts = closed, actor = actors.csManager): TypicalCaseCommand => ({ type: 'MarkTypicalCase', data: { complaint, ...text, ...data }, metadata: { now: at, actor } });
+const mark = (data: Partial<typeof text> = {}, complaint: CaseComplaintFacts = closed, actor: Actor = actors.csManager): TypicalCaseCommand => ({ type: 'MarkTypicalCase', data: { complaint, ...text, ...data }, metadata: { now: at, actor } });
 const marked: TypicalCaseEvent = {
   type: 'TypicalCaseMarked',
   data: { complaintId: 'c-1', siteId: 'site-a', number: 'SITEA-251103-001', category: 'facilities', title: '电梯困人', closedAt: '2025-11-05T02:00:00.000Z', ...text, at, by: actors.csManager },

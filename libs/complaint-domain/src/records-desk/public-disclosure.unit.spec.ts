@@ -1,3 +1,4 @@
+import type { Actor } from '../common/actor';
 import { ForbiddenError, InvalidStateError, ValidationError } from '../common/domain-errors';
 import { actors, history } from '../testing/complaint.fixtures';
 import { deciderSpecification } from '../testing/decider-spec';
@@ -7,7 +8,7 @@ import { commonAreaReasons, disclosureDecider, disclosureNotice, disclosureStatu
 const TZ = 'Asia/Shanghai';
 const HASH_A = 'a'.repeat(64);
 const HASH_B = 'b'.repeat(64);
-const approve = (contentHash = HASH_A, now = '2025-04-01T02:00:00.000Z', actor = actors.csManager): ApproveDisclosure => ({
+const approve = (contentHash = HASH_A, now = '2025-04-01T02:00:00.000Z', actor: Actor = actors.csManager): ApproveDisclosure => ({
   type: 'ApproveDisclosure',
   data: { siteId: 'site-sh-01', month: '2025-03', timeZone: TZ, contentHash, itemCount: 2 },
   metadata: { now, actor },

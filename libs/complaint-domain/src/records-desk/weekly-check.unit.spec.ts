@@ -1,3 +1,4 @@
+import type { Actor } from '../common/actor';
 import { ForbiddenError, InvalidStateError, ValidationError } from '../common/domain-errors';
 import { createWorkingCalendar } from '../calendar/working-calendar';
 import { DEFAULT_POLICY } from '../policy/policy';
@@ -9,7 +10,7 @@ const TZ = 'Asia/Shanghai';
 const calendar = createWorkingCalendar({ timeZone: TZ });
 const WEEK = '2025-W11'; // Monday 10 March … Sunday 16 March 2025
 const now = '2025-03-14T02:00:00.000Z';
-const finding = (complaintId: string, outcome: 'ok' | 'issue', note?: string, actor = actors.supervisor): WeeklyCheckCommand => ({
+const finding = (complaintId: string, outcome: 'ok' | 'issue', note?: string, actor: Actor = actors.supervisor): WeeklyCheckCommand => ({
   type: 'RecordCheckFinding',
   data: { siteId: 'site-sh-01', week: WEEK, timeZone: TZ, complaintId, number: `N-${complaintId}`, outcome, ...(note ? { note } : {}) },
   metadata: { now, actor },

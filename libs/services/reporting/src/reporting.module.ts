@@ -19,6 +19,10 @@ import { ReportingEventsConsumer } from './projections/reporting-events.consumer
 import { REPORTING_MIGRATIONS } from './migrations';
 import { ChangeFeed } from './live/change-feed';
 import { ChangeStreamController } from './live/change-stream.controller';
+import { RecordsDeskService } from './records-desk/desk.service';
+import { CaseLibraryController } from './records-desk/case-library.controller';
+import { DisclosureController } from './records-desk/disclosure.controller';
+import { WeeklyCheckController } from './records-desk/weekly-check.controller';
 
 export const REPORTING_ENTITIES = [ComplaintViewEntity, DashboardCaseEntity, ReportComplaintEntity, ReportFactEntity];
 
@@ -44,7 +48,7 @@ export const openReportingDataSource = async (databaseUrl: string, poolSize?: nu
  * yearly archive.
  */
 @Module({
-  controllers: [ComplaintViewController, AuditController, DepartmentDashboardController, MonthlyReportController, ArchiveController, ProjectionAdminController, ChangeStreamController, ReportingEventsConsumer],
+  controllers: [ComplaintViewController, AuditController, DepartmentDashboardController, MonthlyReportController, ArchiveController, ProjectionAdminController, ChangeStreamController, ReportingEventsConsumer, CaseLibraryController, DisclosureController, WeeklyCheckController],
   providers: [
     {
       provide: REPORTING_DATA_SOURCE,
@@ -62,6 +66,7 @@ export const openReportingDataSource = async (databaseUrl: string, poolSize?: nu
     ReportingDataSourceLifecycle,
     ProjectionService,
     ChangeFeed,
+    RecordsDeskService,
   ],
 })
 export class ReportingModule {}

@@ -1,4 +1,5 @@
 import { ReportingInitial1764000000000 } from './1764000000000-reporting-initial';
 import { ReportingProjections1764100000000 } from './1764100000000-reporting-projections';
+import { RecordsDesk1765000000000 } from './1765000000000-records-desk';
 
-export const REPORTING_MIGRATIONS = [ReportingInitial1764000000000, ReportingProjections1764100000000];
+export const REPORTING_MIGRATIONS = [ReportingInitial1764000000000, ReportingProjections1764100000000, RecordsDesk1765000000000];
