@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, StreamableFile } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiForbiddenResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { disclosureNotice, disclosureStatus, disclosureStreamName, endOfLocalDate, initialDisclosureState, isDisclosureMonth, startOfLocalDate, type DisclosureNotice, type DisclosureState } from '@complaints/domain';
+import { DISCLOSURE_APPROVER_ROLES, assertDeskRole, disclosureNotice, disclosureStatus, disclosureStreamName, endOfLocalDate, initialDisclosureState, isDisclosureMonth, startOfLocalDate, type DisclosureNotice, type DisclosureState } from '@complaints/domain';
 import { AcceptedDto, ApiErrorDto, SiteDirectory } from '@complaints/service-common';
 import { CurrentUser, badRequest, conflict, type ActingUser } from '@complaints/service-kit';
 import { assertSite } from '../access/reporting-access';
@@ -80,6 +80,8 @@ export class DisclosureController {
   @ApiConflictResponse({ type: ApiErrorDto, description: 'The notice changed since it was reviewed (contentHash differs), or the month has not ended' })
   async approve(@Param('siteId') siteId: string, @Param('month') month: string, @Body() body: ApproveDisclosureDto, @CurrentUser() user: ActingUser, @Headers('x-correlation-id') correlationId?: string): Promise<AcceptedDto> {
     const { site, notice, contentHash } = await this.notice(siteId, month, user);
+    // Who may approve is answered before whether the content still matches (403 before 409).
+    assertDeskRole(actorOf(user), DISCLOSURE_APPROVER_ROLES, 'approve a public disclosure');
     if (body.contentHash !== contentHash) throw conflict('The notice has changed since it was reviewed: reload it and review it again', [{ field: 'contentHash', problem: `the current content's hash is ${contentHash}` }]);
     await this.desk.execute(
       disclosureStreamName(siteId, month),
