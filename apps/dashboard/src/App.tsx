@@ -15,6 +15,9 @@ import { useSession } from './session';
 // The chart pages carry ECharts: loaded when first opened, so the queue opens fast on a tablet.
 const DashboardPage = lazy(() => import('./pages/DashboardPage'));
 const MonthlyReportPage = lazy(() => import('./pages/MonthlyReportPage'));
+const CaseLibraryPage = lazy(() => import('./pages/CaseLibraryPage'));
+const DisclosurePage = lazy(() => import('./pages/DisclosurePage'));
+const WeeklyCheckPage = lazy(() => import('./pages/WeeklyCheckPage'));
 
 const NotFound = () => {
   const { t } = useI18n();
@@ -46,6 +49,12 @@ const Page = ({ route }: { route: Route }) => {
       return <DashboardPage />;
     case 'monthly':
       return <MonthlyReportPage />;
+    case 'caseLibrary':
+      return <CaseLibraryPage />;
+    case 'disclosure':
+      return <DisclosurePage />;
+    case 'weeklyCheck':
+      return <WeeklyCheckPage />;
     default:
       return <NotFound />;
   }

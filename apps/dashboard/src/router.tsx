@@ -15,6 +15,9 @@ export type Route =
   | { name: 'auditPick' }
   | { name: 'dashboard' }
   | { name: 'monthly' }
+  | { name: 'caseLibrary' }
+  | { name: 'disclosure' }
+  | { name: 'weeklyCheck' }
   | { name: 'notFound' };
 
 export const parseRoute = (pathname: string): Route => {
@@ -26,6 +29,9 @@ export const parseRoute = (pathname: string): Route => {
   if (path === '/dashboard') return { name: 'dashboard' };
   if (path === '/reports/monthly') return { name: 'monthly' };
   if (path === '/audit') return { name: 'auditPick' };
+  if (path === '/case-library') return { name: 'caseLibrary' };
+  if (path === '/disclosure') return { name: 'disclosure' };
+  if (path === '/weekly-check') return { name: 'weeklyCheck' };
   const m = /^\/complaints\/([^/]+)(?:\/(triage|audit))?$/.exec(path);
   if (m) {
     const id = decodeURIComponent(m[1]);

@@ -12,6 +12,9 @@ const NAV: Record<NavItem, { to: string; label: MsgKey; routes: string[] }> = {
   dashboard: { to: '/dashboard', label: 'nav.dashboard', routes: ['dashboard'] },
   monthly: { to: '/reports/monthly', label: 'nav.monthly', routes: ['monthly'] },
   audit: { to: '/audit', label: 'nav.audit', routes: ['auditPick', 'audit'] },
+  caseLibrary: { to: '/case-library', label: 'nav.caseLibrary', routes: ['caseLibrary'] },
+  disclosure: { to: '/disclosure', label: 'nav.disclosure', routes: ['disclosure'] },
+  weeklyCheck: { to: '/weekly-check', label: 'nav.weeklyCheck', routes: ['weeklyCheck'] },
 };
 
 export const LanguageSwitch = () => {

@@ -56,7 +56,7 @@ export const factsFromHistory = (events: HistoryEvent[]): CaseFacts => {
   return facts;
 };
 
-export type NavItem = 'queue' | 'register' | 'list' | 'dashboard' | 'monthly' | 'audit';
+export type NavItem = 'queue' | 'register' | 'list' | 'dashboard' | 'monthly' | 'audit' | 'caseLibrary' | 'disclosure' | 'weeklyCheck';
 
 /** The pages a role sees in the navigation. */
 export const navFor = (role: string): NavItem[] => {
@@ -66,5 +66,17 @@ export const navFor = (role: string): NavItem[] => {
   if (role !== 'duty_officer' && role !== 'handler') items.push('dashboard');
   if (!['duty_officer', 'handler', 'cs_assistant'].includes(role)) items.push('monthly');
   if (['auditor', 'admin', 'cs_supervisor', 'cs_manager', 'general_manager', 'leadership'].includes(role)) items.push('audit');
+  // Records desk: the case library for all staff; the notice and the weekly check for customer service and management.
+  items.push('caseLibrary');
+  if (DESK_ROLES.includes(role)) items.push('disclosure', 'weeklyCheck');
   return items;
 };
+
+/** Who sees the public notice and the weekly check pages (customer service, management, audit). */
+export const DESK_ROLES = ['cs_assistant', 'cs_supervisor', 'cs_manager', 'general_manager', 'leadership', 'auditor', 'admin'];
+/** Managers who mark typical cases (the domain's TYPICAL_CASE_ROLES). */
+export const TYPICAL_CASE_ROLES = ['cs_manager', 'general_manager', 'leadership'];
+/** Who approves the public notice (the domain's DISCLOSURE_APPROVER_ROLES). */
+export const DISCLOSURE_APPROVER_ROLES = ['cs_manager'];
+/** Who records weekly-check findings (the domain's WEEKLY_CHECK_ROLES). */
+export const WEEKLY_CHECK_ROLES = ['cs_supervisor', 'cs_manager'];

@@ -18,7 +18,7 @@ import {
 import { handleCommand, type EventStore, type Subscription } from '@complaints/event-store';
 import { ProjectionRunner, fromRecordedEvent, type ProjectedEvent, type ProjectionSource } from '@complaints/read-model';
 import { ComplaintPersonalData, SiteDirectory, deterministicUuid } from '@complaints/service-common';
-import { CLOCK, EVENT_STORE, type Clock } from '@complaints/service-kit';
+import { CLOCK, EVENT_STORE, PLATFORM_CONFIG, type Clock, type PlatformConfig } from '@complaints/service-kit';
 import { REPORTING_DATA_SOURCE } from '../reporting.tokens';
 import { REPORTING_SCHEMA } from '../projections/reporting-projections';
 import { DESK_PROJECTIONS, type DeskProjection } from './desk.projections';
@@ -51,8 +51,8 @@ export class RecordsDeskService implements OnApplicationBootstrap, OnApplication
   private readonly subscriptions: Subscription[] = [];
   private timer?: NodeJS.Timeout;
   private stopping = false;
-  /** How often the weekly-check scheduler looks (ms); 0 switches it off. */
-  static schedulerIntervalMs = Number(process.env.WEEKLY_CHECK_SCHEDULER_MS ?? 60_000);
+  /** How often the weekly-check scheduler looks (ms) where the scheduler is enabled (SCHEDULER_ENABLED, as for the deadline scheduler). */
+  static schedulerIntervalMs = 60_000;
 
   constructor(
     @Inject(REPORTING_DATA_SOURCE) readonly dataSource: DataSource,
@@ -60,6 +60,7 @@ export class RecordsDeskService implements OnApplicationBootstrap, OnApplication
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly sites: SiteDirectory,
     private readonly personalData: ComplaintPersonalData,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {
     for (const projection of DESK_PROJECTIONS) {
       this.runners.set(projection.streamPrefix, { projection, runner: new ProjectionRunner(dataSource, REPORTING_SCHEMA, sourceFor(store, projection.streamPrefix)) });
@@ -73,7 +74,7 @@ export class RecordsDeskService implements OnApplicationBootstrap, OnApplication
       const after = BigInt((await runner.checkpoint(projection.name))?.position ?? '0');
       this.subscribe(projection, runner, after);
     }
-    if (RecordsDeskService.schedulerIntervalMs > 0) {
+    if (this.config.schedulerEnabled && RecordsDeskService.schedulerIntervalMs > 0) {
       this.timer = setInterval(() => void this.runScheduler().catch((e: unknown) => this.logger.warn(`weekly-check scheduler: ${e instanceof Error ? e.message : String(e)}`)), RecordsDeskService.schedulerIntervalMs);
       this.timer.unref();
     }
