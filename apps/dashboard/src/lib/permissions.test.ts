@@ -31,8 +31,9 @@ describe('facts read from the history (the triage page’s notices)', () => {
 
 describe('navigation per role', () => {
   it('shows each role its pages', () => {
-    expect(navFor('duty_officer')).toEqual(['queue', 'register', 'list']);
-    expect(navFor('department_head')).toEqual(['queue', 'list', 'dashboard', 'monthly']);
-    expect(navFor('auditor')).toEqual(['queue', 'list', 'dashboard', 'monthly', 'audit']);
+    expect(navFor('duty_officer')).toEqual(['queue', 'register', 'list', 'caseLibrary']);
+    expect(navFor('department_head')).toEqual(['queue', 'list', 'dashboard', 'monthly', 'caseLibrary']);
+    expect(navFor('auditor')).toEqual(['queue', 'list', 'dashboard', 'monthly', 'audit', 'caseLibrary', 'disclosure', 'weeklyCheck']);
+    expect(navFor('cs_supervisor')).toEqual(['queue', 'register', 'list', 'dashboard', 'monthly', 'audit', 'caseLibrary', 'disclosure', 'weeklyCheck']);
   });
 });
