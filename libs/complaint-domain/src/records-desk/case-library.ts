@@ -8,7 +8,7 @@
 import type { Role } from '../common/actor';
 import { InvalidStateError, ProblemList } from '../common/domain-errors';
 import type { ComplaintStatus } from '../complaint/complaint.types';
-import { assertDeskRole, personalDataIn, type DeskMetadata } from './desk-common';
+import { anonymiseText, assertDeskRole, personalDataIn, type DeskMetadata } from './desk-common';
 
 /** Managers (the CS centre manager, the general property manager, the company's leadership). */
 export const TYPICAL_CASE_ROLES: readonly Role[] = ['cs_manager', 'general_manager', 'leadership'];
@@ -133,7 +133,8 @@ export const decideTypicalCase = (command: TypicalCaseCommand, state: TypicalCas
             siteId: complaint.siteId,
             number: complaint.number,
             category: complaint.category ?? null,
-            title: complaint.title,
+            // The complaint's own title may name the complainant ("张女士反映…"): the entry keeps it anonymised.
+            title: anonymiseText(complaint.title, complaint.personal),
             closedAt: complaint.closedAt ?? null,
             summary: command.data.summary.trim(),
             cause: command.data.cause.trim(),

@@ -28,6 +28,10 @@ describe('Case library (案例库): a manager marks a closed complaint as a typi
   it('Rule: a manager marks a closed complaint with its anonymised summary, cause and lessons', () => {
     given([]).when(mark()).then([marked]);
   });
+  it("Rule: the entry's title is the complaint's, anonymised (a title naming the complainant loses the name)", () => {
+    const named = { ...closed, title: '张女士反映电梯困人，电话13800138000' };
+    expect(given([]).when(mark({}, named)).events()[0].data).toMatchObject({ title: '＊＊反映电梯困人，电话＊＊＊' });
+  });
   it('Rule: only managers (CS centre manager, general manager, leadership) mark typical cases', () => {
     given([]).when(mark({}, closed, actors.supervisor)).thenThrows(ForbiddenError);
     given([]).when(mark({}, closed, actors.generalManager)).events();
