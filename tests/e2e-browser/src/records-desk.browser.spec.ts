@@ -124,7 +124,7 @@ describeInBrowser('the records desk in Chromium (embedded default)', () => {
     })) as { id: string };
     await duty('POST', `/complaints/${open.id}/triage`, { nature: 'valid', severity: 'minor', urgency: 'normal', category: 'facilities', department: 'engineering' });
     for (let i = 0; i < 150; i++) {
-      if ((await manager('GET', `/complaints/${lift.id}`).catch(() => ({}))).status === 'closed') break;
+      if ((await manager('GET', `/complaints/${lift.id}`).catch((): Record<string, unknown> => ({}))).status === 'closed') break;
       await new Promise((r) => setTimeout(r, 200));
     }
 
