@@ -15,8 +15,8 @@ import {
   type WeeklyCheckCommand,
   type WeeklyCheckState,
 } from '@complaints/domain';
-import { handleCommand, type EventStore, type Subscription } from '@complaints/event-store';
-import { ProjectionRunner, fromRecordedEvent, type ProjectedEvent, type ProjectionSource } from '@complaints/read-model';
+import { handleCommand, type EventStore, type RecordedEvent } from '@complaints/event-store';
+import { ProjectionRunner, advanceCheckpoint, fromRecordedEvent, type ProjectedEvent, type ProjectionSource } from '@complaints/read-model';
 import { ComplaintPersonalData, SiteDirectory, deterministicUuid } from '@complaints/service-common';
 import { CLOCK, EVENT_STORE, PLATFORM_CONFIG, type Clock, type PlatformConfig } from '@complaints/service-kit';
 import { REPORTING_DATA_SOURCE } from '../reporting.tokens';
@@ -25,21 +25,30 @@ import { DESK_PROJECTIONS, type DeskProjection } from './desk.projections';
 
 type AnyDecider = { initialState: () => unknown; evolve: (s: never, e: never) => unknown; decide: (c: never, s: never) => { type: string; data: object }[] };
 
+/**
+ * A desk projection's events from the store. `readAll` reads every stream and keeps the
+ * projection's own: a prefix filter in the store would scan all the complaint events after
+ * the position on every call when desk events are rare; reading in order and passing over
+ * the others costs each event once.
+ */
 const sourceFor = (store: EventStore, prefix: string): ProjectionSource => {
-  const toProjected = (e: Parameters<typeof fromRecordedEvent>[0]): ProjectedEvent | undefined => (e.streamId.startsWith(prefix) ? fromRecordedEvent(e, e.streamId) : undefined);
+  const toProjected = (e: RecordedEvent): ProjectedEvent | undefined => (e.streamId.startsWith(prefix) ? fromRecordedEvent(e, e.streamId) : undefined);
   return {
-    readAll: (after, maxCount) => store.readAll({ after, maxCount, streamPrefix: prefix }),
+    readAll: (after, maxCount) => store.readAll({ after, maxCount }),
     readStream: async (streamId) => (await store.readStream(streamId)).map(toProjected).filter((e): e is ProjectedEvent => e !== undefined),
     toProjected,
   };
 };
 
+const SCAN_BATCH = 500;
+
 /**
  * The records desk inside reporting (issue 15 items 3–5): its commands append to streams of
  * its own (`case-…`, `disclosure-…`, `record-check-…`) through the domain's deciders and the
  * hash-chained `handleCommand`; its read models are StreamProjections in the reporting schema,
- * built from the event store on the first start and then kept by a catch-up subscription per
- * stream prefix (those streams are not complaint events, so the bus does not carry them).
+ * built from the event store on the first start (in the background) and then kept by one
+ * catch-up loop reading the store in global order (those streams are not complaint events, so
+ * the bus does not carry them); each projection's checkpoint moves with it.
  * After its own command the service applies the stream at once, so the next read sees it.
  * The weekly-check scheduler runs here too: the chase steps are deterministic events, so two
  * processes or a restart never chase twice.
@@ -48,9 +57,12 @@ const sourceFor = (store: EventStore, prefix: string): ProjectionSource => {
 export class RecordsDeskService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('records-desk');
   private readonly runners = new Map<string, { projection: DeskProjection<unknown>; runner: ProjectionRunner }>();
-  private readonly subscriptions: Subscription[] = [];
   private timer?: NodeJS.Timeout;
   private stopping = false;
+  private scanning?: Promise<void>;
+  private wake?: () => void;
+  /** How often the catch-up loop looks for new events (ms). */
+  static pollIntervalMs = 1_000;
   /** How often the weekly-check scheduler looks (ms) where the scheduler is enabled (SCHEDULER_ENABLED, as for the deadline scheduler). */
   static schedulerIntervalMs = 60_000;
 
@@ -68,34 +80,61 @@ export class RecordsDeskService implements OnApplicationBootstrap, OnApplication
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    // Build what was never built before the service answers, one at a time (a rebuild holds a pooled
+    // connection for its lock and takes another for each write; built in the background beside the
+    // other reporting projections' first builds, the pool ran dry in tests). Then follow the store.
     for (const { projection, runner } of this.runners.values()) {
-      const checkpoint = await runner.checkpoint(projection.name);
-      if (checkpoint?.status !== 'live') await runner.rebuild(projection, { resume: true });
-      const after = BigInt((await runner.checkpoint(projection.name))?.position ?? '0');
-      this.subscribe(projection, runner, after);
+      if ((await runner.checkpoint(projection.name))?.status !== 'live') await runner.rebuild(projection, { resume: true });
     }
+    const positions = await Promise.all([...this.runners.values()].map(async ({ projection, runner }) => BigInt((await runner.checkpoint(projection.name))?.position ?? '0')));
+    this.scanning = this.scan(positions.reduce((x, y) => (y < x ? y : x))).catch((error: unknown) => {
+      if (!this.stopping) this.logger.error(`records desk catch-up stopped: ${error instanceof Error ? error.message : String(error)}`);
+    });
     if (this.config.schedulerEnabled && RecordsDeskService.schedulerIntervalMs > 0) {
       this.timer = setInterval(() => void this.runScheduler().catch((e: unknown) => this.logger.warn(`weekly-check scheduler: ${e instanceof Error ? e.message : String(e)}`)), RecordsDeskService.schedulerIntervalMs);
       this.timer.unref();
     }
   }
 
-  private subscribe(projection: DeskProjection<unknown>, runner: ProjectionRunner, after: bigint): void {
-    const subscription = this.store.subscribeToAll({ after: after > 0n ? after : undefined, streamPrefix: projection.streamPrefix, batchSize: 200 }, async (batch) => {
-      await runner.applyLiveBatch(projection, batch.map((e) => fromRecordedEvent(e, e.streamId)));
-    });
-    subscription.done.catch((error: unknown) => {
-      if (this.stopping) return;
-      this.logger.warn(`${projection.name}: subscription stopped (${error instanceof Error ? error.message : String(error)}); resubscribing`);
-      setTimeout(() => !this.stopping && this.subscribe(projection, runner, 0n), 1_000).unref();
-    });
-    this.subscriptions.push(subscription);
+  /** The catch-up loop: reads the store in order from `after`, applies each desk projection's events, moves its checkpoint. */
+  private async scan(after: bigint): Promise<void> {
+    let position = after;
+    while (!this.stopping) {
+      try {
+        const batch = await this.store.readAll({ after: position > 0n ? position : undefined, maxCount: SCAN_BATCH });
+        if (batch.length > 0) {
+          await this.applyScanned(batch);
+          position = batch[batch.length - 1].position;
+          if (batch.length === SCAN_BATCH) continue;
+        }
+      } catch (error) {
+        if (this.stopping) break;
+        this.logger.warn(`records desk catch-up: ${error instanceof Error ? error.message : String(error)}; trying again`);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, RecordsDeskService.pollIntervalMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  private async applyScanned(batch: readonly RecordedEvent[]): Promise<void> {
+    const last = batch[batch.length - 1].position.toString();
+    for (const [prefix, { projection, runner }] of this.runners) {
+      const events = batch.filter((e) => e.streamId.startsWith(prefix)).map((e) => fromRecordedEvent(e, e.streamId));
+      if (events.length > 0) await runner.applyLiveBatch(projection, events);
+      await this.dataSource.transaction((manager) => advanceCheckpoint(manager, REPORTING_SCHEMA, projection.name, last, events.length));
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
-    await Promise.allSettled(this.subscriptions.map((s) => s.stop()));
+    this.wake?.();
+    await this.scanning;
   }
 
   now(): string {
