@@ -121,13 +121,26 @@ export class RecordsDeskService implements OnApplicationBootstrap, OnApplication
     }
   }
 
+  private lastAdvance = 0;
+
+  /**
+   * Applies a read batch's desk events. The checkpoints (where the next start resumes) move in
+   * one transaction when the batch held desk events, else at most every 30 s: the reporting
+   * pool is small and shared with the complaint projections, and re-reading a few seconds of
+   * events after a restart changes nothing (applied ids and row versions skip them).
+   */
   private async applyScanned(batch: readonly RecordedEvent[]): Promise<void> {
     const last = batch[batch.length - 1].position.toString();
+    let applied = 0;
     for (const [prefix, { projection, runner }] of this.runners) {
       const events = batch.filter((e) => e.streamId.startsWith(prefix)).map((e) => fromRecordedEvent(e, e.streamId));
-      if (events.length > 0) await runner.applyLiveBatch(projection, events);
-      await this.dataSource.transaction((manager) => advanceCheckpoint(manager, REPORTING_SCHEMA, projection.name, last, events.length));
+      if (events.length > 0) applied += await runner.applyLiveBatch(projection, events);
     }
+    if (applied === 0 && Date.now() - this.lastAdvance < 30_000) return;
+    this.lastAdvance = Date.now();
+    await this.dataSource.transaction(async (manager) => {
+      for (const { projection } of this.runners.values()) await advanceCheckpoint(manager, REPORTING_SCHEMA, projection.name, last, 0);
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
