@@ -18,6 +18,7 @@ const MonthlyReportPage = lazy(() => import('./pages/MonthlyReportPage'));
 const CaseLibraryPage = lazy(() => import('./pages/CaseLibraryPage'));
 const DisclosurePage = lazy(() => import('./pages/DisclosurePage'));
 const WeeklyCheckPage = lazy(() => import('./pages/WeeklyCheckPage'));
+const RecordsPage = lazy(() => import('./pages/RecordsPage'));
 
 const NotFound = () => {
   const { t } = useI18n();
@@ -55,6 +56,8 @@ const Page = ({ route }: { route: Route }) => {
       return <DisclosurePage />;
     case 'weeklyCheck':
       return <WeeklyCheckPage />;
+    case 'records':
+      return <RecordsPage />;
     default:
       return <NotFound />;
   }

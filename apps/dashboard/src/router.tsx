@@ -18,6 +18,7 @@ export type Route =
   | { name: 'caseLibrary' }
   | { name: 'disclosure' }
   | { name: 'weeklyCheck' }
+  | { name: 'records' }
   | { name: 'notFound' };
 
 export const parseRoute = (pathname: string): Route => {
@@ -28,6 +29,7 @@ export const parseRoute = (pathname: string): Route => {
   if (path === '/complaints') return { name: 'list' };
   if (path === '/dashboard') return { name: 'dashboard' };
   if (path === '/reports/monthly') return { name: 'monthly' };
+  if (path === '/records') return { name: 'records' };
   if (path === '/audit') return { name: 'auditPick' };
   if (path === '/case-library') return { name: 'caseLibrary' };
   if (path === '/disclosure') return { name: 'disclosure' };

@@ -33,7 +33,7 @@ describe('navigation per role', () => {
   it('shows each role its pages', () => {
     expect(navFor('duty_officer')).toEqual(['queue', 'register', 'list', 'caseLibrary']);
     expect(navFor('department_head')).toEqual(['queue', 'list', 'dashboard', 'monthly', 'caseLibrary']);
-    expect(navFor('auditor')).toEqual(['queue', 'list', 'dashboard', 'monthly', 'audit', 'caseLibrary', 'disclosure', 'weeklyCheck']);
-    expect(navFor('cs_supervisor')).toEqual(['queue', 'register', 'list', 'dashboard', 'monthly', 'audit', 'caseLibrary', 'disclosure', 'weeklyCheck']);
+    expect(navFor('auditor')).toEqual(['queue', 'list', 'dashboard', 'monthly', 'audit', 'records', 'caseLibrary', 'disclosure', 'weeklyCheck']);
+    expect(navFor('cs_supervisor')).toEqual(['queue', 'register', 'list', 'dashboard', 'monthly', 'audit', 'records', 'caseLibrary', 'disclosure', 'weeklyCheck']);
   });
 });

@@ -6,8 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * (`disclosure-<site>-<yyyy-mm>`) and the weekly checks (`record-check-<site>-<yyyy-Www>`).
  * Built from the event store on the first start like every reporting projection.
  */
-export class RecordsDesk1765000000000 implements MigrationInterface {
-  name = 'RecordsDesk1765000000000';
+export class RecordsDesk1765100000000 implements MigrationInterface {
+  name = 'RecordsDesk1765100000000';
 
   async up(runner: QueryRunner): Promise<void> {
     await runner.query(`
