@@ -21,6 +21,7 @@ import { ComplaintPersonalData, SiteDirectory, deterministicUuid } from '@compla
 import { CLOCK, EVENT_STORE, PLATFORM_CONFIG, type Clock, type PlatformConfig } from '@complaints/service-kit';
 import { REPORTING_DATA_SOURCE } from '../reporting.tokens';
 import { REPORTING_SCHEMA } from '../projections/reporting-projections';
+import { ProjectionService } from '../projections/projection.service';
 import { DESK_PROJECTIONS, type DeskProjection } from './desk.projections';
 
 type AnyDecider = { initialState: () => unknown; evolve: (s: never, e: never) => unknown; decide: (c: never, s: never) => { type: string; data: object }[] };
@@ -73,6 +74,7 @@ export class RecordsDeskService implements OnApplicationBootstrap, OnApplication
     private readonly sites: SiteDirectory,
     private readonly personalData: ComplaintPersonalData,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+    private readonly projectionService: ProjectionService,
   ) {
     for (const projection of DESK_PROJECTIONS) {
       this.runners.set(projection.streamPrefix, { projection, runner: new ProjectionRunner(dataSource, REPORTING_SCHEMA, sourceFor(store, projection.streamPrefix)) });
@@ -80,15 +82,21 @@ export class RecordsDeskService implements OnApplicationBootstrap, OnApplication
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    // Build what was never built before the service answers, one at a time (a rebuild holds a pooled
-    // connection for its lock and takes another for each write; built in the background beside the
-    // other reporting projections' first builds, the pool ran dry in tests). Then follow the store.
-    for (const { projection, runner } of this.runners.values()) {
-      if ((await runner.checkpoint(projection.name))?.status !== 'live') await runner.rebuild(projection, { resume: true });
-    }
-    const positions = await Promise.all([...this.runners.values()].map(async ({ projection, runner }) => BigInt((await runner.checkpoint(projection.name))?.position ?? '0')));
-    this.scanning = this.scan(positions.reduce((x, y) => (y < x ? y : x))).catch((error: unknown) => {
-      if (!this.stopping) this.logger.error(`records desk catch-up stopped: ${error instanceof Error ? error.message : String(error)}`);
+    // Build what was never built, in the background once the other reporting projections' first
+    // builds are done, one at a time: a rebuild holds a pooled connection for its lock and takes
+    // another for each write, and the reporting pool is small (awaited here, or beside those
+    // builds, it starved the pool and the service never answered). Then follow the store.
+    this.scanning = (async () => {
+      await new Promise((r) => setTimeout(r, 500)); // let the other projections' first builds begin
+      while (!this.stopping && this.projectionService.projections.projections.some((p) => this.projectionService.isRunning(p.name))) await new Promise((r) => setTimeout(r, 200));
+      for (const { projection, runner } of this.runners.values()) {
+        if (this.stopping) return;
+        if ((await runner.checkpoint(projection.name))?.status !== 'live') await runner.rebuild(projection, { resume: true, shouldStop: () => this.stopping });
+      }
+      const positions = await Promise.all([...this.runners.values()].map(async ({ projection, runner }) => BigInt((await runner.checkpoint(projection.name))?.position ?? '0')));
+      await this.scan(positions.reduce((x, y) => (y < x ? y : x)));
+    })().catch((error: unknown) => {
+      if (!this.stopping) this.logger.error(`records desk projections stopped: ${error instanceof Error ? error.message : String(error)}`);
     });
     if (this.config.schedulerEnabled && RecordsDeskService.schedulerIntervalMs > 0) {
       this.timer = setInterval(() => void this.runScheduler().catch((e: unknown) => this.logger.warn(`weekly-check scheduler: ${e instanceof Error ? e.message : String(e)}`)), RecordsDeskService.schedulerIntervalMs);
