@@ -63,6 +63,7 @@ import {
 import { chaseLevelKey, type Complaint, type ComplaintState } from './complaint.state';
 import { resolveDecisionContext, type DecisionContext } from './decision-context';
 import { PERSONAL_FIELDS, isPersonalField } from './personal-data';
+import { decideComplainantNotice, isEmailAddress } from './complainant-notices';
 import {
   CALLBACK_EXEMPTION_REASONS,
   CALLBACK_METHODS,
@@ -124,6 +125,8 @@ export const decide = (command: ComplaintCommand, state: ComplaintState, context
       return archiveComplaint(command, state, ctx);
     case 'ErasePersonalData':
       return erasePersonalData(command, state, ctx);
+    case 'RecordComplainantNotice':
+      return decideComplainantNotice(command, state, ctx);
     default: {
       const exhaustive: never = command;
       throw new ValidationError([{ field: 'type', problem: `unknown command ${(exhaustive as { type: string }).type}` }]);
@@ -257,6 +260,8 @@ const registerComplaint = (command: RegisterComplaint, state: ComplaintState, { 
   if (complainant && !anonymous && phone === undefined && policy.intake.requirePhoneUnlessAnonymous) {
     problems.add('complainant.phone', 'required unless the complaint is anonymous');
   }
+  const email = optionalText(complainant?.email);
+  if (email !== undefined && !isEmailAddress(email.trim())) problems.add('complainant.email', 'is not a valid e-mail address');
   for (const key of ['name', 'building', 'unit'] as const) {
     const value = complainant?.[key];
     if (!isAbsent(value) && typeof value !== 'string') problems.add(`complainant.${key}`, 'must be text');
@@ -307,6 +312,7 @@ const registerComplaint = (command: RegisterComplaint, state: ComplaintState, { 
       complainant: compact({
         name: optionalText(complainant?.name),
         phone: phone?.trim(),
+        email: email?.trim(),
         building: optionalText(complainant?.building),
         unit: optionalText(complainant?.unit),
         anonymous,
