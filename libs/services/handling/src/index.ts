@@ -5,3 +5,4 @@ export * from './notifications/notifier.adapters';
 export * from './complainant-notices/complainant-notices.sender';
 export * from './complainant-notices/notice-channels';
 export * from './complainant-notices/notice-templates';
+export * from './complainant-notices/complainant-notices.consumer';
