@@ -1,4 +1,4 @@
-import { DEFAULT_POLICY, type ComplaintCommandType, type Role } from '@complaints/domain';
+import { DEFAULT_POLICY, mayReadContact, type ComplaintCommandType, type Role } from '@complaints/domain';
 import { DEMO_USERS, mayAccessComplaint, mayAccessSite, type AuthUser } from '@complaints/auth';
 import { InProcessSystem } from './support/in-process-system';
 
@@ -30,7 +30,8 @@ type Rule =
   | { kind: 'dashboard' } // sees the site; department staff only with their department
   | { kind: 'group' } // whole-group roll-up: users who see every site
   | { kind: 'archive' } // archive roles at their sites
-  | { kind: 'admin' }; // administrators only
+  | { kind: 'admin' } // administrators only
+  | { kind: 'contact'; query?: string }; // sees the complaint and may read the complainant's contact (mayReadContact)
 
 const MATRIX: Record<string, Rule> = {
   'GET /api/health': { kind: 'public' },
@@ -66,6 +67,10 @@ const MATRIX: Record<string, Rule> = {
   'POST /api/complaints/{id}/compensations': { kind: 'command', command: 'ApproveCompensation', body: { amount: 1, reason: '矩阵' } },
   'POST /api/complaints/{id}/outreach': { kind: 'command', command: 'RecordOutreach', body: { kind: 'public_notice', note: '矩阵' } },
   'GET /api/callbacks': { kind: 'cs-queue', query: `?siteId=${SITE}` },
+  'GET /api/complaints/{id}/notices': { kind: 'read-complaint' },
+  'POST /api/complaints/{id}/notices/retry': { kind: 'contact' },
+  'GET /api/complaints/{id}/notices/letter': { kind: 'contact', query: '?template=received' },
+  'GET /api/complainant-notices': { kind: 'cs-queue', query: `?siteId=${SITE}` },
   'GET /api/dashboards/department': { kind: 'dashboard' },
   'GET /api/reports/monthly': { kind: 'read-site', query: `?siteId=${SITE}&month=2026-01` },
   'GET /api/reports/monthly (csv)': { kind: 'read-site', query: `?siteId=${SITE}&month=2026-01&format=csv` },
@@ -106,6 +111,8 @@ const expectedAllowed = (rule: Rule, user: AuthUser): boolean => {
       return ARCHIVE_ROLES.has(user.role) && mayAccessSite(user, SITE);
     case 'admin':
       return user.role === 'admin';
+    case 'contact':
+      return mayAccessComplaint(user, TARGET) && mayReadContact(user.role);
   }
 };
 
@@ -113,6 +120,7 @@ const request = (key: string, rule: Rule): { method: string; path: string; body?
   const [method, template] = key.split(' ');
   let path = template.replace('{id}', complaintId).replace('{siteId}', SITE).replace('{year}', '2026').replace('{name}', 'complaint-view');
   if (rule.kind === 'read-site' || rule.kind === 'cs-queue') path += rule.query;
+  if (rule.kind === 'contact' && rule.query) path += rule.query;
   if (rule.kind === 'dashboard') path += `?siteId=${SITE}&department=${DEPARTMENT}`;
   if (rule.kind === 'group') path += '?month=2026-01';
   const body = rule.kind === 'command' || rule.kind === 'register' ? rule.body : key === 'POST /api/auth/login' ? { username: 'assistant.a', password: 'demo1234' } : undefined;
