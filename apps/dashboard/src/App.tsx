@@ -7,6 +7,7 @@ import { ComplaintPage } from './pages/ComplaintPage';
 import { ListPage } from './pages/ListPage';
 import { LoginPage } from './pages/LoginPage';
 import { QueuePage } from './pages/QueuePage';
+import { NoticeQueuePage } from './pages/NoticeQueuePage';
 import { RegisterPage } from './pages/RegisterPage';
 import { TriagePage } from './pages/TriagePage';
 import { Link, useRouter, type Route } from './router';
@@ -46,6 +47,8 @@ const Page = ({ route }: { route: Route }) => {
       return <DashboardPage />;
     case 'monthly':
       return <MonthlyReportPage />;
+    case 'notices':
+      return <NoticeQueuePage />;
     default:
       return <NotFound />;
   }

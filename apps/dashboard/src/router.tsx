@@ -15,6 +15,7 @@ export type Route =
   | { name: 'auditPick' }
   | { name: 'dashboard' }
   | { name: 'monthly' }
+  | { name: 'notices' }
   | { name: 'notFound' };
 
 export const parseRoute = (pathname: string): Route => {
@@ -26,6 +27,7 @@ export const parseRoute = (pathname: string): Route => {
   if (path === '/dashboard') return { name: 'dashboard' };
   if (path === '/reports/monthly') return { name: 'monthly' };
   if (path === '/audit') return { name: 'auditPick' };
+  if (path === '/notices') return { name: 'notices' };
   const m = /^\/complaints\/([^/]+)(?:\/(triage|audit))?$/.exec(path);
   if (m) {
     const id = decodeURIComponent(m[1]);

@@ -107,6 +107,17 @@ const historyTypes = async (id: string) => ((await system.request('GET', `/api/c
     expect(((await system.request('GET', `/api/complaints/${id}`, { username: 'assistant.a' })).body.complainant as { email: string }).email).toBe(email);
   }, 60_000);
 
+  it('given an e-mail contact that is not an address, when registering, then it is refused naming complainant.email and nothing is stored', async () => {
+    const before = await system.eventCount();
+    const res = await system.request('POST', '/api/complaints', {
+      username: 'assistant.a',
+      body: { siteId: 'site-a', channel: 'phone', complainant: { name: '张女士', phone: '13800138000', email: 'not-an-address' }, title: '电梯困人', description: '…' },
+    });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toContain('complainant.email');
+    expect(await system.eventCount()).toBe(before);
+  });
+
   it('given the same event delivered again, when the sender runs, then nothing is queued or sent twice', async () => {
     const email = `again-${Date.now()}@residents.example`;
     const { id } = await register({ name: '李先生', phone: '13700137000', email });

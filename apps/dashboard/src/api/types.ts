@@ -136,3 +136,19 @@ export type MonthlyReport = {
 };
 
 export type ErrorDetail = { field: string; problem: string };
+
+/** A notice to the complainant (GET /api/complaints/:id/notices, GET /api/complainant-notices): what, how, when — never to whom. */
+export type ComplainantNotice = {
+  id: string;
+  complaintId: string;
+  number: string;
+  siteId: string;
+  template: 'received' | 'second_reply' | 'plan' | 'resolved' | 'callback' | 'closed';
+  channel: 'email' | 'sms' | 'letter';
+  status: 'pending' | 'sent' | 'failed' | 'off' | 'cancelled';
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  createdAt: string;
+  sentAt: string | null;
+};

@@ -12,6 +12,7 @@ const NAV: Record<NavItem, { to: string; label: MsgKey; routes: string[] }> = {
   dashboard: { to: '/dashboard', label: 'nav.dashboard', routes: ['dashboard'] },
   monthly: { to: '/reports/monthly', label: 'nav.monthly', routes: ['monthly'] },
   audit: { to: '/audit', label: 'nav.audit', routes: ['auditPick', 'audit'] },
+  notices: { to: '/notices', label: 'nav.notices', routes: ['notices'] },
 };
 
 export const LanguageSwitch = () => {

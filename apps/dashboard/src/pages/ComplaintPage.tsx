@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { ComplaintView, DeadlineKey } from '../api/types';
 import { ACTION_FORMS } from '../components/ActionForms';
 import { Timeline } from '../components/Timeline';
+import { ComplainantNotices } from '../components/ComplainantNotices';
 import { Card, DateTime, ErrorBanner, Notice, Spinner, StatusBadge, TimeLeft } from '../components/ui';
 import { useI18n, type MsgKey } from '../i18n/i18n';
 import { allowedActions, ESCALATION_CHAIN, type Action } from '../lib/permissions';
@@ -237,6 +238,9 @@ export const ComplaintPage = ({ id }: { id: string }) => {
           </Card>
           <Card title={t('detail.facts')} className="o-5">
             <Facts view={view} />
+          </Card>
+          <Card title={t('notices.title')} className="o-6">
+            <ComplainantNotices complaintId={id} tick={view.version} />
           </Card>
         </aside>
       </div>
