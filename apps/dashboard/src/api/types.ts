@@ -2,7 +2,7 @@
 
 export type Me = { id: string; username: string; name?: string; role: string; siteIds: string[]; departments: string[] };
 
-export type Complainant = { name?: string; phone?: string; building?: string; unit?: string; anonymous: boolean };
+export type Complainant = { name?: string; phone?: string; email?: string; building?: string; unit?: string; anonymous: boolean };
 
 export type DeadlineKey = 'firstReply' | 'secondReply' | 'plan' | 'resolve' | 'callback' | 'followUp';
 

@@ -66,6 +66,12 @@ export const Facts = ({ view }: { view: ComplaintView }) => {
       <dd>{c.anonymous ? t('complaint.anonymous') : shown(c.name)}</dd>
       <dt>{t('complaint.phone')}</dt>
       <dd>{shown(c.phone)}</dd>
+      {c.email !== undefined && (
+        <>
+          <dt>{t('complaint.email')}</dt>
+          <dd>{shown(c.email)}</dd>
+        </>
+      )}
       <dt>{t('complaint.address')}</dt>
       <dd>{[c.building, c.unit].filter(Boolean).join(' / ') || '—'}</dd>
       <dt>{t('complaint.nature')}</dt>
