@@ -809,7 +809,7 @@ export const en: Record<MsgKey, string> = {
   'event.summary.field': '{field}: {from} → {to}',
   'notices.title': 'Notices to the complainant',
   'notices.empty': 'No notices (anonymous complainants and erased personal data get none)',
-  'notices.attempts': '{n} attempts',
+  'notices.attempts': 'attempts: {n}',
   'notices.retry': 'Send failed notices again',
   'notices.retried': '{n} notices queued again',
   'notices.letter': 'Print letter',
