@@ -13,6 +13,11 @@ import { InProcessSystem } from './support/in-process-system';
  * pass by pass (`tick`) so each step is observed.
  */
 const mail = greenMail();
+/** The mail server (only called in tests that run when it exists). */
+const gm = () => {
+  if (!mail) throw new Error('no GreenMail');
+  return mail;
+};
 if (!mail) console.warn(`\n*** complainant notice flow SKIPPED (needs the GreenMail SMTP server): ${greenMailSkipReason()} ***\n`);
 
 const system = new InProcessSystem();
@@ -58,8 +63,8 @@ const historyTypes = async (id: string) => ((await system.request('GET', `/api/c
     });
     await new Promise<void>((resolve) => sms.listen(0, '127.0.0.1', resolve));
     Object.assign(process.env, {
-      NOTICE_SMTP_HOST: mail!.smtpHost,
-      NOTICE_SMTP_PORT: String(mail!.smtpPort),
+      NOTICE_SMTP_HOST: gm().smtpHost,
+      NOTICE_SMTP_PORT: String(gm().smtpPort),
       NOTICE_SMTP_FROM: 'kefu@yangguang.example',
       NOTICE_SMS_GATEWAY_URL: `http://127.0.0.1:${(sms.address() as AddressInfo).port}/send`,
       NOTICE_SMS_GATEWAY_TOKEN: 'stub-token',
@@ -85,7 +90,7 @@ const historyTypes = async (id: string) => ((await system.request('GET', `/api/c
     ]);
     await sender.tick();
 
-    const [received] = await readMailbox(mail!.apiUrl, email);
+    const [received] = await readMailbox(gm().apiUrl, email);
     expect(received.subject).toContain(`投诉受理通知（编号 ${number}）`);
     expect(received.text).toContain('尊敬的张女士：');
     expect(received.text).toMatch(/我们将于 \d{4}-\d\d-\d\d \d\d:\d\d 前给予您首次答复。/);
@@ -131,7 +136,7 @@ const historyTypes = async (id: string) => ((await system.request('GET', `/api/c
     await system.app.get(ComplainantNoticesConsumer).onComplaintEvents([message]);
     await sender.tick();
     expect(await notices(id)).toHaveLength(2);
-    expect(await readMailbox(mail!.apiUrl, email)).toHaveLength(1);
+    expect(await readMailbox(gm().apiUrl, email)).toHaveLength(1);
     expect((await historyTypes(id)).filter((e) => e.type === 'ComplainantNoticeSent')).toHaveLength(2);
   }, 60_000);
 
@@ -174,7 +179,7 @@ const historyTypes = async (id: string) => ((await system.request('GET', `/api/c
       ['cancelled', 'anonymous or erased complainant'],
       ['cancelled', 'anonymous or erased complainant'],
     ]);
-    expect(await readMailbox(mail!.apiUrl, email)).toEqual([]);
+    expect(await readMailbox(gm().apiUrl, email)).toEqual([]);
     expect((await historyTypes(erased.id)).some((e) => e.type.startsWith('ComplainantNotice'))).toBe(false);
   }, 60_000);
 

@@ -11,6 +11,11 @@ const describeKafka = brokers ? describe : describe.skip;
 if (!brokers) console.warn(`\n*** five-process e2e SKIPPED: ${kafkaSkipReason()} ***\n`);
 // The real SMTP server the test runner started (infra/greenmail): handling sends complainant notices to it.
 const mail = greenMail();
+/** The mail server (only called in tests that run when it exists). */
+const gm = () => {
+  if (!mail) throw new Error('no GreenMail');
+  return mail;
+};
 if (brokers && !mail) console.warn(`\n*** five-process e2e: the e-mail notice step SKIPPED: ${greenMailSkipReason()} ***\n`);
 
 type Registered = { id: string; number: string; status: string };
@@ -145,7 +150,7 @@ describeKafka('Five services as five processes on the real Kafka broker and Post
     const { id, number } = res.body as Registered;
     // intake → event store → relay → Kafka → handling queues the notice → its sender → SMTP → the mailbox.
     const [received] = await eventually(async () => {
-      const inbox = await readMailbox(mail!.apiUrl, email);
+      const inbox = await readMailbox(gm().apiUrl, email);
       return inbox.length > 0 ? inbox : undefined;
     }, `the "received" e-mail to reach ${email}`, 60_000);
     expect(received.subject).toContain(`投诉受理通知（编号 ${number}）`);
