@@ -183,11 +183,13 @@ const historyTypes = async (id: string) => ((await system.request('GET', `/api/c
     expect((await historyTypes(erased.id)).some((e) => e.type.startsWith('ComplainantNotice'))).toBe(false);
   }, 60_000);
 
-  it('given a complaint that came in by letter, when its letter is asked for, then CS staff get a zh-CN PDF and department staff a 403', async () => {
+  it('given a complaint that came in by letter, when its letter is asked for, then CS staff get a zh-CN PDF ready to print and others a 403', async () => {
     const { id } = await register({ name: '孙女士', phone: '13500135000', building: '5', unit: '502' }, { channel: 'letter' });
     expect((await queued(id, 2)).map((n) => n.channel).sort()).toEqual(['letter', 'sms']);
     await sender.tick();
-    expect((await notices(id)).find((n) => n.channel === 'letter')?.status).toBe('sent');
+    expect((await notices(id)).find((n) => n.channel === 'letter')?.status).toBe('ready');
+    // A letter is printed and posted by staff: preparing it records nothing on the complaint.
+    expect((await historyTypes(id)).filter((e) => e.type === 'ComplainantNoticeSent').map((e) => e.data.channel)).toEqual(['sms']);
     const res = await fetch(`${system.url}/api/complaints/${id}/notices/letter?template=received`, { headers: { authorization: `Bearer ${await system.token('assistant.a')}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');

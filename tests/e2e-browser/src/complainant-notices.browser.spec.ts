@@ -124,7 +124,7 @@ const refusingGateway = async (): Promise<{ server: Server; url: string }> => {
     await page.getByTestId('complaint-detail').waitFor();
     await page.locator('[data-testid="notice-row"][data-channel="sms"][data-status="failed"]').waitFor({ timeout: 60_000 });
     await page.locator('[data-testid="notice-row"][data-channel="email"][data-status="sent"]').waitFor();
-    await page.locator('[data-testid="notice-row"][data-channel="letter"][data-status="sent"]').waitFor();
+    await page.locator('[data-testid="notice-row"][data-channel="letter"][data-status="ready"]').waitFor();
     expect(await page.getByTestId('complainant-notices').textContent()).not.toContain(email);
     await page.getByTestId('complainant-notices').scrollIntoViewIfNeeded();
     await shot('30-complaint-notices');

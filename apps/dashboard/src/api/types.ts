@@ -145,7 +145,7 @@ export type ComplainantNotice = {
   siteId: string;
   template: 'received' | 'second_reply' | 'plan' | 'resolved' | 'callback' | 'closed';
   channel: 'email' | 'sms' | 'letter';
-  status: 'pending' | 'sent' | 'failed' | 'off' | 'cancelled';
+  status: 'pending' | 'sent' | 'ready' | 'failed' | 'off' | 'cancelled';
   attempts: number;
   lastError: string | null;
   nextAttemptAt: string | null;

@@ -29,7 +29,7 @@ afterEach(() => vi.restoreAllMocks());
 describe('the complaint page lists the notices to the complainant', () => {
   it('shows each notice with its template, channel and status in Chinese, and no address', async () => {
     vi.spyOn(api, 'complaintNotices').mockResolvedValue({
-      items: [notice(), notice({ channel: 'sms', status: 'failed', attempts: 5, lastError: 'sms gateway 503', sentAt: null }), notice({ template: 'resolved', channel: 'letter' })],
+      items: [notice(), notice({ channel: 'sms', status: 'failed', attempts: 5, lastError: 'sms gateway 503', sentAt: null }), notice({ template: 'resolved', channel: 'letter', status: 'ready', sentAt: null })],
     });
     renderWith(<ComplainantNotices complaintId={ID} />, { me: ME.assistant });
     await waitFor(() => expect(screen.getAllByTestId('notice-row')).toHaveLength(3));

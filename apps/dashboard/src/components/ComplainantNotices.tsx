@@ -57,7 +57,7 @@ export const ComplainantNotices = ({ complaintId, tick = 0 }: { complaintId: str
                 {n.attempts > 1 && ` · ${t('notices.attempts', { n: n.attempts })}`}
                 {n.lastError && n.status !== 'sent' && ` · ${n.lastError}`}
               </span>
-              {mayAct && n.channel === 'letter' && n.status === 'sent' && (
+              {mayAct && n.channel === 'letter' && (n.status === 'ready' || n.status === 'sent') && (
                 <button type="button" className="btn btn-small" onClick={() => void printLetter(n.template)} data-testid="notice-letter">
                   {t('notices.letter')}
                 </button>

@@ -277,6 +277,7 @@ export const LABELS: Record<string, Group> = {
   noticeStatus: {
     pending: { zh: '待发送', en: 'Pending' },
     sent: { zh: '已发送', en: 'Sent' },
+    ready: { zh: '待打印', en: 'Ready to print' },
     failed: { zh: '发送失败', en: 'Failed' },
     off: { zh: '渠道未开通', en: 'Channel off' },
     cancelled: { zh: '已取消', en: 'Cancelled' },

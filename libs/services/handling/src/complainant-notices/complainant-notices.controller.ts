@@ -12,7 +12,7 @@ import { ComplainantNoticeSender } from './complainant-notices.sender';
 import { renderNoticeLetter } from './notice-letter.pdf';
 import { localStamp, renderNotice } from './notice-templates';
 
-const QUEUE_STATUSES = ['failed', 'pending', 'off', 'sent', 'cancelled'] as const;
+const QUEUE_STATUSES = ['failed', 'pending', 'ready', 'off', 'sent', 'cancelled'] as const;
 
 export class NoticeQueueQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) siteId?: string;

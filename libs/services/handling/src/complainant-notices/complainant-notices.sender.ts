@@ -24,7 +24,7 @@ const NOTICE_ACTOR = { ...SYSTEM_ACTOR, id: 'system:complainant-notices', name: 
  * Sends the queued complainant notices: takes the due ones (`FOR UPDATE SKIP LOCKED`, so
  * several instances share the work), re-checks the complaint (anonymous, erased or sealed
  * since: cancelled), opens the contact from the vault for this one call, sends, and records
- * ComplainantNoticeSent on the complaint's stream. A failure is retried with exponential
+ * ComplainantNoticeSent on the complaint's stream (a letter is marked ready to print). A failure is retried with exponential
  * backoff; once the attempts run out it is recorded as ComplainantNoticeFailed and shows on
  * the CS assistant's queue. The contact is never logged nor stored outside the vault.
  */
@@ -121,9 +121,9 @@ export class ComplainantNoticeSender implements OnApplicationBootstrap, OnModule
       return;
     }
     if (row.channel === 'letter') {
-      // The letter is rendered on request (GET …/notices/letter) for printing: it is ready now.
-      await this.record(row, 'sent', row.attempts + 1);
-      await this.update(client, row, { status: 'sent', attempts: row.attempts + 1, error: null, sent: true });
+      // The letter is rendered on request (GET …/notices/letter) and printed and posted by
+      // staff: it is ready to print, not sent, so nothing goes on the complaint's stream yet.
+      await this.update(client, row, { status: 'ready', error: null });
       return;
     }
     const sender = this.senders.get(row.channel as NoticeChannel);

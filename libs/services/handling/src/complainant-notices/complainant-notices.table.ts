@@ -3,7 +3,7 @@
  * event's id and the channel — so a redelivered event adds nothing. No contact data: the
  * address is opened from the vault at send time only.
  *
- * status: pending (to send, at next_attempt_at) · sent · failed (retries ran out: on the
+ * status: pending (to send, at next_attempt_at) · sent · ready (a letter, to print) · failed (retries ran out: on the
  * CS assistant's queue) · off (the channel is not configured) · cancelled (anonymous or
  * erased by the time it was due, or the record sealed).
  */
@@ -31,7 +31,7 @@ CREATE INDEX IF NOT EXISTS complainant_notices_complaint ON handling.complainant
 CREATE INDEX IF NOT EXISTS complainant_notices_due ON handling.complainant_notices (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX IF NOT EXISTS complainant_notices_failed ON handling.complainant_notices (site_id, updated_at) WHERE status = 'failed';`;
 
-export type NoticeStatus = 'pending' | 'sent' | 'failed' | 'off' | 'cancelled';
+export type NoticeStatus = 'pending' | 'sent' | 'ready' | 'failed' | 'off' | 'cancelled';
 
 export type NoticeRow = {
   id: string;
