@@ -40,9 +40,13 @@ export class ComplainantNoticesConsumer extends ComplaintEventsConsumer {
 
   protected async applyBatch(events: ComplaintEventMessage[]): Promise<void> {
     const triggering = events.filter((e) => NOTICE_TRIGGERS[e.type] !== undefined);
-    // The complaint folded up to each triggering event (its contact as it stood then).
+    // The complaint folded up to each triggering event (its contact as it stood then). A
+    // registration is the stream's first event: its state needs no read of the stream.
     const stateAt = new Map<string, ComplaintState>();
-    for (const complaintId of new Set(triggering.map((e) => e.complaintId))) {
+    for (const e of triggering) {
+      if (e.type === 'ComplaintRegistered' && e.revision === 0) stateAt.set(e.eventId, evolve(initialState(), { type: e.type, data: e.data } as unknown as ComplaintEvent));
+    }
+    for (const complaintId of new Set(triggering.filter((e) => !stateAt.has(e.eventId)).map((e) => e.complaintId))) {
       const history = await this.runner.readHistory(complaintId);
       let state = initialState();
       for (const recorded of history) {
