@@ -38,7 +38,7 @@ const register = async (complainant: Record<string, unknown>, extra: Record<stri
 type Notice = { id: string; template: string; channel: string; status: string; attempts: number; lastError: string | null };
 const notices = async (id: string, username = 'assistant.a'): Promise<Notice[]> => (await system.request('GET', `/api/complaints/${id}/notices`, { username })).body.items as Notice[];
 
-const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> => {
+const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> => {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
