@@ -17,9 +17,21 @@ import { complainantNoticesTableSql } from './complainant-notices.table';
  */
 const GROUP = 'complainant-notices';
 
+/**
+ * Events older than this queue no notice (NOTICE_MAX_AGE_HOURS, default 72): when this group
+ * first runs on an installation with history, or after a long outage, complainants are not
+ * sent notices about steps long past.
+ */
+export const noticeMaxAgeMs = (env: NodeJS.ProcessEnv): number => {
+  const hours = env.NOTICE_MAX_AGE_HOURS && /^\d+$/.test(env.NOTICE_MAX_AGE_HOURS) ? Number(env.NOTICE_MAX_AGE_HOURS) : 72;
+  return hours * 3_600_000;
+};
+
 @Controller()
 export class ComplainantNoticesConsumer extends ComplaintEventsConsumer {
   protected readonly groupId = GROUP;
+
+  private readonly maxAgeMs = noticeMaxAgeMs(process.env);
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
@@ -39,7 +51,8 @@ export class ComplainantNoticesConsumer extends ComplaintEventsConsumer {
   }
 
   protected async applyBatch(events: ComplaintEventMessage[]): Promise<void> {
-    const triggering = events.filter((e) => NOTICE_TRIGGERS[e.type] !== undefined);
+    const oldest = this.clock.now().getTime() - this.maxAgeMs;
+    const triggering = events.filter((e) => NOTICE_TRIGGERS[e.type] !== undefined && Date.parse(e.recordedAt) >= oldest);
     // The complaint folded up to each triggering event (its contact as it stood then). A
     // registration is the stream's first event: its state needs no read of the stream.
     const stateAt = new Map<string, ComplaintState>();
