@@ -73,7 +73,7 @@ const historyTypes = async (id: string) => ((await system.request('GET', `/api/c
     });
     await system.start();
     sender = system.app.get(ComplainantNoticeSender);
-  }, 60_000);
+  }, 150_000);
 
   afterAll(async () => {
     await system.stop();
@@ -110,7 +110,7 @@ const historyTypes = async (id: string) => ((await system.request('GET', `/api/c
     expect(JSON.stringify(await notices(id))).not.toContain(email);
     // The CS assistant sees the address itself on the view.
     expect(((await system.request('GET', `/api/complaints/${id}`, { username: 'assistant.a' })).body.complainant as { email: string }).email).toBe(email);
-  }, 60_000);
+  }, 150_000);
 
   it('given an e-mail contact that is not an address, when registering, then it is refused naming complainant.email and nothing is stored', async () => {
     const before = await system.eventCount();
@@ -138,7 +138,7 @@ const historyTypes = async (id: string) => ((await system.request('GET', `/api/c
     expect(await notices(id)).toHaveLength(2);
     expect(await readMailbox(gm().apiUrl, email)).toHaveLength(1);
     expect((await historyTypes(id)).filter((e) => e.type === 'ComplainantNoticeSent')).toHaveLength(2);
-  }, 60_000);
+  }, 150_000);
 
   it('given a gateway that keeps failing, when the retries run out, then ComplainantNoticeFailed is recorded and the notice is on the assistant queue; a retry from the queue sends it', async () => {
     smsStatus = 503;
@@ -164,7 +164,7 @@ const historyTypes = async (id: string) => ((await system.request('GET', `/api/c
     await sender.tick();
     expect((await notices(id)).map((n) => n.status)).toEqual(['sent']);
     expect((await historyTypes(id)).filter((e) => e.type.startsWith('ComplainantNotice')).map((e) => e.type)).toEqual(['ComplainantNoticeFailed', 'ComplainantNoticeSent']);
-  }, 60_000);
+  }, 150_000);
 
   it('given an anonymous complaint, or a complainant erased before the notice went out, then no notice is sent', async () => {
     const anonymous = await register({ anonymous: true });
@@ -181,7 +181,7 @@ const historyTypes = async (id: string) => ((await system.request('GET', `/api/c
     ]);
     expect(await readMailbox(gm().apiUrl, email)).toEqual([]);
     expect((await historyTypes(erased.id)).some((e) => e.type.startsWith('ComplainantNotice'))).toBe(false);
-  }, 60_000);
+  }, 150_000);
 
   it('given a complaint that came in by letter, when its letter is asked for, then CS staff get a zh-CN PDF ready to print and others a 403', async () => {
     const { id } = await register({ name: '孙女士', phone: '13500135000', building: '5', unit: '502' }, { channel: 'letter' });
@@ -197,5 +197,5 @@ const historyTypes = async (id: string) => ((await system.request('GET', `/api/c
     expect((await system.request('GET', `/api/complaints/${id}/notices/letter?template=received`, { username: 'auditor' })).status).toBe(403);
     expect((await system.request('GET', `/api/complaints/${id}/notices/letter?template=closed`, { username: 'assistant.a' })).status).toBe(404);
     expect((await system.request('GET', `/api/complaints/${id}/notices/letter?template=nonsense`, { username: 'assistant.a' })).status).toBe(400);
-  }, 60_000);
+  }, 150_000);
 });
