@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ComplainantNoticeSender, ComplainantNoticesConsumer } from '@complaints/handling-service';
@@ -137,6 +138,14 @@ const historyTypes = async (id: string) => ((await system.request('GET', `/api/c
     await sender.tick();
     expect(await notices(id)).toHaveLength(2);
     expect(await readMailbox(gm().apiUrl, email)).toHaveLength(1);
+    // An event from long ago (history replayed when notices are first switched on) queues nothing;
+    // the same event, recent, would.
+    const consumer = system.app.get(ComplainantNoticesConsumer);
+    await consumer.onComplaintEvents([{ ...message, value: JSON.stringify({ ...JSON.parse(message.value), eventId: randomUUID(), recordedAt: new Date(Date.now() - 10 * 86_400_000).toISOString() }) }]);
+    expect(await notices(id)).toHaveLength(2);
+    await consumer.onComplaintEvents([{ ...message, value: JSON.stringify({ ...JSON.parse(message.value), eventId: randomUUID() }) }]);
+    expect(await notices(id)).toHaveLength(4);
+    await system.sql.query(`UPDATE handling.complainant_notices SET status = 'cancelled' WHERE complaint_id = $1 AND status = 'pending'`, [id]);
     expect((await historyTypes(id)).filter((e) => e.type === 'ComplainantNoticeSent')).toHaveLength(2);
   }, 150_000);
 

@@ -67,11 +67,12 @@ export class ComplainantNoticesConsumer extends ComplaintEventsConsumer {
         stateAt.set(recorded.id, state);
       }
     }
+    const due = new Set(triggering.map((e) => e.eventId));
     await applyOnceBatch(this.pool, 'handling', this.groupId, events, async (client, fresh) => {
       const now = this.clock.now();
       for (const event of fresh) {
         const state = stateAt.get(event.eventId);
-        if (!state?.exists || NOTICE_TRIGGERS[event.type] === undefined) continue;
+        if (!due.has(event.eventId) || !state?.exists) continue;
         for (const notice of complainantNoticesFor({ type: event.type, data: event.data } as unknown as ComplaintEvent, state, event.eventId)) {
           await client.query(
             `INSERT INTO handling.complainant_notices (id, notice_key, complaint_id, site_id, number, source_event_id, template, channel, facts, next_attempt_at, created_at, updated_at)
