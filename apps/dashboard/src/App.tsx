@@ -7,6 +7,7 @@ import { ComplaintPage } from './pages/ComplaintPage';
 import { ListPage } from './pages/ListPage';
 import { LoginPage } from './pages/LoginPage';
 import { QueuePage } from './pages/QueuePage';
+import { NoticeQueuePage } from './pages/NoticeQueuePage';
 import { RegisterPage } from './pages/RegisterPage';
 import { TriagePage } from './pages/TriagePage';
 import { Link, useRouter, type Route } from './router';
@@ -58,6 +59,8 @@ const Page = ({ route }: { route: Route }) => {
       return <WeeklyCheckPage />;
     case 'records':
       return <RecordsPage />;
+    case 'notices':
+      return <NoticeQueuePage />;
     default:
       return <NotFound />;
   }

@@ -19,6 +19,7 @@ export type Route =
   | { name: 'disclosure' }
   | { name: 'weeklyCheck' }
   | { name: 'records' }
+  | { name: 'notices' }
   | { name: 'notFound' };
 
 export const parseRoute = (pathname: string): Route => {
@@ -31,6 +32,7 @@ export const parseRoute = (pathname: string): Route => {
   if (path === '/reports/monthly') return { name: 'monthly' };
   if (path === '/records') return { name: 'records' };
   if (path === '/audit') return { name: 'auditPick' };
+  if (path === '/notices') return { name: 'notices' };
   if (path === '/case-library') return { name: 'caseLibrary' };
   if (path === '/disclosure') return { name: 'disclosure' };
   if (path === '/weekly-check') return { name: 'weeklyCheck' };

@@ -1,4 +1,4 @@
-import { DEFAULT_POLICY, DISCLOSURE_APPROVER_ROLES, TYPICAL_CASE_ROLES, WEEKLY_CHECK_ROLES, type ComplaintCommandType, type Role } from '@complaints/domain';
+import { DEFAULT_POLICY, DISCLOSURE_APPROVER_ROLES, TYPICAL_CASE_ROLES, WEEKLY_CHECK_ROLES, mayReadContact, type ComplaintCommandType, type Role } from '@complaints/domain';
 import { DEMO_USERS, mayAccessComplaint, mayAccessSite, type AuthUser } from '@complaints/auth';
 import { InProcessSystem } from './support/in-process-system';
 
@@ -33,7 +33,8 @@ type Rule =
   | { kind: 'admin' } // administrators only
   | { kind: 'desk'; roles: readonly string[]; body: Record<string, unknown> } // records desk writes: these roles at their sites
   | { kind: 'site-path' } // sees the site named in the path
-  | { kind: 'roles-at-site'; roles: readonly string[]; query?: string; body?: Record<string, unknown> }; // these roles, at the site (records desk)
+  | { kind: 'roles-at-site'; roles: readonly string[]; query?: string; body?: Record<string, unknown> } // these roles, at the site (records desk)
+  | { kind: 'contact'; query?: string }; // sees the complaint and may read the complainant's contact (mayReadContact)
 
 const MATRIX: Record<string, Rule> = {
   'GET /api/health': { kind: 'public' },
@@ -69,6 +70,10 @@ const MATRIX: Record<string, Rule> = {
   'POST /api/complaints/{id}/compensations': { kind: 'command', command: 'ApproveCompensation', body: { amount: 1, reason: '矩阵' } },
   'POST /api/complaints/{id}/outreach': { kind: 'command', command: 'RecordOutreach', body: { kind: 'public_notice', note: '矩阵' } },
   'GET /api/callbacks': { kind: 'cs-queue', query: `?siteId=${SITE}` },
+  'GET /api/complaints/{id}/notices': { kind: 'read-complaint' },
+  'POST /api/complaints/{id}/notices/retry': { kind: 'contact' },
+  'GET /api/complaints/{id}/notices/letter': { kind: 'contact', query: '?template=received' },
+  'GET /api/complainant-notices': { kind: 'cs-queue', query: `?siteId=${SITE}` },
   'GET /api/dashboards/department': { kind: 'dashboard' },
   'GET /api/reports/monthly': { kind: 'read-site', query: `?siteId=${SITE}&month=2026-01` },
   'GET /api/reports/monthly (csv)': { kind: 'read-site', query: `?siteId=${SITE}&month=2026-01&format=csv` },
@@ -138,6 +143,8 @@ const expectedAllowed = (rule: Rule, user: AuthUser): boolean => {
       return mayAccessSite(user, SITE);
     case 'roles-at-site':
       return rule.roles.includes(user.role) && mayAccessSite(user, SITE);
+    case 'contact':
+      return mayAccessComplaint(user, TARGET) && mayReadContact(user.role);
   }
 };
 
@@ -145,6 +152,7 @@ const request = (key: string, rule: Rule): { method: string; path: string; body?
   const [method, template] = key.split(' ');
   let path = template.replace('{id}', complaintId).replace('{siteId}', SITE).replace('{year}', '2026').replace('{name}', 'complaint-view').replace('{complaintId}', complaintId).replace('{month}', '2026-01').replace('{week}', '2026-W01');
   if (rule.kind === 'read-site' || rule.kind === 'cs-queue') path += rule.query;
+  if (rule.kind === 'contact' && rule.query) path += rule.query;
   if (rule.kind === 'dashboard') path += `?siteId=${SITE}&department=${DEPARTMENT}`;
   if (rule.kind === 'group') path += '?month=2026-01';
   if (rule.kind === 'roles-at-site' && rule.query) path += rule.query;
