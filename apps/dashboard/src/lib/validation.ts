@@ -43,14 +43,16 @@ export const isoToLocal = (iso: string | Date, seconds = false): string => {
 
 /**
  * The one phone rule: a copy of the domain's default (libs/complaint-domain/src/common/phone.ts,
- * PHONE_PATTERN, the policy's intake.phonePattern) — the dashboard never imports backend code, and
- * validation.test.ts holds this copy to the original. A site whose policy differs is judged by the
+ * PHONE_PATTERN, the policy’s intake.phonePattern) — the dashboard never imports backend code, and
+ * tests/architecture/src/phone-rule.unit.spec.ts holds this copy to the original. A site whose policy differs is judged by the
  * server (422 naming the field), shown beside the field.
  */
 export const PHONE_PATTERN = '^\\+?[0-9][0-9\\- ]{4,19}(\\s*(ext|转|#)\\s*[0-9]{1,6})?$';
 export const PHONE_MAX_LENGTH = 40;
 export const PHONE = new RegExp(PHONE_PATTERN);
 const isPhone = (value: string): boolean => value.trim().length <= PHONE_MAX_LENGTH && PHONE.test(value.trim());
+/** The API's e-mail pattern (register-complaint.dto.ts): something@domain.tld, no spaces or brackets. */
+const EMAIL = /^[^\s@<>(),;:"[\]]+@[^\s@<>(),;:"[\]]+\.[^\s@<>(),;:"[\]]+$/;
 export const SITE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -59,6 +61,7 @@ export type RegistrationForm = {
   channel: string;
   name: string;
   phone: string;
+  email: string;
   building: string;
   unit: string;
   anonymous: boolean;
@@ -76,6 +79,7 @@ export const emptyRegistration = (siteId = ''): RegistrationForm => ({
   channel: 'phone',
   name: '',
   phone: '',
+  email: '',
   building: '',
   unit: '',
   anonymous: false,
@@ -98,6 +102,7 @@ export const validateRegistration = (f: RegistrationForm, now = Date.now()): Pro
     if (blank(f.phone)) p['complainant.phone'] = { key: 'validation.phoneRequired' };
     else if (!isPhone(f.phone)) p['complainant.phone'] = { key: 'validation.phone' };
   } else if (!blank(f.phone) && !isPhone(f.phone)) p['complainant.phone'] = { key: 'validation.phone' };
+  if (!blank(f.email) && !EMAIL.test(f.email.trim())) p['complainant.email'] = { key: 'validation.email' };
   maxLen(p, 'complainant.building', f.building, 50);
   maxLen(p, 'complainant.unit', f.unit, 50);
   required(p, 'title', f.title, 200);
@@ -123,6 +128,7 @@ export const registrationBody = (f: RegistrationForm): Record<string, unknown> =
     complainant: {
       name: opt(f.name),
       phone: opt(f.phone),
+      email: opt(f.email),
       building: opt(f.building),
       unit: opt(f.unit),
       anonymous: f.anonymous,

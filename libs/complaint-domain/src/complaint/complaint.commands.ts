@@ -4,6 +4,7 @@
  * The HTTP bodies of docs/api.md map onto `data` one to one; fields the services add are marked.
  */
 import type { Actor } from '../common/actor';
+import type { RecordComplainantNotice } from './complainant-notices';
 import type {
   CallbackExemptionReason,
   CallbackMethod,
@@ -50,6 +51,7 @@ export type RegisterComplaintData = {
   complainant: {
     name?: string | null;
     phone?: string | null;
+    email?: string | null;
     building?: string | null;
     unit?: string | null;
     anonymous?: boolean | null;
@@ -202,7 +204,8 @@ export type ComplaintCommand =
   | ErasePersonalData
   | NotifyEmergencyDepartment
   | ChaseWrittenReport
-  | RecordWrittenReport;
+  | RecordWrittenReport
+  | RecordComplainantNotice;
 
 export type ComplaintCommandType = ComplaintCommand['type'];
 
@@ -229,4 +232,5 @@ export const COMPLAINT_COMMAND_TYPES: readonly ComplaintCommandType[] = [
   'NotifyEmergencyDepartment',
   'ChaseWrittenReport',
   'RecordWrittenReport',
+  'RecordComplainantNotice',
 ];

@@ -23,6 +23,7 @@ import { exemptFromCallback, recordCallback } from './stages/callback';
 import { chaseOverdueDeadline, escalateEmergency, escalateOverdueDeadline } from './stages/scheduler';
 import { chaseWrittenReport, notifyEmergencyDepartment, recordWrittenReport } from './stages/emergency';
 import { approveCompensation, archiveComplaint, erasePersonalData, recordOutreach } from './stages/records';
+import { decideComplainantNotice } from './complainant-notices';
 
 export const decide = (command: ComplaintCommand, state: ComplaintState, context?: Partial<DecisionContext>): ComplaintEvent[] => {
   const ctx = resolveDecisionContext(context);
@@ -72,6 +73,8 @@ export const decide = (command: ComplaintCommand, state: ComplaintState, context
       return chaseWrittenReport(command, state, ctx);
     case 'RecordWrittenReport':
       return recordWrittenReport(command, state, ctx);
+    case 'RecordComplainantNotice':
+      return decideComplainantNotice(command, state, ctx);
     default: {
       const exhaustive: never = command;
       throw new ValidationError([{ field: 'type', problem: `unknown command ${(exhaustive as { type: string }).type}` }]);

@@ -23,6 +23,7 @@ import type {
   Urgency,
 } from './complaint.types';
 import type { PersonalField } from './personal-data';
+import type { ComplainantNoticeFailed, ComplainantNoticeSent } from './complainant-notices';
 
 export type Event<Type extends string, Data> = { type: Type; data: Data };
 
@@ -225,7 +226,9 @@ export type ComplaintEvent =
   | ComplaintArchived
   | PersonalDataErased
   | EmergencyDepartmentNotified
-  | WrittenReportRecorded;
+  | WrittenReportRecorded
+  | ComplainantNoticeSent
+  | ComplainantNoticeFailed;
 
 export type ComplaintEventType = ComplaintEvent['type'];
 
@@ -255,6 +258,8 @@ export const COMPLAINT_EVENT_TYPES: readonly ComplaintEventType[] = [
   'PersonalDataErased',
   'EmergencyDepartmentNotified',
   'WrittenReportRecorded',
+  'ComplainantNoticeSent',
+  'ComplainantNoticeFailed',
 ];
 
 /** The stream holding one complaint's whole life (docs/architecture.md). */

@@ -360,6 +360,7 @@ export const DEFAULT_POLICY: ComplaintPolicy = {
     NotifyEmergencyDepartment: ['system'],
     ChaseWrittenReport: ['system'],
     RecordWrittenReport: [...CS_STAFF, 'leadership', 'department_head', 'handler'],
+    RecordComplainantNotice: ['system'],
   },
 };
 
