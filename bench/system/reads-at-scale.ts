@@ -46,6 +46,8 @@ export type ReadsOptions = {
   /** Copy the events too (the store's size); without, only the read models are copied. */
   events: boolean;
   jwtSecret: string;
+  /** A database a run before kept (BENCH_KEEP_DATABASE=1): measure it again, nothing made. */
+  database?: string;
 };
 
 export type EndpointResult = { name: string; path: string; target: number; latency: Latency; met: boolean };
@@ -114,25 +116,10 @@ const waitUntilCaughtUp = async (pool: Pool, head: bigint, timeoutMs: number): P
   }
 };
 
-export const runReadsAtScale = async (options: ReadsOptions): Promise<ReadsResult> => {
-  const started = performance.now();
-  const seconds = { templates: 0, projections: 0, copies: 0, vacuum: 0, measure: 0 };
-  const db: TestDatabase = await createTestDatabase('bench_reads');
-  const dataDir = mkdtempSync(join(tmpdir(), 'reads-bench-'));
-  const pool = new Pool({ connectionString: db.url, max: 3 });
-  pool.on('error', () => undefined);
+/** Steps 1–3: templates, their projections, the copies (see the file's comment). */
+const makeStore = async (pool: Pool, options: ReadsOptions, env: Record<string, string>, seconds: ReadsResult['seconds']): Promise<{ templates: number }> => {
   let server: ServiceProcess | undefined;
-  const http = new HttpClient();
-  const env = {
-    DATABASE_URL: db.url,
-    JWT_SECRET: options.jwtSecret,
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-    SCHEDULER_ENABLED: 'false',
-    SITES_JSON: JSON.stringify(SITES.map((id, i) => ({ id, name: `小区 ${i + 1}`, regionId: `region-${(i % 4) + 1}`, timeZone: 'Asia/Shanghai' }))),
-  };
   try {
-    // 1. Templates from the domain's decider, COPYed into the event store.
     let t = performance.now();
     const store = new PostgresEventStore({ pool });
     await store.migrate();
@@ -213,6 +200,33 @@ export const runReadsAtScale = async (options: ReadsOptions): Promise<ReadsResul
     for (const { table } of READ_MODELS) await pool.query(`VACUUM ANALYZE ${table}`);
     await pool.query('ANALYZE event_store.events');
     seconds.vacuum = round((performance.now() - t) / 1000, 1);
+    return { templates: stories.length };
+  } finally {
+    await server?.stop().catch(() => undefined);
+  }
+};
+
+export const runReadsAtScale = async (options: ReadsOptions): Promise<ReadsResult> => {
+  const started = performance.now();
+  const seconds = { templates: 0, projections: 0, copies: 0, vacuum: 0, measure: 0 };
+  const db: TestDatabase = options.database ? { url: options.database, name: new URL(options.database).pathname.slice(1), drop: async () => undefined } : await createTestDatabase('bench_reads');
+  const dataDir = mkdtempSync(join(tmpdir(), 'reads-bench-'));
+  const pool = new Pool({ connectionString: db.url, max: 3 });
+  pool.on('error', () => undefined);
+  let server: ServiceProcess | undefined;
+  const http = new HttpClient();
+  const env = {
+    DATABASE_URL: db.url,
+    JWT_SECRET: options.jwtSecret,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    SCHEDULER_ENABLED: 'false',
+    SITES_JSON: JSON.stringify(SITES.map((id, i) => ({ id, name: `小区 ${i + 1}`, regionId: `region-${(i % 4) + 1}`, timeZone: 'Asia/Shanghai' }))),
+  };
+  try {
+    let t = performance.now();
+    const made = options.database ? undefined : await makeStore(pool, options, env, seconds);
+    const templates = made?.templates ?? 0;
     const complaints = Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM reporting.complaint_view')).rows[0].n);
     const events = Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM event_store.events')).rows[0].n);
     const databaseSizeGiB = round(Number((await pool.query<{ s: string }>('SELECT pg_database_size(current_database()) AS s')).rows[0].s) / 2 ** 30, 2);
@@ -273,7 +287,7 @@ export const runReadsAtScale = async (options: ReadsOptions): Promise<ReadsResul
     }
     seconds.measure = round((performance.now() - t) / 1000, 1);
     progress(`reads: done in ${round((performance.now() - started) / 1000)} s`);
-    return { complaints, events, templates: stories.length, sites: SITE_COUNT, months: MONTHS, databaseSizeGiB, seconds, endpoints: results };
+    return { complaints, events, templates, sites: SITE_COUNT, months: MONTHS, databaseSizeGiB, seconds, endpoints: results };
   } finally {
     http.close();
     await server?.stop().catch(() => undefined);

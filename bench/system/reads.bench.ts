@@ -2,7 +2,7 @@
  * The read-latency part of `bench:system` on its own (`npm run bench:reads`): see
  * reads-at-scale.ts and bench/README.md "Reads at scale".
  *
- *   node -r ./tools/runtime-paths.cjs dist/bench/system/reads.bench.js [--complaints N] [--templates T] [--runs R] [--no-events] [--json FILE]
+ *   node -r ./tools/runtime-paths.cjs dist/bench/system/reads.bench.js [--complaints N] [--templates T] [--runs R] [--no-events] [--database URL (one a run kept with BENCH_KEEP_DATABASE=1: measured again, nothing made)] [--json FILE]
  */
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
@@ -27,6 +27,7 @@ const main = async () => {
     runs: Number(option('runs') ?? 200),
     events: !argv.includes('--no-events'),
     jwtSecret: TEST_JWT_SECRET,
+    database: option('database'),
   });
   return { reads, load: load.stop(), loadAverageAtEnd: loadavg() };
 };
