@@ -89,7 +89,7 @@ const copyColumns = async (pool: Pool, table: string, key: string): Promise<{ co
     const col = `t.${c}`;
     if (c === key) return newId(col);
     if (c === 'number') return `${col} || '-' || k`;
-    if (c === 'state') return `${col} || jsonb_build_object('id', ${newId(`t.${key}`)}, 'number', t.number || '-' || k)`;
+    if (c === 'state') return `(${col}::jsonb || jsonb_build_object('id', ${newId(`t.${key}`)}, 'number', t.number || '-' || k))::${type === 'json' ? 'json' : 'jsonb'}`;
     if (c === 'deadlines')
       return `(SELECT coalesce(jsonb_object_agg(d.key, CASE WHEN d.value #>> '{}' ~ '^\\d{4}-' THEN to_jsonb((d.value #>> '{}')::timestamptz + sh) ELSE d.value END), '{}'::jsonb) FROM jsonb_each(${col}) d)`;
     if (type === 'timestamp with time zone') return `${col} + sh`;

@@ -1,5 +1,6 @@
 import { ReportingInitial1764000000000 } from './1764000000000-reporting-initial';
 import { ReportingProjections1764100000000 } from './1764100000000-reporting-projections';
-import { ReportingReadIndexes1764200000000 } from './1764200000000-reporting-read-indexes';
+import { ReportingStateJson1764200000000 } from './1764200000000-reporting-state-json';
+import { ReportingReadIndexes1764300000000 } from './1764300000000-reporting-read-indexes';
 
-export const REPORTING_MIGRATIONS = [ReportingInitial1764000000000, ReportingProjections1764100000000, ReportingReadIndexes1764200000000];
+export const REPORTING_MIGRATIONS = [ReportingInitial1764000000000, ReportingProjections1764100000000, ReportingStateJson1764200000000, ReportingReadIndexes1764300000000];
