@@ -4,7 +4,7 @@ import { openReportingHarness, type ReportingHarness } from '../testing/reportin
 import { queryComplaintList } from './complaint-list.query';
 
 /**
- * The complaint list's filters that the read indexes serve (migration 1764300000000):
+ * The complaint list's filters that the read indexes serve (migration 1765100000000):
  * overdue through the indexed earliest deadline, the total as a plain count beside the
  * page, newest first across every site. On Wednesday 12 March 2025, 10:00 in Shanghai.
  */

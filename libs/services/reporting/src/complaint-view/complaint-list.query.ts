@@ -39,7 +39,7 @@ export const queryComplaintList = async (
   if (query.from) qb.andWhere('c.received_at >= :from', { from: new Date(query.from) });
   if (query.to) qb.andWhere('c.received_at < :to', { to: new Date(query.to) });
   if (query.q) qb.andWhere(`(c.title || ' ' || c.description) ILIKE :q`, { q: `%${escapeLike(query.q)}%` });
-  // Some deadline has passed ⇔ the earliest one has (an indexed expression, migration 1764300000000).
+  // Some deadline has passed ⇔ the earliest one has (an indexed expression, migration 1765100000000).
   if (query.overdue === true) qb.andWhere(`reporting.earliest_deadline(c.deadlines) <= :now`, { now });
   if (query.overdue === false) qb.andWhere(`(reporting.earliest_deadline(c.deadlines) > :now OR reporting.earliest_deadline(c.deadlines) IS NULL)`, { now });
   // The page and the total side by side (two connections), the total as a plain count(*):

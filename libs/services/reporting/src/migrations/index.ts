@@ -1,6 +1,13 @@
 import { ReportingInitial1764000000000 } from './1764000000000-reporting-initial';
 import { ReportingProjections1764100000000 } from './1764100000000-reporting-projections';
 import { ReportingStateJson1764200000000 } from './1764200000000-reporting-state-json';
-import { ReportingReadIndexes1764300000000 } from './1764300000000-reporting-read-indexes';
+import { ReportingRecords1765000000000 } from './1765000000000-reporting-records';
+import { ReportingReadIndexes1765100000000 } from './1765100000000-reporting-read-indexes';
 
-export const REPORTING_MIGRATIONS = [ReportingInitial1764000000000, ReportingProjections1764100000000, ReportingStateJson1764200000000, ReportingReadIndexes1764300000000];
+export const REPORTING_MIGRATIONS = [
+  ReportingInitial1764000000000,
+  ReportingProjections1764100000000,
+  ReportingStateJson1764200000000,
+  ReportingRecords1765000000000,
+  ReportingReadIndexes1765100000000,
+];

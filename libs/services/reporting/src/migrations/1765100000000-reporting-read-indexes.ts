@@ -15,8 +15,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   zone and the function may be declared IMMUTABLE (an expression index requires it).
  *   "Some deadline has passed" is "the earliest deadline has passed".
  */
-export class ReportingReadIndexes1764300000000 implements MigrationInterface {
-  name = 'ReportingReadIndexes1764300000000';
+export class ReportingReadIndexes1765100000000 implements MigrationInterface {
+  name = 'ReportingReadIndexes1765100000000';
 
   async up(runner: QueryRunner): Promise<void> {
     await runner.query(`CREATE INDEX IF NOT EXISTS complaint_view_received ON reporting.complaint_view (received_at DESC, id)`);
