@@ -185,7 +185,7 @@ const makeStore = async (pool: Pool, options: ReadsOptions, env: Record<string, 
        ORDER BY k, e.position`;
     // Short transactions: readers of the event store (everywhere on the server) see only events
     // below the oldest running transaction, so a copy statement running for a minute would hold
-    // every subscription on the server back for that minute. One copy per statement.
+    // every subscription on the server back for that minute. At most 10,000 complaints per statement.
     const chunk = Math.max(1, Math.floor(10_000 / Math.max(1, templateCount)));
     for (let from = 1; from < copies; from += chunk) {
       const to = Math.min(copies - 1, from + chunk - 1);
