@@ -2,7 +2,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import type { Pool } from 'pg';
 import type { ComplaintEventMessage } from '@complaints/contracts';
-import { NOTICE_TRIGGERS, complainantNoticesFor, evolve, initialState, type ComplaintEvent, type ComplaintState } from '@complaints/domain';
+import { NOTICE_TRIGGERS, complainantNoticesFor, evolve, initialState, toDomainEvent, type ComplaintState, type StoredComplaintEvent } from '@complaints/domain';
 import { applyOnceBatch, processedEventsTableSql, type DeliveredMessage } from '@complaints/messaging';
 import { BusEventPattern, CLOCK, ComplaintEventsConsumer, PG_POOL, migrateSql, type Clock } from '@complaints/service-kit';
 import { ComplaintCommandRunner, deterministicUuid } from '@complaints/service-common';
@@ -25,6 +25,13 @@ const GROUP = 'complainant-notices';
 export const noticeMaxAgeMs = (env: NodeJS.ProcessEnv): number => {
   const hours = env.NOTICE_MAX_AGE_HOURS && /^\d+$/.test(env.NOTICE_MAX_AGE_HOURS) ? Number(env.NOTICE_MAX_AGE_HOURS) : 72;
   return hours * 3_600_000;
+};
+
+
+/** Stored events → the domain's, through the domain's one converter (upcasters for old schema versions). */
+const evolveStored = (state: ComplaintState, stored: StoredComplaintEvent): ComplaintState => {
+  const domainEvent = toDomainEvent(stored);
+  return domainEvent ? evolve(state, domainEvent) : state;
 };
 
 @Controller()
@@ -57,13 +64,13 @@ export class ComplainantNoticesConsumer extends ComplaintEventsConsumer {
     // registration is the stream's first event: its state needs no read of the stream.
     const stateAt = new Map<string, ComplaintState>();
     for (const e of triggering) {
-      if (e.type === 'ComplaintRegistered' && e.revision === 0) stateAt.set(e.eventId, evolve(initialState(), { type: e.type, data: e.data } as unknown as ComplaintEvent));
+      if (e.type === 'ComplaintRegistered' && e.revision === 0) stateAt.set(e.eventId, evolveStored(initialState(), e));
     }
     for (const complaintId of new Set(triggering.filter((e) => !stateAt.has(e.eventId)).map((e) => e.complaintId))) {
       const history = await this.runner.readHistory(complaintId);
       let state = initialState();
       for (const recorded of history) {
-        state = evolve(state, { type: recorded.type, data: recorded.data } as unknown as ComplaintEvent);
+        state = evolveStored(state, recorded);
         stateAt.set(recorded.id, state);
       }
     }
@@ -73,7 +80,9 @@ export class ComplainantNoticesConsumer extends ComplaintEventsConsumer {
       for (const event of fresh) {
         const state = stateAt.get(event.eventId);
         if (!due.has(event.eventId) || !state?.exists) continue;
-        for (const notice of complainantNoticesFor({ type: event.type, data: event.data } as unknown as ComplaintEvent, state, event.eventId)) {
+        const domainEvent = toDomainEvent(event);
+        if (!domainEvent) continue;
+        for (const notice of complainantNoticesFor(domainEvent, state, event.eventId)) {
           await client.query(
             `INSERT INTO handling.complainant_notices (id, notice_key, complaint_id, site_id, number, source_event_id, template, channel, facts, next_attempt_at, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $10) ON CONFLICT (notice_key) DO NOTHING`,

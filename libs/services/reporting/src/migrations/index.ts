@@ -3,7 +3,8 @@ import { ReportingProjections1764100000000 } from './1764100000000-reporting-pro
 import { ReportingStateJson1764200000000 } from './1764200000000-reporting-state-json';
 import { ReportingRecords1765000000000 } from './1765000000000-reporting-records';
 import { RecordsDesk1765100000000 } from './1765100000000-records-desk';
-import { CallbackQuotaReminders1765200000000 } from './1765200000000-callback-quota-reminders';
+import { ReportingReadIndexes1765200000000 } from './1765200000000-reporting-read-indexes';
+import { CallbackQuotaReminders1765300000000 } from './1765300000000-callback-quota-reminders';
 
 export const REPORTING_MIGRATIONS = [
   ReportingInitial1764000000000,
@@ -11,5 +12,6 @@ export const REPORTING_MIGRATIONS = [
   ReportingStateJson1764200000000,
   ReportingRecords1765000000000,
   RecordsDesk1765100000000,
-  CallbackQuotaReminders1765200000000,
+  ReportingReadIndexes1765200000000,
+  CallbackQuotaReminders1765300000000,
 ];

@@ -10,8 +10,8 @@ import {
   disclosureDecider,
   weeklyCheckDecider,
   weeklyCheckStreamName,
+  toDomainEvent,
   type Complaint,
-  type ComplaintEvent,
   type WeeklyCheckCommand,
   type WeeklyCheckState,
 } from '@complaints/domain';
@@ -196,7 +196,8 @@ export class RecordsDeskService implements OnApplicationBootstrap, OnApplication
   /** A complaint's current state from its own stream (the source of truth), with the complainant opened. */
   async complaint(complaintId: string): Promise<Complaint | undefined> {
     const events = await this.store.readStream(complaintStreamId(complaintId));
-    const state = foldComplaint(events.map((e) => ({ type: e.type, data: e.data }) as unknown as ComplaintEvent));
+    // Through the domain's one stored → domain converter (upcasters for old schema versions).
+    const state = foldComplaint(events.flatMap((e) => toDomainEvent(e) ?? []));
     if (!state.exists) return undefined;
     const [opened] = await this.personalData.openComplaints([state]);
     return opened;

@@ -1,8 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** The month-end reminders of the managers' callback minimums: one row per person, site and month (its key). */
-export class CallbackQuotaReminders1765200000000 implements MigrationInterface {
-  name = 'CallbackQuotaReminders1765200000000';
+export class CallbackQuotaReminders1765300000000 implements MigrationInterface {
+  name = 'CallbackQuotaReminders1765300000000';
 
   async up(runner: QueryRunner): Promise<void> {
     await runner.query(`
