@@ -133,13 +133,18 @@ export const prepareAppend = <State, Command, Event extends { type: string; data
   decider: Decider<State, Command, Event>,
   command: Command,
   history: Pick<RecordedEvent, 'type' | 'data' | 'revision' | 'recordedAt' | 'metadata'>[],
-  options: Pick<CommandHandlingOptions<Event>, 'metadata' | 'eventIds'> & { encode?: (events: EventToAppend[]) => EventToAppend[] },
+  options: Pick<CommandHandlingOptions<Event>, 'metadata' | 'eventIds' | 'eventMetadata'> & { encode?: (events: EventToAppend[]) => EventToAppend[] },
 ): PreparedAppend<State, Event> => {
-  const state = history.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as unknown as Event), decider.initialState());
+  const state = history.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data, metadata: e.metadata } as unknown as Event), decider.initialState());
   const newEvents = decider.decide(command, state);
   if (newEvents.length === 0) return { state, newEvents, finalState: state };
   const ids = options.eventIds(newEvents);
-  const decided = newEvents.map((e, i) => ({ id: ids[i], type: e.type, data: e.data as Record<string, unknown>, metadata: options.metadata }));
+  const decided = newEvents.map((e, i) => ({
+    id: ids[i],
+    type: e.type,
+    data: e.data as Record<string, unknown>,
+    metadata: options.eventMetadata ? { ...options.metadata, ...options.eventMetadata(e) } : options.metadata,
+  }));
   const link = linkForAppend(store, streamId, history, options.encode ? options.encode(decided) : decided);
   return { state, newEvents, finalState: newEvents.reduce(decider.evolve, state), append: { streamId, events: link.events, options: link.options } };
 };

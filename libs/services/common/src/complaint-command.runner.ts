@@ -145,11 +145,17 @@ export class ComplaintCommandRunner {
     return prepareAppend<ComplaintState, ComplaintCommand, ComplaintEvent>(
       this.store,
       complaintStreamId(complaintId),
-      { initialState, evolve, decide: (c, state) => this.decideUnderPolicy(complaintId, c, state, options) },
+      {
+        initialState,
+        evolve: (state: ComplaintState, event: ComplaintEvent) => ('metadata' in event ? evolveStored(state, event as StoredComplaintEvent) : evolve(state, event)),
+        decide: (c, state) => this.decideUnderPolicy(complaintId, c, state, options),
+      },
       command,
       [],
       {
         metadata: { actor, occurredAt: command.metadata.now, correlationId, causationId, commandType: command.type, ...activeTraceContext() },
+        // Each event is stored with its type's schema version (readers upcast older ones).
+        eventMetadata: (event) => ({ schemaVersion: eventSchemaVersion(event.type) }),
         encode,
         eventIds: (events) =>
           events.map((event, i) => (options.idempotencyKey ? deterministicUuid(`event:${options.idempotencyKey}:${i}:${event.type}`) : randomUUID())),
