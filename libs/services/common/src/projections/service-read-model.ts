@@ -27,7 +27,7 @@ export type ReadModelSpec = {
 
 /** Opens a schema's data source and brings its tables up to date (TypeORM migrations under the schema's advisory lock). */
 export const openServiceDataSource = async (databaseUrl: string, spec: Pick<ReadModelSpec, 'schema' | 'migrations' | 'poolSize'>): Promise<DataSource> => {
-  const dataSource = createReadModelDataSource({ url: databaseUrl, schema: spec.schema, entities: [], migrations: spec.migrations, poolSize: spec.poolSize ?? 3 });
+  const dataSource = createReadModelDataSource({ url: databaseUrl, schema: spec.schema, entities: [], migrations: spec.migrations, poolSize: Math.max(2, spec.poolSize ?? 3) }); // the migration lock holds one connection while the migrations run on another
   await dataSource.initialize();
   try {
     await migrateReadModel(dataSource, spec.schema);
