@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { canonicalJson, chainKeyFrom, computeKeyedEventHash, GENESIS_HASH } from '@complaints/event-store';
 import { createTestDatabase, type TestDatabase } from '@complaints/testing';
 import { ComplaintStory, appendStories, cst } from '../testing/complaint-story';
-import { openReportingHarness, type ReportingHarness } from '../testing/reporting-harness';
+import { openReportingHarness, type ReportingHarness, untilAllVisible } from '../testing/reporting-harness';
 import { buildYearlyArchive, sha256, type ArchiveBundle } from './yearly-archive';
 import { tarArchive } from './tar.util';
 
@@ -56,6 +56,7 @@ describe('Yearly sealed archive (装订封存) and its offline verifier', () => 
     db = await createTestDatabase('archive');
     h = await openReportingHarness(db.url);
     await appendStories(h.store, [C1, C2, C3, OLD, SEALED, OPEN, ELSEWHERE]);
+    await untilAllVisible(h);
     await h.projections.rebuild('complaint-view');
     bundle = await buildYearlyArchive(h.dataSource, h.store, { siteId: SITE, year: 2025, timeZone: 'Asia/Shanghai', now: new Date('2026-01-02T00:00:00Z') });
     work = mkdtempSync(join(tmpdir(), 'archive-'));
@@ -188,6 +189,7 @@ describe('Given an archive of keyed histories, when a forger without the key alt
     db = await createTestDatabase('archive_keyed');
     h = await openReportingHarness(db.url, { chainKey: chainKeyFrom(CHAIN_KEY) });
     await appendStories(h.store, KEYED);
+    await untilAllVisible(h);
     await h.projections.rebuild('complaint-view');
     bundle = await buildYearlyArchive(h.dataSource, h.store, { siteId: SITE, year: 2025, timeZone: 'Asia/Shanghai', now: new Date('2026-01-02T00:00:00Z') });
     work = mkdtempSync(join(tmpdir(), 'archive-keyed-'));

@@ -230,7 +230,9 @@ describe('Rebuild equals live', () => {
       // Delivered once more, with a duplicate inside: only the 50 not applied before are applied.
       expect(await set.runner.applyLiveBatch(projection, [...batch, ...batch.slice(40, 50)])).toBe(50);
       // The rest of the history brings the rows to exactly what one clean pass gives.
-      expect(await set.runner.applyLiveBatch(projection, events.slice(80))).toBe(events.length - 80);
+      let rest = 0;
+      for (let i = 80; i < events.length; i += 300) rest += await set.runner.applyLiveBatch(projection, events.slice(i, i + 300));
+      expect(rest).toBe(events.length - 80);
     }
     expect(await checksums()).toEqual(expected);
   }, 240_000);
