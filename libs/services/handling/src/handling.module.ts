@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ComplaintCommandsModule, SiteDirectory, readModelProvider } from '@complaints/service-common';
+import { ComplaintCommandsModule, SiteDirectory, readModelProvider, ReadModelConnectionsModule } from '@complaints/service-common';
 import { HandlingComplaintEventsConsumer } from './complaint-events.handling.consumer';
 import { HandlingController } from './http/handling.controller';
 import { DeadlineSchedulerService } from './deadlines/deadline-scheduler.service';
@@ -9,7 +9,7 @@ import { HANDLING_READ_MODEL, handlingProjections, handlingReadModelSpec } from 
 
 /** Handling (处理/跟进): replies, plans, resolution, escalation, reassignment, deadlines, chasing, notices. */
 @Module({
-  imports: [ComplaintCommandsModule],
+  imports: [ComplaintCommandsModule, ReadModelConnectionsModule],
   controllers: [HandlingController, HandlingComplaintEventsConsumer, NotificationsConsumer],
   providers: [
     // The handling schema: its tables from its migrations, its rows from its declared projections.

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ComplaintCommandsModule, ComplaintPersonalData, SiteDirectory, readModelProvider } from '@complaints/service-common';
+import { ComplaintCommandsModule, ComplaintPersonalData, SiteDirectory, readModelProvider, ReadModelConnectionsModule } from '@complaints/service-common';
 import { IntakeController } from './intake.controller';
 import { RegisterComplaintHandler } from './registration/register-complaint.command';
 import { ComplaintNumberingService } from './registration/complaint-numbering.service';
@@ -10,7 +10,7 @@ import { INTAKE_READ_MODEL, intakeProjections, intakeReadModelSpec } from './pro
 
 /** Intake (受理): registration from every channel, numbering, idempotency, corrections, erasure of personal data. */
 @Module({
-  imports: [ComplaintCommandsModule],
+  imports: [ComplaintCommandsModule, ReadModelConnectionsModule],
   controllers: [IntakeController, ContactIndexConsumer],
   providers: [
     // Intake's read model (the contact index): its tables from its migrations, its rows from its declared projection.

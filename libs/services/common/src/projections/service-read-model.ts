@@ -1,6 +1,17 @@
-import { Logger, type InjectionToken, type OnApplicationBootstrap, type OnApplicationShutdown, type OptionalFactoryDependency, type Provider } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type BeforeApplicationShutdown,
+  type InjectionToken,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OptionalFactoryDependency,
+  type Provider,
+} from '@nestjs/common';
 import type { Pool } from 'pg';
-import type { DataSource, MixedList } from 'typeorm';
+import { DataSource, type MixedList } from 'typeorm';
 import type { EventStore } from '@complaints/event-store';
 import {
   RebuildStoppedError,
@@ -38,6 +49,45 @@ export const openServiceDataSource = async (databaseUrl: string, spec: Pick<Read
   return dataSource;
 };
 
+/** The connections every service's projections of this process share (one pool, not one per schema). */
+export const READ_MODEL_CONNECTIONS = Symbol('READ_MODEL_CONNECTIONS');
+
+/** Runs a schema's migrations on a connection pair of its own, closed after. */
+export const migrateServiceSchema = async (databaseUrl: string, spec: Pick<ReadModelSpec, 'schema' | 'migrations'>): Promise<void> => {
+  const dataSource = await openServiceDataSource(databaseUrl, { ...spec, poolSize: 2 });
+  await dataSource.destroy();
+};
+
+@Injectable()
+class ReadModelConnectionsLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(READ_MODEL_CONNECTIONS) private readonly dataSource: DataSource) {}
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+/**
+ * One TypeORM data source (up to 8 connections) for the projections of every service in the
+ * process — in the embedded server four services share it. Projections name their tables with
+ * their schema, so no search path is needed; each schema's migrations run on their own.
+ */
+@Module({
+  providers: [
+    {
+      provide: READ_MODEL_CONNECTIONS,
+      inject: [PLATFORM_CONFIG],
+      useFactory: async (config: PlatformConfig) => {
+        const dataSource = new DataSource({ type: 'postgres', url: config.databaseUrl, synchronize: false, logging: ['error'], extra: { max: 8 } });
+        await dataSource.initialize();
+        return dataSource;
+      },
+    },
+    ReadModelConnectionsLifecycle,
+  ],
+  exports: [READ_MODEL_CONNECTIONS],
+})
+export class ReadModelConnectionsModule {}
+
 /**
  * A service's read models inside the running service: the declared projections over the
  * schema's own data source. Its consumer hands every delivered batch to `applyLive`; on start
@@ -46,7 +96,7 @@ export const openServiceDataSource = async (databaseUrl: string, spec: Pick<Read
  * it again from the event store while traffic flows. Reactions (automatic triage, deadline
  * chasing, notices) are not here: a rebuild only ever writes rows.
  */
-export class ServiceReadModel implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ServiceReadModel implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger: Logger;
   private readonly running = new Map<string, Promise<RebuildReport>>();
   private stopping = false;
@@ -59,8 +109,10 @@ export class ServiceReadModel implements OnApplicationBootstrap, OnApplicationSh
     this.logger = new Logger(`projections:${projections.schema}`);
   }
 
-  static async open(spec: ReadModelSpec, deps: { config: PlatformConfig; store: EventStore; pool: Pool; metrics?: Metrics }): Promise<ServiceReadModel> {
-    const dataSource = await openServiceDataSource(deps.config.databaseUrl, spec);
+  /** Migrates the schema, then runs its projections on the shared connections. */
+  static async open(spec: ReadModelSpec, deps: { config: PlatformConfig; store: EventStore; pool: Pool; dataSource: DataSource; metrics?: Metrics }): Promise<ServiceReadModel> {
+    await migrateServiceSchema(deps.config.databaseUrl, spec);
+    const dataSource = deps.dataSource;
     const head = deps.config.eventStore === 'postgres' ? postgresHeadPosition((sql) => deps.pool.query<{ head: string | null }>(sql)) : undefined;
     return new ServiceReadModel(new ServiceProjections(dataSource, spec.schema, deps.store, spec.projections, head), deps.metrics);
   }
@@ -72,17 +124,21 @@ export class ServiceReadModel implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationBootstrap(): Promise<void> {
     if (!this.buildOnStart) return;
     const built = new Set((await this.projections.checkpoints()).filter((c) => c.status === 'live').map((c) => c.name));
-    for (const name of this.projections.names()) {
-      if (built.has(name)) continue;
-      this.logger.log(`building ${name} from the event store (never built, or its last rebuild did not finish)`);
-      this.rebuildInBackground(name, { resume: true });
-    }
+    const toBuild = this.projections.names().filter((name) => !built.has(name));
+    // One after the other: a rebuild holds a connection for its lock, the shared pool is small.
+    void (async () => {
+      for (const name of toBuild) {
+        if (this.stopping) return;
+        this.logger.log(`building ${name} from the event store (never built, or its last rebuild did not finish)`);
+        await this.rebuildInBackground(name, { resume: true }).catch(() => undefined);
+      }
+    })();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** A running build stops at its next batch (its checkpoint stays; the next start resumes it) before the connections close. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     await Promise.allSettled([...this.running.values()]);
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 
   /** The live path: a delivered batch applied to every projection (each once per event id). */
@@ -118,18 +174,13 @@ export class ServiceReadModel implements OnApplicationBootstrap, OnApplicationSh
     return run;
   }
 
-  /** Resolves once no start-up build is running (tests). */
-  async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
-  }
-
   checkpoints(): Promise<ProjectionCheckpoint[]> {
     return this.projections.checkpoints();
   }
 }
 
 /**
- * The Nest provider of a service's read model under `token`. `projections` receives the
+ * The Nest provider of a service's read model under `token` (its module imports ReadModelConnectionsModule). `projections` receives the
  * providers listed in `inject` (e.g. the site directory), after the platform's own.
  */
 export const readModelProvider = (
@@ -139,7 +190,7 @@ export const readModelProvider = (
   inject: (InjectionToken | OptionalFactoryDependency)[] = [],
 ): Provider => ({
   provide: token,
-  inject: [PLATFORM_CONFIG, EVENT_STORE, PG_POOL, { token: METRICS, optional: true }, ...inject],
-  useFactory: (config: PlatformConfig, store: EventStore, pool: Pool, metrics: Metrics | undefined, ...deps: never[]) =>
-    ServiceReadModel.open({ ...spec, projections: projections(...deps) }, { config, store, pool, metrics }),
+  inject: [PLATFORM_CONFIG, EVENT_STORE, PG_POOL, READ_MODEL_CONNECTIONS, { token: METRICS, optional: true }, ...inject],
+  useFactory: (config: PlatformConfig, store: EventStore, pool: Pool, dataSource: DataSource, metrics: Metrics | undefined, ...deps: never[]) =>
+    ServiceReadModel.open({ ...spec, projections: projections(...deps) }, { config, store, pool, dataSource, metrics }),
 });
