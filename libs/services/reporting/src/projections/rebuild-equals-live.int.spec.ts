@@ -135,7 +135,7 @@ describe('Rebuild equals live', () => {
     // read until everything appended is there.
     const [{ n }] = (await h.dataSource.query(`SELECT count(*)::int AS n FROM event_store.events WHERE stream_id LIKE 'complaint-%'`)) as { n: number }[];
     const recorded: Awaited<ReturnType<typeof h.store.readAll>> = [];
-    for (let after = 0n, attempts = 0; recorded.length < n && attempts < 200; ) {
+    for (let after = 0n, attempts = 0; recorded.length < n && attempts < 2_400; ) {
       const batch = await h.store.readAll({ after, maxCount: 1_000, streamPrefix: 'complaint-' });
       if (batch.length === 0) {
         attempts++;
@@ -147,7 +147,7 @@ describe('Rebuild equals live', () => {
     }
     expect(recorded).toHaveLength(n);
     events = recorded.map((e) => projectedFromRecorded(e)).filter((e): e is ProjectedEvent => e !== undefined);
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     for (const set of sets?.slice(1) ?? []) await set.dataSource.destroy();

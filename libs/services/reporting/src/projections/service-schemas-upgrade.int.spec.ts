@@ -55,7 +55,13 @@ describe('Service schemas from migrations', () => {
     store = new PostgresEventStore({ pool });
     await store.migrate();
     for (const { story, command } of commandsInTimeOrder(generateStories({ count: 6, seed: 3, sites: ['site-a'] }))) await appendCommand(store, story.id, command);
-  }, 60_000);
+    // $all shows the tail only once every older transaction in the cluster has ended: wait for it (the rebuilds below read $all).
+    const [{ n }] = (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM event_store.events`)).rows;
+    for (let tries = 0; (await store.readAll({ maxCount: 10_000 })).length < n; tries++) {
+      if (tries > 2_400) throw new Error('the appended events never became visible in $all');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }, 180_000);
 
   afterAll(async () => {
     await store?.close();

@@ -46,7 +46,7 @@ export const tableChecksum = async (dataSource: DataSource, table: string, order
  * so right after appending, under a busy test run (other databases' long transactions), the
  * tail may appear a moment later — a rebuild started before would miss it.
  */
-export const untilAllVisible = async (h: Pick<ReportingHarness, 'dataSource' | 'store'>, timeoutMs = 30_000): Promise<void> => {
+export const untilAllVisible = async (h: Pick<ReportingHarness, 'dataSource' | 'store'>, timeoutMs = 50_000): Promise<void> => {
   const [{ n }] = (await h.dataSource.query(`SELECT count(*)::int AS n FROM event_store.events`)) as { n: number }[];
   const deadline = Date.now() + timeoutMs;
   let seen = 0;
