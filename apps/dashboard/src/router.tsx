@@ -15,6 +15,8 @@ export type Route =
   | { name: 'auditPick' }
   | { name: 'dashboard' }
   | { name: 'monthly' }
+  | { name: 'records' }
+  | { name: 'notices' }
   | { name: 'notFound' };
 
 export const parseRoute = (pathname: string): Route => {
@@ -25,7 +27,9 @@ export const parseRoute = (pathname: string): Route => {
   if (path === '/complaints') return { name: 'list' };
   if (path === '/dashboard') return { name: 'dashboard' };
   if (path === '/reports/monthly') return { name: 'monthly' };
+  if (path === '/records') return { name: 'records' };
   if (path === '/audit') return { name: 'auditPick' };
+  if (path === '/notices') return { name: 'notices' };
   const m = /^\/complaints\/([^/]+)(?:\/(triage|audit))?$/.exec(path);
   if (m) {
     const id = decodeURIComponent(m[1]);

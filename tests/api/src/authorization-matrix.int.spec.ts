@@ -1,4 +1,4 @@
-import { DEFAULT_POLICY, type ComplaintCommandType, type Role } from '@complaints/domain';
+import { DEFAULT_POLICY, mayReadContact, type ComplaintCommandType, type Role } from '@complaints/domain';
 import { DEMO_USERS, mayAccessComplaint, mayAccessSite, type AuthUser } from '@complaints/auth';
 import { InProcessSystem } from './support/in-process-system';
 
@@ -30,7 +30,9 @@ type Rule =
   | { kind: 'dashboard' } // sees the site; department staff only with their department
   | { kind: 'group' } // whole-group roll-up: users who see every site
   | { kind: 'archive' } // archive roles at their sites
-  | { kind: 'admin' }; // administrators only
+  | { kind: 'admin' } // administrators only
+  | { kind: 'roles-at-site'; roles: readonly string[]; query?: string; body?: Record<string, unknown> } // these roles, at the site (records desk)
+  | { kind: 'contact'; query?: string }; // sees the complaint and may read the complainant's contact (mayReadContact)
 
 const MATRIX: Record<string, Rule> = {
   'GET /api/health': { kind: 'public' },
@@ -66,6 +68,10 @@ const MATRIX: Record<string, Rule> = {
   'POST /api/complaints/{id}/compensations': { kind: 'command', command: 'ApproveCompensation', body: { amount: 1, reason: '矩阵' } },
   'POST /api/complaints/{id}/outreach': { kind: 'command', command: 'RecordOutreach', body: { kind: 'public_notice', note: '矩阵' } },
   'GET /api/callbacks': { kind: 'cs-queue', query: `?siteId=${SITE}` },
+  'GET /api/complaints/{id}/notices': { kind: 'read-complaint' },
+  'POST /api/complaints/{id}/notices/retry': { kind: 'contact' },
+  'GET /api/complaints/{id}/notices/letter': { kind: 'contact', query: '?template=received' },
+  'GET /api/complainant-notices': { kind: 'cs-queue', query: `?siteId=${SITE}` },
   'GET /api/dashboards/department': { kind: 'dashboard' },
   'GET /api/reports/monthly': { kind: 'read-site', query: `?siteId=${SITE}&month=2026-01` },
   'GET /api/reports/monthly (csv)': { kind: 'read-site', query: `?siteId=${SITE}&month=2026-01&format=csv` },
@@ -76,6 +82,17 @@ const MATRIX: Record<string, Rule> = {
   'GET /api/archives/{siteId}/{year}/manifest': { kind: 'archive' },
   'GET /api/admin/projections': { kind: 'admin' },
   'POST /api/admin/projections/{name}/rebuild': { kind: 'admin' },
+  // Records desk (issue 15 §6–7): packs list complaints, so not for department staff; seals are for the archive roles.
+  'GET /api/records/monthly-packs': { kind: 'cs-queue', query: `?siteId=${SITE}` },
+  'GET /api/records/monthly-packs/{siteId}/{month}': { kind: 'cs-queue', query: '' },
+  'GET /api/records/monthly-packs/{siteId}/{month}/snapshot': { kind: 'cs-queue', query: '?format=json' },
+  'POST /api/records/monthly-packs/{siteId}/{month}/generate': { kind: 'roles-at-site', roles: ['cs_manager', 'general_manager', 'admin'] },
+  'POST /api/records/monthly-packs/{siteId}/{month}/sign-off': { kind: 'roles-at-site', roles: ['cs_manager', 'general_manager'], body: { sha256: 'a'.repeat(64) } },
+  'GET /api/records/year-seals': { kind: 'roles-at-site', roles: ['auditor', 'admin', 'cs_manager', 'general_manager', 'leadership'], query: `?siteId=${SITE}` },
+  'GET /api/records/year-seals/{siteId}/{year}': { kind: 'roles-at-site', roles: ['auditor', 'admin', 'cs_manager', 'general_manager', 'leadership'] },
+  'GET /api/records/year-seals/{siteId}/{year}/archive': { kind: 'roles-at-site', roles: ['auditor', 'admin', 'cs_manager', 'general_manager', 'leadership'] },
+  'POST /api/records/year-seals/{siteId}/{year}': { kind: 'roles-at-site', roles: DEFAULT_POLICY.permissions.ArchiveComplaint },
+  'POST /api/records/year-seals/{siteId}/{year}/purge': { kind: 'roles-at-site', roles: ['admin'], body: { complaintIds: ['00000000-0000-4000-8000-000000000000'], reason: '矩阵' } },
 };
 
 const ARCHIVE_ROLES = new Set(['auditor', 'admin', 'cs_manager', 'general_manager', 'leadership']);
@@ -106,16 +123,22 @@ const expectedAllowed = (rule: Rule, user: AuthUser): boolean => {
       return ARCHIVE_ROLES.has(user.role) && mayAccessSite(user, SITE);
     case 'admin':
       return user.role === 'admin';
+    case 'roles-at-site':
+      return rule.roles.includes(user.role) && mayAccessSite(user, SITE);
+    case 'contact':
+      return mayAccessComplaint(user, TARGET) && mayReadContact(user.role);
   }
 };
 
 const request = (key: string, rule: Rule): { method: string; path: string; body?: unknown } => {
   const [method, template] = key.split(' ');
-  let path = template.replace('{id}', complaintId).replace('{siteId}', SITE).replace('{year}', '2026').replace('{name}', 'complaint-view');
+  let path = template.replace('{id}', complaintId).replace('{siteId}', SITE).replace('{year}', '2026').replace('{name}', 'complaint-view').replace('{month}', '2026-01');
   if (rule.kind === 'read-site' || rule.kind === 'cs-queue') path += rule.query;
+  if (rule.kind === 'contact' && rule.query) path += rule.query;
   if (rule.kind === 'dashboard') path += `?siteId=${SITE}&department=${DEPARTMENT}`;
   if (rule.kind === 'group') path += '?month=2026-01';
-  const body = rule.kind === 'command' || rule.kind === 'register' ? rule.body : key === 'POST /api/auth/login' ? { username: 'assistant.a', password: 'demo1234' } : undefined;
+  if (rule.kind === 'roles-at-site' && rule.query) path += rule.query;
+  const body = rule.kind === 'roles-at-site' ? rule.body : rule.kind === 'command' || rule.kind === 'register' ? rule.body : key === 'POST /api/auth/login' ? { username: 'assistant.a', password: 'demo1234' } : undefined;
   return { method, path, body };
 };
 

@@ -125,6 +125,19 @@ const ENDPOINTS: Record<string, Endpoint> = {
     valid: { kind: 'public_notice', note: '张贴公告' },
     fields: { kind: { kind: 'enum', required: true, values: ['visit', 'public_notice', 'residents_meeting'] }, note: { kind: 'text', required: true } },
   },
+  // Records desk (issue 15 §6–7)
+  'pack sign-off': {
+    path: () => '/api/records/monthly-packs/site-a/2026-01/sign-off',
+    username: 'csmanager.a',
+    valid: { sha256: 'a'.repeat(64), note: '已审阅' },
+    fields: { sha256: { kind: 'text', required: true }, note: { kind: 'text' } },
+  },
+  'sealed records purge': {
+    path: () => '/api/records/year-seals/site-a/2025/purge',
+    username: 'admin',
+    valid: { complaintIds: ['00000000-0000-4000-8000-000000000000'], reason: '保存期限届满' },
+    fields: { complaintIds: { kind: 'object', required: true }, reason: { kind: 'text', required: true } },
+  },
 };
 
 const notA = {
@@ -245,7 +258,7 @@ describe('What the outside probe found (NUL, lone surrogates, deep nesting, huge
   it.each(Object.keys(ENDPOINTS))('should refuse every hostile value in every field of %s with a 4xx, append nothing and consume no number', async (name) => {
     const endpoint = ENDPOINTS[name];
     const before = await system.eventCount();
-    const paths = [...Object.keys(endpoint.valid).map((k) => [k]), ...(name === 'register' ? ['name', 'phone', 'building', 'unit'].map((k) => ['complainant', k]) : [])];
+    const paths = [...Object.keys(endpoint.valid).map((k) => [k]), ...(name === 'register' ? ['name', 'phone', 'email', 'building', 'unit'].map((k) => ['complainant', k]) : [])];
     const failures: string[] = [];
     for (const path of paths) {
       for (const [label, fragment] of Object.entries(HOSTILE_VALUES)) {

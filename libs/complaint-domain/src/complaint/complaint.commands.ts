@@ -4,6 +4,7 @@
  * The HTTP bodies of docs/api.md map onto `data` one to one; fields the services add are marked.
  */
 import type { Actor } from '../common/actor';
+import type { RecordComplainantNotice } from './complainant-notices';
 import type {
   CallbackExemptionReason,
   CallbackMethod,
@@ -50,6 +51,7 @@ export type RegisterComplaintData = {
   complainant: {
     name?: string | null;
     phone?: string | null;
+    email?: string | null;
     building?: string | null;
     unit?: string | null;
     anonymous?: boolean | null;
@@ -187,7 +189,8 @@ export type ComplaintCommand =
   | ApproveCompensation
   | RecordOutreach
   | ArchiveComplaint
-  | ErasePersonalData;
+  | ErasePersonalData
+  | RecordComplainantNotice;
 
 export type ComplaintCommandType = ComplaintCommand['type'];
 
@@ -211,4 +214,5 @@ export const COMPLAINT_COMMAND_TYPES: readonly ComplaintCommandType[] = [
   'RecordOutreach',
   'ArchiveComplaint',
   'ErasePersonalData',
+  'RecordComplainantNotice',
 ];

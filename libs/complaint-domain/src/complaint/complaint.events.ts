@@ -23,6 +23,7 @@ import type {
   Urgency,
 } from './complaint.types';
 import type { PersonalField } from './personal-data';
+import type { ComplainantNoticeFailed, ComplainantNoticeSent } from './complainant-notices';
 
 export type Event<Type extends string, Data> = { type: Type; data: Data };
 
@@ -214,7 +215,9 @@ export type ComplaintEvent =
   | CompensationApproved
   | OutreachRecorded
   | ComplaintArchived
-  | PersonalDataErased;
+  | PersonalDataErased
+  | ComplainantNoticeSent
+  | ComplainantNoticeFailed;
 
 export type ComplaintEventType = ComplaintEvent['type'];
 
@@ -242,6 +245,8 @@ export const COMPLAINT_EVENT_TYPES: readonly ComplaintEventType[] = [
   'OutreachRecorded',
   'ComplaintArchived',
   'PersonalDataErased',
+  'ComplainantNoticeSent',
+  'ComplainantNoticeFailed',
 ];
 
 /** The stream holding one complaint's whole life (docs/architecture.md). */

@@ -5,3 +5,7 @@ export * from './notifications/notifier.adapters';
 export * from './projections/handling-projections';
 export { deadlineTimersProjection, nextCheckAt } from './deadlines/deadline-timers';
 export { HANDLING_MIGRATIONS } from './migrations';
+export * from './complainant-notices/complainant-notices.sender';
+export * from './complainant-notices/notice-channels';
+export * from './complainant-notices/notice-templates';
+export * from './complainant-notices/complainant-notices.consumer';
