@@ -93,6 +93,8 @@ export type { CallbackCount, CallbackShortfall } from './reporting/callback-quot
 export { deciderSpecification } from './testing/decider-spec';
 export type { Decider, ErrorCheck, Outcome } from './testing/decider-spec';
 
+// Records desk: typical-case library, public disclosure, weekly supervisor check (their own streams)
+export * from './records-desk';
 // Records desk: the monthly pack's sign-off and the year-end seal with its retention
 export * from './records/monthly-pack.decider';
 export * from './records/year-seal.decider';

@@ -9,3 +9,4 @@ export { buildMonthlyPack } from './monthly-report/monthly-report.query';
 export type { MonthlyPack, SiteInfo } from './monthly-report/monthly-report.query';
 export { openCliEnvironment, type CliEnvironment } from './cli/cli-environment';
 export { progressBar } from './cli/progress-bar';
+export { RecordsDeskService } from './records-desk/desk.service';
