@@ -72,3 +72,17 @@ export type { CallbackCount, CallbackShortfall } from './reporting/callback-quot
 // Test support (framework-free)
 export { deciderSpecification } from './testing/decider-spec';
 export type { Decider, ErrorCheck, Outcome } from './testing/decider-spec';
+
+// Attachments (photos and documents, content-addressed)
+export {
+  ATTACHMENT_STAGES,
+  ATTACHMENT_STAGE_STATUSES,
+  DEFAULT_ATTACHMENT_POLICY,
+  SNIFFABLE_MEDIA_TYPES,
+  attachmentPolicyOf,
+  attachmentStagesFor,
+  isImageMediaType,
+  mayReadPersonalAttachment,
+  sniffMediaType,
+} from './complaint/complaint.attachments';
+export type { AttachmentPolicy, AttachmentRef, AttachmentStage } from './complaint/complaint.attachments';

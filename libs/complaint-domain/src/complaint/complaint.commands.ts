@@ -17,6 +17,7 @@ import type {
   Severity,
   Urgency,
 } from './complaint.types';
+import type { AddAttachment } from './complaint.attachments';
 
 export type CommandMetadata = {
   /** ISO-8601 instant at which the command is decided. */
@@ -187,7 +188,10 @@ export type ComplaintCommand =
   | ApproveCompensation
   | RecordOutreach
   | ArchiveComplaint
-  | ErasePersonalData;
+  | ErasePersonalData
+  | AddAttachment;
+
+export type { AddAttachment, AddAttachmentData } from './complaint.attachments';
 
 export type ComplaintCommandType = ComplaintCommand['type'];
 
@@ -211,4 +215,5 @@ export const COMPLAINT_COMMAND_TYPES: readonly ComplaintCommandType[] = [
   'RecordOutreach',
   'ArchiveComplaint',
   'ErasePersonalData',
+  'AddAttachment',
 ];

@@ -62,6 +62,7 @@ import {
 } from './complaint.guards';
 import { chaseLevelKey, type Complaint, type ComplaintState } from './complaint.state';
 import { resolveDecisionContext, type DecisionContext } from './decision-context';
+import { decideAddAttachment } from './complaint.attachments';
 import { PERSONAL_FIELDS, isPersonalField } from './personal-data';
 import {
   CALLBACK_EXEMPTION_REASONS,
@@ -124,6 +125,8 @@ export const decide = (command: ComplaintCommand, state: ComplaintState, context
       return archiveComplaint(command, state, ctx);
     case 'ErasePersonalData':
       return erasePersonalData(command, state, ctx);
+    case 'AddAttachment':
+      return decideAddAttachment(command, state, ctx);
     default: {
       const exhaustive: never = command;
       throw new ValidationError([{ field: 'type', problem: `unknown command ${(exhaustive as { type: string }).type}` }]);

@@ -23,6 +23,7 @@ import type {
   Urgency,
 } from './complaint.types';
 import type { PersonalField } from './personal-data';
+import type { AttachmentAdded } from './complaint.attachments';
 
 export type Event<Type extends string, Data> = { type: Type; data: Data };
 
@@ -214,7 +215,10 @@ export type ComplaintEvent =
   | CompensationApproved
   | OutreachRecorded
   | ComplaintArchived
-  | PersonalDataErased;
+  | PersonalDataErased
+  | AttachmentAdded;
+
+export type { AttachmentAdded } from './complaint.attachments';
 
 export type ComplaintEventType = ComplaintEvent['type'];
 
@@ -242,6 +246,7 @@ export const COMPLAINT_EVENT_TYPES: readonly ComplaintEventType[] = [
   'OutreachRecorded',
   'ComplaintArchived',
   'PersonalDataErased',
+  'AttachmentAdded',
 ];
 
 /** The stream holding one complaint's whole life (docs/architecture.md). */

@@ -21,6 +21,7 @@ import type {
   Urgency,
 } from './complaint.types';
 import { ERASED_PERSONAL_VALUE } from './personal-data';
+import { evolveAttachmentAdded, type AttachmentRef } from './complaint.attachments';
 
 export type NoComplaint = { exists: false };
 
@@ -112,6 +113,8 @@ export type Complaint = {
   chaseLevels: Record<string, number>;
   compensationTotal: number;
   outreach: number;
+  /** Attachments by content hash (complaint.attachments.ts); absent until the first. */
+  attachments?: AttachmentRef[];
   /** Number of events folded (the stream revision + 1). */
   version: number;
   lastEventAt: string;
@@ -353,6 +356,8 @@ const evolveExisting = (state: Complaint, event: Exclude<ComplaintEvent, { type:
         },
       };
     }
+    case 'AttachmentAdded':
+      return evolveAttachmentAdded(state, event);
     default: {
       // Compile-time: every event type is handled. Run time: an event this version does
       // not know (written by a newer one) leaves the state as it is — a tolerant reader.
