@@ -6,3 +6,4 @@ export * from './site-directory';
 export * from './personal-data';
 export * from './complaint-tracking';
 export * from './http-answers.dto';
+export * from './attachments';
