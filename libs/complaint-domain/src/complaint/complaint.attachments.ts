@@ -13,7 +13,8 @@
  *   closed or sealed record takes none;
  * - what: a media type the policy accepts, whose bytes say the same (magic bytes, sniffed by
  *   `sniffMediaType`), at most `attachments.maxBytes`, at most `attachments.maxPerComplaint`;
- * - the same bytes twice on one complaint are one attachment (the second changes nothing).
+ * - the same bytes twice on one complaint are one attachment (the second changes nothing);
+ * - once the complainant's personal data is erased, no personal attachment is taken.
  *
  * Pure: the service reads the bytes, hashes and sniffs them, and passes the results in.
  */
@@ -141,6 +142,8 @@ export const decideAddAttachment = (command: AddAttachment, state: ComplaintStat
   else if (d.fileName.length > FILE_NAME_MAX) problems.add('fileName', `at most ${FILE_NAME_MAX} characters`);
   else if (/[/\\\u0000-\u001f]/.test(d.fileName)) problems.add('fileName', 'must be a bare file name (no path separators or control characters)');
   if (d.personal !== undefined && d.personal !== null && typeof d.personal !== 'boolean') problems.add('personal', 'must be true or false');
+  // Erased is erased: no new picture of the complainant once their personal data is gone.
+  if (d.personal === true && complaint.personalDataErased) problems.add('personal', 'the complainant’s personal data was erased; a personal attachment is no longer taken');
   if (d.note !== undefined && d.note !== null && (typeof d.note !== 'string' || d.note.length > 1_000)) problems.add('note', 'text of at most 1000 characters');
   problems.throwIfAny();
 

@@ -174,6 +174,17 @@ describe('Attachments (证物 / 照片)', () => {
     });
   });
 
+  describe('Rule: erased is erased — no personal attachment after the complainant’s data is erased', () => {
+    it('given an erased complainant, when a personal photo is attached, then it is refused naming personal; a non-personal one is taken', () => {
+      const h = history().register().triage();
+      h.run(command('ErasePersonalData', { reason: '业主申请' }, actors.admin, NOW));
+      given(h.events)
+        .when(attach({ personal: true }))
+        .thenThrows(ValidationError, (e: ValidationError) => expect(e.details.map((d) => d.field)).toEqual(['personal']));
+      given(h.events).when(attach({ personal: false })).then([added({}, actors.handler)]);
+    });
+  });
+
   describe('Rule: the stages offered are the ones the decider takes', () => {
     const ctx = resolveDecisionContext();
     it('offers registration before triage, handling and resolution while handled, resolution once resolved, none when closed or to an auditor', () => {

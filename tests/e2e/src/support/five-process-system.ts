@@ -96,7 +96,7 @@ export class FiveProcessSystem {
     if (p.startsWith('/api/admin/clock')) return 'handling';
     if (p.startsWith('/api/callbacks')) return 'callback';
     if (method === 'GET') return /\/triage(\/suggestion)?$/.test(p) ? 'triage' : 'reporting';
-    if (p === '/api/complaints' || p.endsWith('/corrections') || p.endsWith('/personal-data/erasure') || p.endsWith('/archive')) return 'intake';
+    if (p === '/api/complaints' || p.endsWith('/corrections') || p.endsWith('/personal-data/erasure') || p.endsWith('/archive') || p.endsWith('/attachments')) return 'intake';
     if (/\/triage(\/referral)?$/.test(p)) return 'triage';
     if (/\/(replies|plan|resolve|escalate|reassign|major|compensations|outreach)$/.test(p)) return 'handling';
     if (/\/(callbacks|callback-exemption)$/.test(p)) return 'callback';
