@@ -65,6 +65,9 @@ const MATRIX: Record<string, Rule> = {
   'POST /api/complaints/{id}/major': { kind: 'command', command: 'MarkComplaintMajor', body: { reasons: ['litigation'], note: '矩阵' } },
   'POST /api/complaints/{id}/compensations': { kind: 'command', command: 'ApproveCompensation', body: { amount: 1, reason: '矩阵' } },
   'POST /api/complaints/{id}/outreach': { kind: 'command', command: 'RecordOutreach', body: { kind: 'public_notice', note: '矩阵' } },
+  'POST /api/complaints/{id}/attachments': { kind: 'command', command: 'AddAttachment', body: {} },
+  'GET /api/complaints/{id}/attachments': { kind: 'read-complaint' },
+  'GET /api/complaints/{id}/attachments/{sha256}': { kind: 'read-complaint' },
   'GET /api/callbacks': { kind: 'cs-queue', query: `?siteId=${SITE}` },
   'GET /api/dashboards/department': { kind: 'dashboard' },
   'GET /api/reports/monthly': { kind: 'read-site', query: `?siteId=${SITE}&month=2026-01` },
@@ -111,7 +114,7 @@ const expectedAllowed = (rule: Rule, user: AuthUser): boolean => {
 
 const request = (key: string, rule: Rule): { method: string; path: string; body?: unknown } => {
   const [method, template] = key.split(' ');
-  let path = template.replace('{id}', complaintId).replace('{siteId}', SITE).replace('{year}', '2026').replace('{name}', 'complaint-view');
+  let path = template.replace('{id}', complaintId).replace('{siteId}', SITE).replace('{year}', '2026').replace('{name}', 'complaint-view').replace('{sha256}', '0'.repeat(64));
   if (rule.kind === 'read-site' || rule.kind === 'cs-queue') path += rule.query;
   if (rule.kind === 'dashboard') path += `?siteId=${SITE}&department=${DEPARTMENT}`;
   if (rule.kind === 'group') path += '?month=2026-01';

@@ -6,6 +6,7 @@ import {
   ATTACHMENT_STAGES,
   ForbiddenError,
   NotFoundError,
+  ValidationError,
   decide,
   sniffMediaType,
   type AddAttachment,
@@ -66,31 +67,36 @@ export class AddAttachmentService {
   async add(complaintId: string, file: UploadedFileData | undefined, fields: AddAttachmentFieldsDto, user: ActingUser, correlationId?: string): Promise<AddedAttachmentDto> {
     const unsafe = findUnsafeInput(fields);
     if (unsafe) throw new ApiError(400, `Invalid request: ${unsafe.field}`, [unsafe]);
-    if (!file || !Buffer.isBuffer(file.buffer)) {
-      throw new ApiError(400, 'file: required', [{ field: 'file', problem: 'required: send the file as multipart/form-data in the field "file"' }]);
-    }
     const state = await this.runner.stateOf(complaintId);
     if (!state.exists) throw new NotFoundError('Complaint', complaintId);
     if (!mayAccessComplaint(user, state)) throw new ForbiddenError('role', 'This complaint is outside your sites or departments');
+    const bytes = file && Buffer.isBuffer(file.buffer) ? file.buffer : Buffer.alloc(0);
 
-    const sha256 = sha256Of(file.buffer);
+    const sha256 = sha256Of(bytes);
     const command: AddAttachment = {
       type: 'AddAttachment',
       data: {
         sha256,
-        size: file.buffer.length,
-        mediaType: (file.mimetype || 'application/octet-stream').toLowerCase().split(';')[0].trim(),
-        sniffedMediaType: sniffMediaType(file.buffer) ?? null,
-        fileName: fields.fileName ?? decodeFileName(file.originalname || ''),
+        size: bytes.length,
+        mediaType: (file?.mimetype || 'application/octet-stream').toLowerCase().split(';')[0].trim(),
+        sniffedMediaType: sniffMediaType(bytes) ?? null,
+        fileName: fields.fileName ?? decodeFileName(file?.originalname || ''),
         stage: fields.stage ?? defaultStage(state.status),
         personal: fields.personal === 'true',
         note: fields.note ?? null,
       },
       metadata: { now: this.clock.now().toISOString(), actor: { id: user.id, role: user.role as Role, ...(user.name ? { name: user.name } : {}) }, correlationId },
     };
-    // Decide first: a refused upload leaves nothing behind in the store.
-    decide(command, state, { policy: this.sites.policy(state.siteId) });
-    await this.store.put(sha256, file.buffer, command.data.mediaType);
+    // Decide first: a refused upload leaves nothing behind in the store. Who and when are
+    // checked before what (403/409 before 4xx on the data), also when no file came at all.
+    try {
+      decide(command, state, { policy: this.sites.policy(state.siteId) });
+    } catch (error) {
+      if (!file && error instanceof ValidationError) throw new ApiError(400, 'file: required', [{ field: 'file', problem: 'required: send the file as multipart/form-data in the field "file"' }]);
+      throw error;
+    }
+    if (!file) throw new ApiError(400, 'file: required', [{ field: 'file', problem: 'required: send the file as multipart/form-data in the field "file"' }]);
+    await this.store.put(sha256, bytes, command.data.mediaType);
     let newEvents;
     try {
       ({ newEvents } = await this.runner.run(complaintId, command, { correlationId, scope: user }));

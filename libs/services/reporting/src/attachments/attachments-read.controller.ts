@@ -101,8 +101,8 @@ export class AttachmentsReadController {
     @CurrentUser() user: ActingUser,
     @Res() res: Response,
   ): Promise<void> {
-    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new ApiError(400, 'sha256: must be a lowercase hex SHA-256', [{ field: 'sha256', problem: 'must be a lowercase hex SHA-256' }]);
     const { state, added } = await this.read(id, user);
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new ApiError(400, 'sha256: must be a lowercase hex SHA-256', [{ field: 'sha256', problem: 'must be a lowercase hex SHA-256' }]);
     const attachment = added.find((a) => a.sha256 === sha256);
     if (!attachment) throw notFound(`Complaint ${id} has no attachment ${sha256}`);
     const shown = access(attachment, state, user.role);
