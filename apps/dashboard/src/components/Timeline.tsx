@@ -83,6 +83,11 @@ export const useEventSummary = () => {
       case 'ComplaintReferredToManager':
         push(str(d.reason));
         break;
+      case 'AttachmentAdded':
+        // A personal attachment's name may name the complainant: the timeline shows its stage only.
+        push(`${l('attachmentStage', str(d.stage))}${d.personal === true ? ` · ${t('attach.personal')}` : str(d.fileName) ? ` · ${str(d.fileName)}` : ''}`);
+        push(str(d.note));
+        break;
       case 'ComplaintCorrected':
         push(t('event.summary.field', { field: String(d.field), from: JSON.stringify(d.previousValue ?? null), to: JSON.stringify(d.value ?? null) }));
         push(str(d.reason));

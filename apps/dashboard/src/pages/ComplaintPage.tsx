@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ComplaintView, DeadlineKey } from '../api/types';
 import { ACTION_FORMS } from '../components/ActionForms';
+import { AttachmentsPanel } from '../components/Attachments';
 import { Timeline } from '../components/Timeline';
 import { Card, DateTime, ErrorBanner, Notice, Spinner, StatusBadge, TimeLeft } from '../components/ui';
 import { useI18n, type MsgKey } from '../i18n/i18n';
@@ -228,6 +229,9 @@ export const ComplaintPage = ({ id }: { id: string }) => {
               </div>
             )}
             {Form && open && <Form key={`${open}-${view.version}`} view={view} onDone={onDone} onCancel={() => setOpen(null)} />}
+          </Card>
+          <Card title={t('attach.title')} testId="attachments" className="o-4">
+            <AttachmentsPanel complaintId={id} version={view.version} />
           </Card>
           <Card title={t('detail.timeline')} className="o-4">{events ? <Timeline events={events} /> : <Spinner />}</Card>
         </div>

@@ -140,7 +140,7 @@ export const decideAddAttachment = (command: AddAttachment, state: ComplaintStat
   }
   if (typeof d.fileName !== 'string' || d.fileName.trim() === '') problems.add('fileName', 'required');
   else if (d.fileName.length > FILE_NAME_MAX) problems.add('fileName', `at most ${FILE_NAME_MAX} characters`);
-  else if (/[/\\\u0000-\u001f]/.test(d.fileName)) problems.add('fileName', 'must be a bare file name (no path separators or control characters)');
+  else if (/[/\\]/.test(d.fileName) || [...d.fileName].some((c) => c.charCodeAt(0) < 0x20)) problems.add('fileName', 'must be a bare file name (no path separators or control characters)');
   if (d.personal !== undefined && d.personal !== null && typeof d.personal !== 'boolean') problems.add('personal', 'must be true or false');
   // Erased is erased: no new picture of the complainant once their personal data is gone.
   if (d.personal === true && complaint.personalDataErased) problems.add('personal', 'the complainant’s personal data was erased; a personal attachment is no longer taken');

@@ -38,7 +38,8 @@ export class SingleFileUpload implements NestInterceptor {
  * latin1, so 照片.jpg arrives as mojibake. Re-read it as UTF-8 when that gives valid text.
  */
 export const decodeFileName = (name: string): string => {
-  if (!/[\u0080-\u00ff]/.test(name) || /[^\u0000-\u00ff]/.test(name)) return name;
+  const codes = [...name].map((c) => c.charCodeAt(0));
+  if (!codes.some((c) => c >= 0x80) || codes.some((c) => c > 0xff)) return name;
   const decoded = Buffer.from(name, 'latin1').toString('utf8');
   return decoded.includes('\ufffd') ? name : decoded;
 };
