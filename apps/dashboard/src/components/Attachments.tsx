@@ -21,6 +21,9 @@ export const checkFile = (file: File | undefined, limits: { maxBytes: number; me
   return undefined;
 };
 
+/** What a file that is not shown as a thumbnail reads as: its type (PDF, JPEG, …). */
+const typeLabel = (mediaType: string): string => (mediaType.split('/')[1] ?? mediaType).toUpperCase();
+
 /** An image attachment shown small: its bytes fetched with the token into an object URL (an <img> cannot send it). */
 export const AttachmentThumb = ({ complaintId, attachment }: { complaintId: string; attachment: Attachment }) => {
   const [url, setUrl] = useState<string | null>(null);
@@ -40,7 +43,7 @@ export const AttachmentThumb = ({ complaintId, attachment }: { complaintId: stri
       if (made) URL.revokeObjectURL(made);
     };
   }, [complaintId, attachment.sha256]);
-  if (failed) return <span className="attachment-icon">🖼</span>;
+  if (failed) return <span className="attachment-icon">{typeLabel(attachment.mediaType)}</span>;
   if (!url) return <span className="attachment-icon attachment-loading" aria-busy="true" />;
   return (
     <a href={url} target="_blank" rel="noreferrer" className="attachment-thumb-link">
@@ -66,7 +69,7 @@ export const AttachmentItem = ({ complaintId, attachment }: { complaintId: strin
         <AttachmentThumb complaintId={complaintId} attachment={attachment} />
       ) : (
         <span className="attachment-icon" aria-hidden="true">
-          {image ? '🖼' : '📄'}
+          {typeLabel(attachment.mediaType)}
         </span>
       )}
       <div className="attachment-meta">
