@@ -166,6 +166,41 @@ const suite = (name: string, env: Record<string, string>) =>
     });
 
     if (name === 'PostgreSQL') {
+      it('given the same photo sent three times at once, then one AttachmentAdded is recorded and the others answer duplicate', async () => {
+        const photo = jpeg(3);
+        const answers = await Promise.all([1, 2, 3].map(() => upload('handler.a', photo, { stage: 'handling' })));
+        expect(answers.map((a) => a.status)).toEqual([201, 201, 201]);
+        expect(answers.filter((a) => a.body.duplicate === false)).toHaveLength(1);
+        const history = (await system.request('GET', `/api/complaints/${id}/history`, { username: 'admin' })).body.events as { type: string; data: Record<string, unknown> }[];
+        expect(history.filter((e) => e.type === 'AttachmentAdded' && e.data.sha256 === sha(photo))).toHaveLength(1);
+      });
+
+      it('given 60 uploads with random fields, types and bytes, then every answer is 201 or a 4xx naming a field — never a 5xx — and a refused one stores nothing', async () => {
+        const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)];
+        const stages = ['registration', 'handling', 'resolution', '', 'later', '处理', 'x'.repeat(300)];
+        const types = ['image/jpeg', 'image/png', 'application/pdf', 'text/html', 'application/octet-stream', 'image/svg+xml', ''];
+        const names = ['a.jpg', '照片.png', '../../etc/passwd', 'x'.repeat(300), 'con\u0001trol.jpg', ' ', 'ok.pdf'];
+        const bodies = [() => jpeg(1), () => PNG_1X1, () => Buffer.from('%PDF-1.4 x'), () => randomBytes(100), () => Buffer.alloc(0), () => Buffer.from('<svg onload=alert(1)>')];
+        for (let i = 0; i < 60; i++) {
+          const bytes = pick(bodies)();
+          const form = new FormData();
+          form.set('file', new Blob([new Uint8Array(bytes)], { type: pick(types) }), pick(names));
+          const stage = pick(stages);
+          if (stage) form.set('stage', stage);
+          if (Math.random() < 0.5) form.set('personal', pick(['true', 'false', 'yes', '1', '']));
+          if (Math.random() < 0.3) form.set('note', pick(['备注', 'x'.repeat(2000), '']));
+          const res = await fetch(`${system.url}/api/complaints/${id}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${await system.token('handler.a')}` }, body: form });
+          const body = (await res.json()) as { details?: { field: string }[]; duplicate?: boolean };
+          expect({ i, status: res.status < 500 }).toEqual({ i, status: true });
+          if (res.status === 201) continue;
+          expect([400, 409, 413, 422]).toContain(res.status);
+          if (res.status !== 409) expect(body.details?.length).toBeGreaterThan(0);
+          if (!(await system.sql.query(`SELECT 1 FROM attachments.refs WHERE sha256 = $1`, [sha(bytes)])).rowCount) {
+            expect((await system.sql.query(`SELECT 1 FROM attachments.blobs WHERE sha256 = $1`, [sha(bytes)])).rowCount).toBe(0);
+          }
+        }
+      }, 120_000);
+
       it('keeps the bytes of an erased personal attachment nowhere in PostgreSQL, and the others there', async () => {
         expect((await system.sql.query(`SELECT 1 FROM attachments.blobs WHERE sha256 = $1`, [erasedSha])).rowCount).toBe(0);
         expect((await system.sql.query(`SELECT 1 FROM attachments.blobs WHERE sha256 = $1`, [sha(PNG_1X1)])).rowCount).toBe(1);
