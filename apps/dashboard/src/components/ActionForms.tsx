@@ -31,22 +31,23 @@ import {
 import { ErrorBanner, Field, useFormErrors } from './ui';
 import { PhotoPicker, uploadFiles } from './Attachments';
 
-type FormProps = { view: ComplaintView; onDone: (action: Action) => void; onCancel: () => void };
+/** `refusedFiles`: attachments sent with the action that the server refused (the action itself was accepted). */
+type FormProps = { view: ComplaintView; onDone: (action: Action, refusedFiles?: string[]) => void; onCancel: () => void };
 
 /** Submits one action: checks first, then POSTs, and keeps the API's error for the fields. */
-const useAction = (view: ComplaintView, action: Action, path: string, onDone: (a: Action) => void) => {
+const useAction = (view: ComplaintView, action: Action, path: string, onDone: (a: Action, refusedFiles?: string[]) => void) => {
   const errors = useFormErrors();
   const [busy, setBusy] = useState(false);
   /** `after`: what follows once the write is accepted (e.g. the resolution's photos), before the form closes. */
-  const run = async (problems: Problems, body: () => Record<string, unknown>, after?: () => Promise<void>) => {
+  const run = async (problems: Problems, body: () => Record<string, unknown>, after?: () => Promise<string[]>) => {
     errors.setProblems(problems);
     errors.setApiError(null);
     if (hasProblems(problems)) return;
     setBusy(true);
     try {
       await api.act(view.id, path, body());
-      await after?.();
-      onDone(action);
+      const refused = (await after?.()) ?? [];
+      onDone(action, refused.length > 0 ? refused : undefined);
     } catch (error) {
       errors.setApiError(error);
     } finally {
@@ -175,9 +176,7 @@ export const ResolveForm = ({ view, onDone, onCancel }: FormProps) => {
         correctiveActions: opt(f.correctiveActions),
         preventiveActions: opt(f.preventiveActions),
       }),
-      async () => {
-        await uploadFiles(view.id, photos, 'resolution');
-      },
+      () => uploadFiles(view.id, photos, 'resolution'),
     );
   };
   return (

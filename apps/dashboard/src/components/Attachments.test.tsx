@@ -2,7 +2,8 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { api, ApiError } from '../api/client';
 import type { Attachment, AttachmentList } from '../api/types';
-import { ME, renderWith } from '../test/render';
+import { ME, renderWith, view } from '../test/render';
+import { ResolveForm } from './ActionForms';
 import { RegisterPage } from '../pages/RegisterPage';
 import { AttachmentsPanel, checkFile } from './Attachments';
 import { Timeline } from './Timeline';
@@ -139,6 +140,42 @@ describe('photos with the registration', () => {
     await waitFor(() => expect(onRegistered).toHaveBeenCalled());
     expect(register).toHaveBeenCalled();
     expect(upload).toHaveBeenCalledWith(ID, photo, { stage: 'registration' });
+  });
+});
+
+describe('after-photos with the resolution', () => {
+  const fill = () => {
+    fireEvent.change(screen.getByLabelText(/处理结果/), { target: { value: '已更换防水层' } });
+    fireEvent.change(document.querySelector('#resolve-root') as HTMLElement, { target: { value: '防水层老化' } });
+    fireEvent.change(document.querySelector('#resolve-corrective') as HTMLElement, { target: { value: '更换防水层' } });
+    fireEvent.change(document.querySelector('#resolve-preventive') as HTMLElement, { target: { value: '每年检查' } });
+  };
+  const resolving = () => view({ status: 'in_progress', nature: 'valid', department: 'engineering', actions: ['resolve'] });
+
+  it('given after-photos picked on the resolve form, when it is resolved, then each is uploaded as resolution evidence', async () => {
+    const act = vi.spyOn(api, 'act').mockResolvedValue({ accepted: true });
+    const upload = vi.spyOn(api, 'uploadAttachment').mockResolvedValue({ ...item({ stage: 'resolution' }), complaintId: ID, duplicate: false });
+    const onDone = vi.fn();
+    const v = resolving();
+    renderWith(<ResolveForm view={v} onDone={onDone} onCancel={() => undefined} />, { me: ME.handler });
+    fill();
+    const photo = png('完工.png');
+    fireEvent.change(screen.getByTestId('resolve-photos'), { target: { files: [photo] } });
+    fireEvent.click(screen.getByTestId('resolve-submit'));
+    await waitFor(() => expect(onDone).toHaveBeenCalledWith('resolve', undefined));
+    expect(act).toHaveBeenCalledWith(v.id, 'resolve', expect.objectContaining({ resolution: '已更换防水层' }));
+    expect(upload).toHaveBeenCalledWith(v.id, photo, { stage: 'resolution' });
+  });
+
+  it('given an after-photo the server refuses, then the resolution still stands and the refusal is handed on, naming the file and why', async () => {
+    vi.spyOn(api, 'act').mockResolvedValue({ accepted: true });
+    vi.spyOn(api, 'uploadAttachment').mockRejectedValue(new ApiError(422, 'Unprocessable Entity', 'size', [{ field: 'size', problem: 'at most 10485760 bytes' }]));
+    const onDone = vi.fn();
+    renderWith(<ResolveForm view={resolving()} onDone={onDone} onCancel={() => undefined} />, { me: ME.handler });
+    fill();
+    fireEvent.change(screen.getByTestId('resolve-photos'), { target: { files: [png('大图.png')] } });
+    fireEvent.click(screen.getByTestId('resolve-submit'));
+    await waitFor(() => expect(onDone).toHaveBeenCalledWith('resolve', ['大图.png: at most 10485760 bytes']));
   });
 });
 

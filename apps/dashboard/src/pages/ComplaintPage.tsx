@@ -140,7 +140,7 @@ export const ComplaintPage = ({ id }: { id: string }) => {
   const { view, events, error, loading, syncing, reload, waitForChange } = useComplaint(id);
   const [open, setOpen] = useState<Action | null>(null);
   // Kept as keys, so the notice follows a language switch.
-  const [notice, setNotice] = useState<{ kind: 'success' | 'warn'; key: MsgKey; number?: string; action?: Action } | null>(null);
+  const [notice, setNotice] = useState<{ kind: 'success' | 'warn'; key: MsgKey; number?: string; action?: Action; files?: string } | null>(null);
   const params = new URLSearchParams(search);
 
   useEffect(() => {
@@ -157,11 +157,13 @@ export const ComplaintPage = ({ id }: { id: string }) => {
   // What the server says this user may do now (the domain's policy), in its order.
   const actions = allowedActions(view);
 
-  const onDone = async (action: Action) => {
+  const onDone = async (action: Action, refusedFiles?: string[]) => {
     setOpen(null);
     setNotice({ kind: 'success', key: 'detail.waiting' });
     const settled = await waitForChange(view.version);
-    setNotice(settled ? { kind: 'success', key: 'detail.done', action } : { kind: 'warn', key: 'detail.notSettled' });
+    // The action went through but some of its attachments did not: say which, and why.
+    if (refusedFiles?.length) setNotice({ kind: 'warn', key: 'attach.uploadFailed', files: refusedFiles.join('；') });
+    else setNotice(settled ? { kind: 'success', key: 'detail.done', action } : { kind: 'warn', key: 'detail.notSettled' });
   };
 
   const Form = open ? ACTION_FORMS[open] : undefined;
@@ -191,7 +193,7 @@ export const ComplaintPage = ({ id }: { id: string }) => {
       </div>
       {notice && (
         <Notice kind={notice.kind}>
-          <span data-testid="action-notice">{t(notice.key, { number: notice.number ?? '', action: notice.action ? t(ACTION_LABEL[notice.action]) : '' })}</span>
+          <span data-testid="action-notice">{t(notice.key, { number: notice.number ?? '', action: notice.action ? t(ACTION_LABEL[notice.action]) : '', files: notice.files ?? '' })}</span>
         </Notice>
       )}
       {syncing && <Spinner label={t('detail.waiting')} />}
