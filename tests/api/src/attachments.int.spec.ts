@@ -146,6 +146,11 @@ const suite = (name: string, env: Record<string, string>) =>
       const res = await upload('assistant.a', idCard, { stage: 'handling', personal: true, name: '孙女士身份证.jpg' });
       expect(res.status).toBe(201);
       expect((await download('assistant.a', sha(idCard))).status).toBe(200);
+      // Its file name is personal data: sealed at rest, masked for the auditor, in full for CS staff.
+      const stored = await system.sql.query<{ data: Record<string, unknown> }>(`SELECT data FROM event_store.events WHERE type = 'AttachmentAdded' AND data->>'sha256' = $1`, [sha(idCard)]);
+      expect(String(stored.rows[0].data.fileName)).toMatch(/^pii:/);
+      expect((await system.request('GET', `/api/complaints/${id}/history`, { username: 'auditor' })).text).not.toContain('身份证');
+      expect((await list('assistant.a')).items.find((i) => i.sha256 === sha(idCard))).toMatchObject({ fileName: '孙女士身份证.jpg', available: true });
       const handlerView = (await list('handler.a')).items.find((i) => i.sha256 === sha(idCard));
       expect(handlerView).toMatchObject({ personal: true, available: false, unavailableReason: 'personal', fileName: '[personal]' });
       expect((await download('handler.a', sha(idCard))).status).toBe(403);

@@ -8,6 +8,8 @@ import { attachmentStagesFor, mayReadPersonalAttachment, sniffMediaType, type Ad
 import { decide } from './complaint.decider';
 import { evolve, foldComplaint, initialState } from './complaint.state';
 import { resolveDecisionContext } from './decision-context';
+import { carriesPersonalData, mapPersonalValues } from './personal-data';
+import { personalValueFor } from './complaint.view';
 
 const given = deciderSpecification({ decide, evolve, initialState });
 const NOW = '2025-03-05T02:00:00.000Z';
@@ -198,6 +200,23 @@ describe('Attachments (证物 / 照片)', () => {
       expect(stages(resolved, actors.handler)).toEqual(['resolution']);
       expect(stages(closed, actors.assistant)).toEqual([]);
       expect(stages(triaged, actors.auditor)).toEqual([]);
+    });
+  });
+
+  describe('Rule: a personal attachment’s file name is personal data (sealed at rest, masked, erased like the name)', () => {
+    it('given a personal attachment, then its file name is the one personal value of the event; a non-personal one carries none', () => {
+      const [personal] = decide(attach({ personal: true, fileName: '孙女士身份证.jpg' }), foldComplaint(triaged));
+      const [plain] = decide(attach({ personal: false }), foldComplaint(triaged));
+      expect(carriesPersonalData(personal)).toBe(true);
+      expect(carriesPersonalData(plain)).toBe(false);
+      const seen: [string, string][] = [];
+      const sealed = mapPersonalValues(personal, (value, field) => {
+        seen.push([value, field]);
+        return 'pii:v1:sealed';
+      });
+      expect(seen).toEqual([['孙女士身份证.jpg', 'complainant.name']]);
+      expect(sealed.data).toMatchObject({ fileName: 'pii:v1:sealed', sha256: sha(JPEG), personal: true });
+      expect(personalValueFor('孙女士身份证.jpg', 'complainant.name', 'auditor')).not.toContain('身份证');
     });
   });
 

@@ -14,7 +14,7 @@ import {
 } from '@complaints/domain';
 import { complaintStreamId } from '@complaints/contracts';
 import type { EventStore, RecordedEvent } from '@complaints/event-store';
-import { ATTACHMENT_STORE, ApiErrorDto, AttachmentListDto, SiteDirectory, type AttachmentContentStore, type AttachmentDto } from '@complaints/service-common';
+import { ATTACHMENT_STORE, ApiErrorDto, AttachmentListDto, ComplaintPersonalData, SiteDirectory, type AttachmentContentStore, type AttachmentDto } from '@complaints/service-common';
 import { ApiError, CLOCK, CurrentUser, EVENT_STORE, notFound, type ActingUser, type Clock } from '@complaints/service-kit';
 import { assertComplaint } from '../access/reporting-access';
 import { evolveComplaint } from '../projections/complaint-stream';
@@ -47,6 +47,7 @@ export class AttachmentsReadController {
     @Inject(ATTACHMENT_STORE) private readonly content: AttachmentContentStore,
     private readonly sites: SiteDirectory,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly personalData: ComplaintPersonalData,
   ) {}
 
   private async read(id: string, user: ActingUser) {
@@ -54,7 +55,10 @@ export class AttachmentsReadController {
     const state = fold(events);
     if (!state.exists) throw notFound(`Complaint ${id} not found`);
     assertComplaint(user, state);
-    const added = events.filter((e) => e.type === 'AttachmentAdded').map((e) => e.data as AttachmentAdded['data']);
+    // A personal attachment's file name is sealed like the complainant's name: opened here
+    // (or read as erased); who may see it is decided below.
+    const opened = await this.personalData.openEvents(events.filter((e) => e.type === 'AttachmentAdded'));
+    const added = opened.map((e) => e.data as AttachmentAdded['data']);
     return { state, added };
   }
 
