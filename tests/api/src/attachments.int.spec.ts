@@ -84,6 +84,16 @@ const suite = (name: string, env: Record<string, string>) =>
       expect((await system.request('GET', `/api/complaints/${id}/verify`, { username: 'admin' })).body).toMatchObject({ valid: true });
     });
 
+    it('given the photo was uploaded, then reporting’s view follows (the projection applies AttachmentAdded)', async () => {
+      let view: Record<string, unknown> = {};
+      // Minutes, not seconds: on a shared PostgreSQL another suite's long transaction holds the read side back.
+      for (let i = 0; i < 2400 && view.version !== 2; i++) {
+        view = (await system.request('GET', `/api/complaints/${id}`, { username: 'assistant.a' })).body;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(view).toMatchObject({ id, version: 2, status: 'registered' });
+    }, 180_000);
+
     it('given the photo was uploaded, when it is downloaded, then the bytes are exactly those whose hash the event holds', async () => {
       const res = await download('assistant.a', sha(PNG_1X1));
       expect(res.status).toBe(200);

@@ -180,7 +180,7 @@ describe('after-photos with the resolution', () => {
 });
 
 describe('the timeline entry of an attachment', () => {
-  it('names the stage and the file, but not the file name of a personal attachment', () => {
+  it('names the stage (and the personal mark), never a file name', () => {
     const base = { at: '2026-11-23T08:05:00.000Z', actor: { id: 'u-a', role: 'cs_assistant' }, hash: 'h', prevHash: 'p' };
     renderWith(
       <Timeline
@@ -192,7 +192,8 @@ describe('the timeline entry of an attachment', () => {
     );
     const items = within(screen.getByTestId('timeline')).getAllByRole('listitem');
     expect(items[0].textContent).toContain('添加附件（照片/文件）');
-    expect(items[0].textContent).toContain('处理过程中 · 维修中.jpg');
+    expect(items[0].textContent).toContain('处理过程中');
+    expect(items[0].textContent).not.toContain('维修中.jpg');
     expect(items[1].textContent).toContain('登记时（投诉人提供） · 含个人信息');
     expect(items[1].textContent).not.toContain('身份证');
   });

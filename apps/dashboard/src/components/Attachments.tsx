@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api/client';
 import type { Attachment, AttachmentList, AttachmentStage } from '../api/types';
-import { useI18n } from '../i18n/i18n';
+import { useI18n, type Lang } from '../i18n/i18n';
 import type { Problem, Problems } from '../lib/validation';
 import { DateTime, ErrorBanner, Field, Spinner, useFormErrors } from './ui';
 
@@ -11,18 +11,25 @@ const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 
 const API_FIELDS = ['file', 'mediaType', 'size', 'fileName', 'stage', 'personal', 'note'];
 
-export const formatBytes = (n: number): string => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} B`);
+/** 48 KB / 48千字节: a Chinese screen carries no Latin units. */
+export const formatBytes = (n: number, lang: Lang = 'en'): string => {
+  const [mb, kb, b] = lang === 'zh' ? ['兆字节', '千字节', '字节'] : [' MB', ' KB', ' B'];
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)}${mb}` : n >= 1024 ? `${Math.round(n / 1024)}${kb}` : `${n}${b}`;
+};
 
 /** What the form can tell before sending: a file is chosen, of an accepted type, within the size. The server decides. */
-export const checkFile = (file: File | undefined, limits: { maxBytes: number; mediaTypes: string[] }): Problem | undefined => {
+export const checkFile = (file: File | undefined, limits: { maxBytes: number; mediaTypes: string[] }, lang: Lang = 'en'): Problem | undefined => {
   if (!file) return { key: 'attach.problem.noFile' };
   if (!limits.mediaTypes.includes(file.type)) return { key: 'attach.problem.type', vars: { types: limits.mediaTypes.map((t) => t.split('/')[1]).join(', ') } };
-  if (file.size > limits.maxBytes) return { key: 'attach.problem.tooLarge', vars: { max: formatBytes(limits.maxBytes) } };
+  if (file.size > limits.maxBytes) return { key: 'attach.problem.tooLarge', vars: { max: formatBytes(limits.maxBytes, lang) } };
   return undefined;
 };
 
-/** What a file that is not shown as a thumbnail reads as: its type (PDF, JPEG, …). */
-const typeLabel = (mediaType: string): string => (mediaType.split('/')[1] ?? mediaType).toUpperCase();
+/** What a file that is not shown as a thumbnail reads as: 图片 / Image, or its type (PDF). */
+const TypeLabel = ({ mediaType }: { mediaType: string }) => {
+  const { t } = useI18n();
+  return <>{mediaType.startsWith('image/') ? t('attach.kind.image') : (mediaType.split('/')[1] ?? mediaType).toUpperCase()}</>;
+};
 
 /** An image attachment shown small: its bytes fetched with the token into an object URL (an <img> cannot send it). */
 export const AttachmentThumb = ({ complaintId, attachment }: { complaintId: string; attachment: Attachment }) => {
@@ -43,7 +50,12 @@ export const AttachmentThumb = ({ complaintId, attachment }: { complaintId: stri
       if (made) URL.revokeObjectURL(made);
     };
   }, [complaintId, attachment.sha256]);
-  if (failed) return <span className="attachment-icon">{typeLabel(attachment.mediaType)}</span>;
+  if (failed)
+    return (
+      <span className="attachment-icon">
+        <TypeLabel mediaType={attachment.mediaType} />
+      </span>
+    );
   if (!url) return <span className="attachment-icon attachment-loading" aria-busy="true" />;
   return (
     <a href={url} target="_blank" rel="noreferrer" className="attachment-thumb-link">
@@ -60,7 +72,7 @@ const openFile = async (complaintId: string, attachment: Attachment) => {
 };
 
 export const AttachmentItem = ({ complaintId, attachment }: { complaintId: string; attachment: Attachment }) => {
-  const { t, l } = useI18n();
+  const { t, l, lang } = useI18n();
   const available = attachment.available !== false;
   const image = attachment.mediaType.startsWith('image/');
   return (
@@ -69,22 +81,22 @@ export const AttachmentItem = ({ complaintId, attachment }: { complaintId: strin
         <AttachmentThumb complaintId={complaintId} attachment={attachment} />
       ) : (
         <span className="attachment-icon" aria-hidden="true">
-          {typeLabel(attachment.mediaType)}
+          <TypeLabel mediaType={attachment.mediaType} />
         </span>
       )}
       <div className="attachment-meta">
         <div className="attachment-name">
           {available && !image ? (
-            <button type="button" className="link-button" onClick={() => void openFile(complaintId, attachment)}>
+            <button type="button" className="link-button" onClick={() => void openFile(complaintId, attachment)} data-raw>
               {attachment.fileName}
             </button>
           ) : (
-            <span>{attachment.fileName}</span>
+            <span data-raw>{attachment.fileName}</span>
           )}
           {attachment.personal && <span className="badge">{t('attach.personal')}</span>}
         </div>
         <div className="muted small">
-          {l('attachmentStage', attachment.stage)} · {formatBytes(attachment.size)}
+          {l('attachmentStage', attachment.stage)} · {formatBytes(attachment.size, lang)}
           {attachment.at && (
             <>
               {' · '}
@@ -111,7 +123,7 @@ export const AttachmentUpload = ({
   limits: { maxBytes: number; mediaTypes: string[] };
   onUploaded: () => void;
 }) => {
-  const { t, l } = useI18n();
+  const { t, l, lang } = useI18n();
   const [file, setFile] = useState<File | undefined>();
   const [stage, setStage] = useState<AttachmentStage>(stages[0]);
   const [personal, setPersonal] = useState(false);
@@ -127,7 +139,7 @@ export const AttachmentUpload = ({
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setDone(null);
-    const problem = checkFile(file, limits);
+    const problem = checkFile(file, limits, lang);
     const found: Problems = problem ? { file: problem } : {};
     setProblems(found);
     setApiError(null);
@@ -152,7 +164,7 @@ export const AttachmentUpload = ({
     <form className="form attachment-upload" onSubmit={submit} noValidate data-testid="attachment-upload">
       <ErrorBanner error={apiError} shownFields={API_FIELDS} />
       <div className="grid-2">
-        <Field label={t('attach.file')} htmlFor="attach-file" problem={problems.file} serverProblems={fileProblems} hint={t('attach.hint', { max: formatBytes(limits.maxBytes) })} required>
+        <Field label={t('attach.file')} htmlFor="attach-file" problem={problems.file} serverProblems={fileProblems} hint={t('attach.hint', { max: formatBytes(limits.maxBytes, lang) })} required>
           <input
             key={inputKey}
             id="attach-file"
@@ -247,15 +259,15 @@ export const AttachmentsPanel = ({ complaintId, version }: { complaintId: string
  * once the form's own write has been accepted (`uploadFiles`).
  */
 export const PhotoPicker = ({ id, files, onChange, problems = [] }: { id: string; files: File[]; onChange: (files: File[]) => void; problems?: string[] }) => {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   return (
-    <Field label={t('attach.photos')} htmlFor={id} hint={t('attach.photos.hint', { max: formatBytes(DEFAULT_MAX_BYTES) })} serverProblems={problems}>
+    <Field label={t('attach.photos')} htmlFor={id} hint={t('attach.photos.hint', { max: formatBytes(DEFAULT_MAX_BYTES, lang) })} serverProblems={problems}>
       <input id={id} type="file" multiple accept={DEFAULT_ACCEPT.join(',')} onChange={(e) => onChange(Array.from(e.target.files ?? []))} data-testid={id} />
       {files.length > 0 && (
         <ul className="picked-files small muted">
           {files.map((f) => (
             <li key={`${f.name}-${f.size}`}>
-              {f.name} · {formatBytes(f.size)}
+              <span data-raw>{f.name}</span> · {formatBytes(f.size, lang)}
             </li>
           ))}
         </ul>

@@ -84,8 +84,8 @@ export const useEventSummary = () => {
         push(str(d.reason));
         break;
       case 'AttachmentAdded':
-        // A personal attachment's name may name the complainant: the timeline shows its stage only.
-        push(`${l('attachmentStage', str(d.stage))}${d.personal === true ? ` · ${t('attach.personal')}` : str(d.fileName) ? ` · ${str(d.fileName)}` : ''}`);
+        // The stage (and the personal mark); names and pictures are in the attachments card.
+        push(`${l('attachmentStage', str(d.stage))}${d.personal === true ? ` · ${t('attach.personal')}` : ''}`);
         push(str(d.note));
         break;
       case 'ComplaintCorrected':
