@@ -86,3 +86,7 @@ export {
   sniffMediaType,
 } from './complaint/complaint.attachments';
 export type { AttachmentPolicy, AttachmentRef, AttachmentStage } from './complaint/complaint.attachments';
+
+// Records desk: the monthly pack's sign-off and the year-end seal with its retention
+export * from './records/monthly-pack.decider';
+export * from './records/year-seal.decider';

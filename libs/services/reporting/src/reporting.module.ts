@@ -2,7 +2,7 @@ import { Module, type OnApplicationShutdown, Inject, Injectable } from '@nestjs/
 import type { DataSource } from 'typeorm';
 import { DEMO_SITES } from '@complaints/auth';
 import { createReadModelDataSource, migrateReadModel } from '@complaints/read-model';
-import { AttachmentStorageModule, ComplaintPersonalData, SiteDirectory } from '@complaints/service-common';
+import { AttachmentStorageModule, ComplaintCommandRunner, ComplaintPersonalData, SiteDirectory } from '@complaints/service-common';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@complaints/service-kit';
 import { REPORTING_DATA_SOURCE } from './reporting.tokens';
 import { ComplaintViewEntity } from './complaint-view/complaint-view.entity';
@@ -20,6 +20,9 @@ import { REPORTING_MIGRATIONS } from './migrations';
 import { ChangeFeed } from './live/change-feed';
 import { ChangeStreamController } from './live/change-stream.controller';
 import { AttachmentsReadController } from './attachments/attachments-read.controller';
+import { RecordsController } from './records/records.controller';
+import { RecordsService } from './records/records.service';
+import { RecordsSchedulerService } from './records/records-scheduler.service';
 
 export const REPORTING_ENTITIES = [ComplaintViewEntity, DashboardCaseEntity, ReportComplaintEntity, ReportFactEntity];
 
@@ -46,7 +49,18 @@ export const openReportingDataSource = async (databaseUrl: string, poolSize?: nu
  */
 @Module({
   imports: [AttachmentStorageModule],
-  controllers: [ComplaintViewController, AuditController, DepartmentDashboardController, MonthlyReportController, ArchiveController, ProjectionAdminController, ChangeStreamController, ReportingEventsConsumer, AttachmentsReadController],
+  controllers: [
+    ComplaintViewController,
+    AuditController,
+    DepartmentDashboardController,
+    MonthlyReportController,
+    ArchiveController,
+    ProjectionAdminController,
+    ChangeStreamController,
+    ReportingEventsConsumer,
+    RecordsController,
+    AttachmentsReadController,
+  ],
   providers: [
     {
       provide: REPORTING_DATA_SOURCE,
@@ -64,6 +78,10 @@ export const openReportingDataSource = async (databaseUrl: string, poolSize?: nu
     ReportingDataSourceLifecycle,
     ProjectionService,
     ChangeFeed,
+    // The records desk (issue 15 §6–7): monthly pack snapshots and sign-off, year-end seals.
+    ComplaintCommandRunner,
+    RecordsService,
+    RecordsSchedulerService,
   ],
 })
 export class ReportingModule {}
