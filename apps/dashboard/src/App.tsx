@@ -7,6 +7,7 @@ import { ComplaintPage } from './pages/ComplaintPage';
 import { ListPage } from './pages/ListPage';
 import { LoginPage } from './pages/LoginPage';
 import { QueuePage } from './pages/QueuePage';
+import { NoticeQueuePage } from './pages/NoticeQueuePage';
 import { RegisterPage } from './pages/RegisterPage';
 import { TriagePage } from './pages/TriagePage';
 import { Link, useRouter, type Route } from './router';
@@ -49,6 +50,8 @@ const Page = ({ route }: { route: Route }) => {
       return <MonthlyReportPage />;
     case 'records':
       return <RecordsPage />;
+    case 'notices':
+      return <NoticeQueuePage />;
     default:
       return <NotFound />;
   }

@@ -16,6 +16,7 @@ export type Route =
   | { name: 'dashboard' }
   | { name: 'monthly' }
   | { name: 'records' }
+  | { name: 'notices' }
   | { name: 'notFound' };
 
 export const parseRoute = (pathname: string): Route => {
@@ -28,6 +29,7 @@ export const parseRoute = (pathname: string): Route => {
   if (path === '/reports/monthly') return { name: 'monthly' };
   if (path === '/records') return { name: 'records' };
   if (path === '/audit') return { name: 'auditPick' };
+  if (path === '/notices') return { name: 'notices' };
   const m = /^\/complaints\/([^/]+)(?:\/(triage|audit))?$/.exec(path);
   if (m) {
     const id = decodeURIComponent(m[1]);

@@ -1,4 +1,4 @@
-import { DEFAULT_POLICY, type ComplaintCommandType, type Role } from '@complaints/domain';
+import { DEFAULT_POLICY, mayReadContact, type ComplaintCommandType, type Role } from '@complaints/domain';
 import { DEMO_USERS, mayAccessComplaint, mayAccessSite, type AuthUser } from '@complaints/auth';
 import { InProcessSystem } from './support/in-process-system';
 
@@ -31,7 +31,8 @@ type Rule =
   | { kind: 'group' } // whole-group roll-up: users who see every site
   | { kind: 'archive' } // archive roles at their sites
   | { kind: 'admin' } // administrators only
-  | { kind: 'roles-at-site'; roles: readonly string[]; query?: string; body?: Record<string, unknown> }; // these roles, at the site (records desk)
+  | { kind: 'roles-at-site'; roles: readonly string[]; query?: string; body?: Record<string, unknown> } // these roles, at the site (records desk)
+  | { kind: 'contact'; query?: string }; // sees the complaint and may read the complainant's contact (mayReadContact)
 
 const MATRIX: Record<string, Rule> = {
   'GET /api/health': { kind: 'public' },
@@ -70,6 +71,10 @@ const MATRIX: Record<string, Rule> = {
   'GET /api/complaints/{id}/attachments': { kind: 'read-complaint' },
   'GET /api/complaints/{id}/attachments/{sha256}': { kind: 'read-complaint' },
   'GET /api/callbacks': { kind: 'cs-queue', query: `?siteId=${SITE}` },
+  'GET /api/complaints/{id}/notices': { kind: 'read-complaint' },
+  'POST /api/complaints/{id}/notices/retry': { kind: 'contact' },
+  'GET /api/complaints/{id}/notices/letter': { kind: 'contact', query: '?template=received' },
+  'GET /api/complainant-notices': { kind: 'cs-queue', query: `?siteId=${SITE}` },
   'GET /api/dashboards/department': { kind: 'dashboard' },
   'GET /api/reports/monthly': { kind: 'read-site', query: `?siteId=${SITE}&month=2026-01` },
   'GET /api/reports/monthly (csv)': { kind: 'read-site', query: `?siteId=${SITE}&month=2026-01&format=csv` },
@@ -123,6 +128,8 @@ const expectedAllowed = (rule: Rule, user: AuthUser): boolean => {
       return user.role === 'admin';
     case 'roles-at-site':
       return rule.roles.includes(user.role) && mayAccessSite(user, SITE);
+    case 'contact':
+      return mayAccessComplaint(user, TARGET) && mayReadContact(user.role);
   }
 };
 
@@ -136,6 +143,7 @@ const request = (key: string, rule: Rule): { method: string; path: string; body?
     .replace('{month}', '2026-01')
     .replace('{sha256}', '0'.repeat(64));
   if (rule.kind === 'read-site' || rule.kind === 'cs-queue') path += rule.query;
+  if (rule.kind === 'contact' && rule.query) path += rule.query;
   if (rule.kind === 'dashboard') path += `?siteId=${SITE}&department=${DEPARTMENT}`;
   if (rule.kind === 'group') path += '?month=2026-01';
   if (rule.kind === 'roles-at-site' && rule.query) path += rule.query;

@@ -258,7 +258,7 @@ describe('What the outside probe found (NUL, lone surrogates, deep nesting, huge
   it.each(Object.keys(ENDPOINTS))('should refuse every hostile value in every field of %s with a 4xx, append nothing and consume no number', async (name) => {
     const endpoint = ENDPOINTS[name];
     const before = await system.eventCount();
-    const paths = [...Object.keys(endpoint.valid).map((k) => [k]), ...(name === 'register' ? ['name', 'phone', 'building', 'unit'].map((k) => ['complainant', k]) : [])];
+    const paths = [...Object.keys(endpoint.valid).map((k) => [k]), ...(name === 'register' ? ['name', 'phone', 'email', 'building', 'unit'].map((k) => ['complainant', k]) : [])];
     const failures: string[] = [];
     for (const path of paths) {
       for (const [label, fragment] of Object.entries(HOSTILE_VALUES)) {

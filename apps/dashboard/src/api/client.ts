@@ -3,6 +3,7 @@ import type {
   AttachmentList,
   AttachmentStage,
   CallbackTask,
+  ComplainantNotice,
   ComplaintView,
   DepartmentDashboard,
   ErrorDetail,
@@ -194,6 +195,15 @@ export class ApiClient {
   async attachmentBlob(id: string, sha256: string, signal?: AbortSignal): Promise<Blob> {
     const res = await this.raw('GET', `/complaints/${id}/attachments/${sha256}`, { headers: { accept: '*/*' }, signal });
     return res.blob();
+  }
+  complaintNotices(id: string, signal?: AbortSignal) {
+    return this.get<{ items: ComplainantNotice[] }>(`/complaints/${id}/notices`, undefined, signal);
+  }
+  noticeQueue(query: Query, signal?: AbortSignal) {
+    return this.get<Page<ComplainantNotice>>('/complainant-notices', query, signal);
+  }
+  retryNotices(id: string) {
+    return this.post<{ retried: number }>(`/complaints/${id}/notices/retry`, {});
   }
 
   /** Downloads an export (csv, xlsx, pdf) with the token and hands it to the browser as a file. */

@@ -13,6 +13,7 @@ const NAV: Record<NavItem, { to: string; label: MsgKey; routes: string[] }> = {
   monthly: { to: '/reports/monthly', label: 'nav.monthly', routes: ['monthly'] },
   records: { to: '/records', label: 'nav.records', routes: ['records'] },
   audit: { to: '/audit', label: 'nav.audit', routes: ['auditPick', 'audit'] },
+  notices: { to: '/notices', label: 'nav.notices', routes: ['notices'] },
 };
 
 export const LanguageSwitch = () => {

@@ -31,7 +31,8 @@ describe('facts read from the history (the triage page’s notices)', () => {
 
 describe('navigation per role', () => {
   it('shows each role its pages', () => {
-    expect(navFor('duty_officer')).toEqual(['queue', 'register', 'list']);
+    expect(navFor('duty_officer')).toEqual(['queue', 'register', 'list', 'notices']);
+    expect(navFor('cs_assistant')).toEqual(['queue', 'register', 'list', 'dashboard', 'notices']);
     expect(navFor('department_head')).toEqual(['queue', 'list', 'dashboard', 'monthly']);
     expect(navFor('auditor')).toEqual(['queue', 'list', 'dashboard', 'monthly', 'audit', 'records']);
   });

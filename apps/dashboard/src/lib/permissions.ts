@@ -56,7 +56,10 @@ export const factsFromHistory = (events: HistoryEvent[]): CaseFacts => {
   return facts;
 };
 
-export type NavItem = 'queue' | 'register' | 'list' | 'dashboard' | 'monthly' | 'audit' | 'records';
+export type NavItem = 'queue' | 'register' | 'list' | 'dashboard' | 'monthly' | 'audit' | 'records' | 'notices';
+
+/** Who deals with the complainant (the domain's CONTACT_ROLES): they see the failed-notice queue, retry notices and print letters. */
+export const CONTACT_ROLES = ['duty_officer', 'cs_assistant', 'cs_supervisor', 'cs_manager', 'general_manager', 'admin'];
 
 /** The pages a role sees in the navigation. */
 export const navFor = (role: string): NavItem[] => {
@@ -68,5 +71,6 @@ export const navFor = (role: string): NavItem[] => {
   if (['auditor', 'admin', 'cs_supervisor', 'cs_manager', 'general_manager', 'leadership'].includes(role)) items.push('audit');
   // The records desk: monthly pack sign-off and year-end seals (issue 15 §6–7).
   if (['auditor', 'admin', 'cs_supervisor', 'cs_manager', 'general_manager', 'leadership'].includes(role)) items.push('records');
+  if (CONTACT_ROLES.includes(role)) items.push('notices');
   return items;
 };

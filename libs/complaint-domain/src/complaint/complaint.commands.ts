@@ -4,6 +4,7 @@
  * The HTTP bodies of docs/api.md map onto `data` one to one; fields the services add are marked.
  */
 import type { Actor } from '../common/actor';
+import type { RecordComplainantNotice } from './complainant-notices';
 import type {
   CallbackExemptionReason,
   CallbackMethod,
@@ -51,6 +52,7 @@ export type RegisterComplaintData = {
   complainant: {
     name?: string | null;
     phone?: string | null;
+    email?: string | null;
     building?: string | null;
     unit?: string | null;
     anonymous?: boolean | null;
@@ -189,6 +191,7 @@ export type ComplaintCommand =
   | RecordOutreach
   | ArchiveComplaint
   | ErasePersonalData
+  | RecordComplainantNotice
   | AddAttachment;
 
 export type { AddAttachment, AddAttachmentData } from './complaint.attachments';
@@ -215,5 +218,6 @@ export const COMPLAINT_COMMAND_TYPES: readonly ComplaintCommandType[] = [
   'RecordOutreach',
   'ArchiveComplaint',
   'ErasePersonalData',
+  'RecordComplainantNotice',
   'AddAttachment',
 ];

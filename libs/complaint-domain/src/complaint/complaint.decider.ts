@@ -22,6 +22,7 @@ import { escalateComplaint, markMajor, reassignComplaint, recordPlan, recordRepl
 import { exemptFromCallback, recordCallback } from './stages/callback';
 import { chaseOverdueDeadline, escalateEmergency, escalateOverdueDeadline } from './stages/scheduler';
 import { approveCompensation, archiveComplaint, erasePersonalData, recordOutreach } from './stages/records';
+import { decideComplainantNotice } from './complainant-notices';
 import { decideAddAttachment } from './complaint.attachments';
 
 export const decide = (command: ComplaintCommand, state: ComplaintState, context?: Partial<DecisionContext>): ComplaintEvent[] => {
@@ -66,6 +67,8 @@ export const decide = (command: ComplaintCommand, state: ComplaintState, context
       return archiveComplaint(command, state, ctx);
     case 'ErasePersonalData':
       return erasePersonalData(command, state, ctx);
+    case 'RecordComplainantNotice':
+      return decideComplainantNotice(command, state, ctx);
     case 'AddAttachment':
       return decideAddAttachment(command, state, ctx);
     default: {

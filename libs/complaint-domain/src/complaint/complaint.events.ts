@@ -23,6 +23,7 @@ import type {
   Urgency,
 } from './complaint.types';
 import type { PersonalField } from './personal-data';
+import type { ComplainantNoticeFailed, ComplainantNoticeSent } from './complainant-notices';
 import type { AttachmentAdded } from './complaint.attachments';
 
 export type Event<Type extends string, Data> = { type: Type; data: Data };
@@ -216,6 +217,8 @@ export type ComplaintEvent =
   | OutreachRecorded
   | ComplaintArchived
   | PersonalDataErased
+  | ComplainantNoticeSent
+  | ComplainantNoticeFailed
   | AttachmentAdded;
 
 export type { AttachmentAdded } from './complaint.attachments';
@@ -246,6 +249,8 @@ export const COMPLAINT_EVENT_TYPES: readonly ComplaintEventType[] = [
   'OutreachRecorded',
   'ComplaintArchived',
   'PersonalDataErased',
+  'ComplainantNoticeSent',
+  'ComplainantNoticeFailed',
   'AttachmentAdded',
 ];
 

@@ -21,6 +21,7 @@ import type {
   Urgency,
 } from './complaint.types';
 import { ERASED_PERSONAL_VALUE } from './personal-data';
+import { evolveComplainantNotice, type NoticeOutcome } from './complainant-notices';
 import { evolveAttachmentAdded, type AttachmentRef } from './complaint.attachments';
 
 export type NoComplaint = { exists: false };
@@ -113,6 +114,8 @@ export type Complaint = {
   chaseLevels: Record<string, number>;
   compensationTotal: number;
   outreach: number;
+  /** Complainant notices recorded on the stream, by notice key (absent until the first). */
+  complainantNotices?: Record<string, NoticeOutcome>;
   /** Attachments by content hash (complaint.attachments.ts); absent until the first. */
   attachments?: AttachmentRef[];
   /** Number of events folded (the stream revision + 1). */
@@ -353,9 +356,13 @@ const evolveExisting = (state: Complaint, event: Exclude<ComplaintEvent, { type:
           ...(erased('complainant.name', state.complainant.name) ? { name: ERASED_PERSONAL_VALUE } : {}),
           ...(erased('complainant.phone', state.complainant.phone) ? { phone: ERASED_PERSONAL_VALUE } : {}),
           ...(erased('complainant.unit', state.complainant.unit) ? { unit: ERASED_PERSONAL_VALUE } : {}),
+          ...(erased('complainant.email', state.complainant.email) ? { email: ERASED_PERSONAL_VALUE } : {}),
         },
       };
     }
+    case 'ComplainantNoticeSent':
+    case 'ComplainantNoticeFailed':
+      return evolveComplainantNotice(state, event);
     case 'AttachmentAdded':
       return evolveAttachmentAdded(state, event);
     default: {

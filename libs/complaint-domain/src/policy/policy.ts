@@ -350,6 +350,7 @@ export const DEFAULT_POLICY: ComplaintPolicy = {
     RecordOutreach: [...CS_STAFF, 'department_head'],
     ArchiveComplaint: ['cs_manager', 'admin', 'system'],
     ErasePersonalData: ['admin'],
+    RecordComplainantNotice: ['system'],
     AddAttachment: ['duty_officer', ...CS_STAFF, 'department_head', 'handler'],
   },
   attachments: DEFAULT_ATTACHMENT_POLICY,
