@@ -16,6 +16,9 @@ import { useSession } from './session';
 // The chart pages carry ECharts: loaded when first opened, so the queue opens fast on a tablet.
 const DashboardPage = lazy(() => import('./pages/DashboardPage'));
 const MonthlyReportPage = lazy(() => import('./pages/MonthlyReportPage'));
+const CaseLibraryPage = lazy(() => import('./pages/CaseLibraryPage'));
+const DisclosurePage = lazy(() => import('./pages/DisclosurePage'));
+const WeeklyCheckPage = lazy(() => import('./pages/WeeklyCheckPage'));
 const RecordsPage = lazy(() => import('./pages/RecordsPage'));
 
 const NotFound = () => {
@@ -48,6 +51,12 @@ const Page = ({ route }: { route: Route }) => {
       return <DashboardPage />;
     case 'monthly':
       return <MonthlyReportPage />;
+    case 'caseLibrary':
+      return <CaseLibraryPage />;
+    case 'disclosure':
+      return <DisclosurePage />;
+    case 'weeklyCheck':
+      return <WeeklyCheckPage />;
     case 'records':
       return <RecordsPage />;
     case 'notices':

@@ -15,6 +15,9 @@ export type Route =
   | { name: 'auditPick' }
   | { name: 'dashboard' }
   | { name: 'monthly' }
+  | { name: 'caseLibrary' }
+  | { name: 'disclosure' }
+  | { name: 'weeklyCheck' }
   | { name: 'records' }
   | { name: 'notices' }
   | { name: 'notFound' };
@@ -30,6 +33,9 @@ export const parseRoute = (pathname: string): Route => {
   if (path === '/records') return { name: 'records' };
   if (path === '/audit') return { name: 'auditPick' };
   if (path === '/notices') return { name: 'notices' };
+  if (path === '/case-library') return { name: 'caseLibrary' };
+  if (path === '/disclosure') return { name: 'disclosure' };
+  if (path === '/weekly-check') return { name: 'weeklyCheck' };
   const m = /^\/complaints\/([^/]+)(?:\/(triage|audit))?$/.exec(path);
   if (m) {
     const id = decodeURIComponent(m[1]);

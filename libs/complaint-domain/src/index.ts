@@ -107,6 +107,8 @@ export {
 } from './complaint/complaint.attachments';
 export type { AttachmentPolicy, AttachmentRef, AttachmentStage } from './complaint/complaint.attachments';
 
+// Records desk: typical-case library, public disclosure, weekly supervisor check (their own streams)
+export * from './records-desk';
 // Records desk: the monthly pack's sign-off and the year-end seal with its retention
 export * from './records/monthly-pack.decider';
 export * from './records/year-seal.decider';

@@ -23,6 +23,10 @@ import { AttachmentsReadController } from './attachments/attachments-read.contro
 import { RecordsController } from './records/records.controller';
 import { RecordsService } from './records/records.service';
 import { RecordsSchedulerService } from './records/records-scheduler.service';
+import { RecordsDeskService } from './records-desk/desk.service';
+import { CaseLibraryController } from './records-desk/case-library.controller';
+import { DisclosureController } from './records-desk/disclosure.controller';
+import { WeeklyCheckController } from './records-desk/weekly-check.controller';
 
 export const REPORTING_ENTITIES = [ComplaintViewEntity, DashboardCaseEntity, ReportComplaintEntity, ReportFactEntity];
 
@@ -59,6 +63,9 @@ export const openReportingDataSource = async (databaseUrl: string, poolSize?: nu
     ChangeStreamController,
     ReportingEventsConsumer,
     RecordsController,
+    CaseLibraryController,
+    DisclosureController,
+    WeeklyCheckController,
     AttachmentsReadController,
   ],
   providers: [
@@ -82,6 +89,7 @@ export const openReportingDataSource = async (databaseUrl: string, poolSize?: nu
     ComplaintCommandRunner,
     RecordsService,
     RecordsSchedulerService,
+    RecordsDeskService,
   ],
 })
 export class ReportingModule {}
