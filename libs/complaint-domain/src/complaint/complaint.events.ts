@@ -24,6 +24,7 @@ import type {
 } from './complaint.types';
 import type { PersonalField } from './personal-data';
 import type { ComplainantNoticeFailed, ComplainantNoticeSent } from './complainant-notices';
+import type { AttachmentAdded } from './complaint.attachments';
 
 export type Event<Type extends string, Data> = { type: Type; data: Data };
 
@@ -217,7 +218,10 @@ export type ComplaintEvent =
   | ComplaintArchived
   | PersonalDataErased
   | ComplainantNoticeSent
-  | ComplainantNoticeFailed;
+  | ComplainantNoticeFailed
+  | AttachmentAdded;
+
+export type { AttachmentAdded } from './complaint.attachments';
 
 export type ComplaintEventType = ComplaintEvent['type'];
 
@@ -247,6 +251,7 @@ export const COMPLAINT_EVENT_TYPES: readonly ComplaintEventType[] = [
   'PersonalDataErased',
   'ComplainantNoticeSent',
   'ComplainantNoticeFailed',
+  'AttachmentAdded',
 ];
 
 /** The stream holding one complaint's whole life (docs/architecture.md). */
