@@ -18,6 +18,7 @@ import type {
   Severity,
   Urgency,
 } from './complaint.types';
+import type { AddAttachment } from './complaint.attachments';
 
 export type CommandMetadata = {
   /** ISO-8601 instant at which the command is decided. */
@@ -205,7 +206,10 @@ export type ComplaintCommand =
   | NotifyEmergencyDepartment
   | ChaseWrittenReport
   | RecordWrittenReport
-  | RecordComplainantNotice;
+  | RecordComplainantNotice
+  | AddAttachment;
+
+export type { AddAttachment, AddAttachmentData } from './complaint.attachments';
 
 export type ComplaintCommandType = ComplaintCommand['type'];
 
@@ -233,4 +237,5 @@ export const COMPLAINT_COMMAND_TYPES: readonly ComplaintCommandType[] = [
   'ChaseWrittenReport',
   'RecordWrittenReport',
   'RecordComplainantNotice',
+  'AddAttachment',
 ];

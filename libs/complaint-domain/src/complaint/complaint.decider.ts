@@ -24,6 +24,7 @@ import { chaseOverdueDeadline, escalateEmergency, escalateOverdueDeadline } from
 import { chaseWrittenReport, notifyEmergencyDepartment, recordWrittenReport } from './stages/emergency';
 import { approveCompensation, archiveComplaint, erasePersonalData, recordOutreach } from './stages/records';
 import { decideComplainantNotice } from './complainant-notices';
+import { decideAddAttachment } from './complaint.attachments';
 
 export const decide = (command: ComplaintCommand, state: ComplaintState, context?: Partial<DecisionContext>): ComplaintEvent[] => {
   const ctx = resolveDecisionContext(context);
@@ -75,6 +76,8 @@ export const decide = (command: ComplaintCommand, state: ComplaintState, context
       return recordWrittenReport(command, state, ctx);
     case 'RecordComplainantNotice':
       return decideComplainantNotice(command, state, ctx);
+    case 'AddAttachment':
+      return decideAddAttachment(command, state, ctx);
     default: {
       const exhaustive: never = command;
       throw new ValidationError([{ field: 'type', problem: `unknown command ${(exhaustive as { type: string }).type}` }]);

@@ -24,6 +24,7 @@ import type {
 } from './complaint.types';
 import type { PersonalField } from './personal-data';
 import type { ComplainantNoticeFailed, ComplainantNoticeSent } from './complainant-notices';
+import type { AttachmentAdded } from './complaint.attachments';
 
 export type Event<Type extends string, Data> = { type: Type; data: Data };
 
@@ -228,7 +229,10 @@ export type ComplaintEvent =
   | EmergencyDepartmentNotified
   | WrittenReportRecorded
   | ComplainantNoticeSent
-  | ComplainantNoticeFailed;
+  | ComplainantNoticeFailed
+  | AttachmentAdded;
+
+export type { AttachmentAdded } from './complaint.attachments';
 
 export type ComplaintEventType = ComplaintEvent['type'];
 
@@ -260,6 +264,7 @@ export const COMPLAINT_EVENT_TYPES: readonly ComplaintEventType[] = [
   'WrittenReportRecorded',
   'ComplainantNoticeSent',
   'ComplainantNoticeFailed',
+  'AttachmentAdded',
 ];
 
 /** The stream holding one complaint's whole life (docs/architecture.md). */

@@ -2,7 +2,7 @@ import { Module, type OnApplicationShutdown, Inject, Injectable } from '@nestjs/
 import type { DataSource } from 'typeorm';
 import { DEMO_SITES } from '@complaints/auth';
 import { createReadModelDataSource, migrateReadModel } from '@complaints/read-model';
-import { ComplaintCommandRunner, ComplaintPersonalData, SiteDirectory } from '@complaints/service-common';
+import { AttachmentStorageModule, ComplaintCommandRunner, ComplaintPersonalData, SiteDirectory } from '@complaints/service-common';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@complaints/service-kit';
 import { REPORTING_DATA_SOURCE } from './reporting.tokens';
 import { ComplaintViewEntity } from './complaint-view/complaint-view.entity';
@@ -20,6 +20,7 @@ import { ReportingEventsConsumer } from './projections/reporting-events.consumer
 import { REPORTING_MIGRATIONS } from './migrations';
 import { ChangeFeed } from './live/change-feed';
 import { ChangeStreamController } from './live/change-stream.controller';
+import { AttachmentsReadController } from './attachments/attachments-read.controller';
 import { RecordsController } from './records/records.controller';
 import { RecordsService } from './records/records.service';
 import { RecordsSchedulerService } from './records/records-scheduler.service';
@@ -52,6 +53,7 @@ export const openReportingDataSource = async (databaseUrl: string, poolSize?: nu
  * yearly archive.
  */
 @Module({
+  imports: [AttachmentStorageModule],
   controllers: [
     ComplaintViewController,
     AuditController,
@@ -66,6 +68,7 @@ export const openReportingDataSource = async (databaseUrl: string, poolSize?: nu
     CaseLibraryController,
     DisclosureController,
     WeeklyCheckController,
+    AttachmentsReadController,
   ],
   providers: [
     {
