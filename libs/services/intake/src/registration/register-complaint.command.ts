@@ -36,7 +36,7 @@ export class RegisterComplaintHandler implements ICommandHandler<RegisterComplai
   ) {}
 
   async execute({ body, user, idempotencyKey, correlationId }: RegisterComplaintCommand): Promise<RegisteredComplaintDto> {
-    if (!mayAccessSite(user, body.siteId)) throw new ApiError(403, `You may not register complaints for site ${body.siteId}`);
+    if (!mayAccessSite(user, body.siteId)) throw new ApiError(403, `You may not register complaints for site ${body.siteId}`, undefined, 'error.outside_scope');
     let complaintId: string = randomUUID();
     // Since when an earlier attempt with the same key could have taken a serial (none: this request made the id).
     let serialHeldSince: Date | undefined;

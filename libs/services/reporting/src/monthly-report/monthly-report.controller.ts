@@ -82,7 +82,7 @@ export class MonthlyReportController {
   }
 
   private async wholePack(query: MonthlyReportQueryDto, user: ActingUser): Promise<MonthlyPack> {
-    if (query.siteId && query.regionId) throw badRequest('Give siteId or regionId, not both', [{ field: 'regionId', problem: 'not together with siteId' }]);
+    if (query.siteId && query.regionId) throw badRequest('Give siteId or regionId, not both', [{ field: 'regionId', problem: 'not together with siteId', code: 'problem.invalid' }], 'error.validation', { fields: ['regionId'] });
     const now = this.clock.now();
     const timeZone = query.siteId ? this.sites.site(query.siteId).timeZone : this.sites.policy('*').timeZone;
     const common = { month: query.month ?? defaultReportMonth(now, timeZone), asOf: now, generatedAt: now, groupPolicy: this.sites.policy('*') };
@@ -95,7 +95,7 @@ export class MonthlyReportController {
     if (query.regionId) {
       const regionId = query.regionId;
       sites = sites.filter((s) => s.regionId === regionId);
-      if (sites.length === 0) throw notFound(`Region ${regionId} has no configured site and no complaints`);
+      if (sites.length === 0) throw notFound(`Region ${regionId} has no configured site and no complaints`, 'error.region_not_found', { regionId });
       return buildMonthlyPack(this.dataSource, { ...common, level: 'region', sites, regionNames: { [regionId]: this.sites.region(regionId)?.name }, scopeId: regionId });
     }
     return buildMonthlyPack(this.dataSource, { ...common, level: 'group', sites, regionNames });
