@@ -66,6 +66,7 @@ export type { AllocateComplaintSerial, ComplaintSerialAllocated, YearlyCounterSt
 // Triage suggestion and reporting helpers
 export { containsKeyword, suggestTriage, TRIAGE_REASON_CODES } from './triage/triage-suggestion';
 export type { TriageReason, TriageReasonCode, TriageSuggestion, TriageSuggestionInput } from './triage/triage-suggestion';
+export { MAX_EXPLANATIONS, checkTriageExplanations, triageExplanations } from './triage/triage-explanations';
 export { callbackQuotaShortfalls, callbackRate } from './reporting/callback-quota';
 export type { CallbackCount, CallbackShortfall } from './reporting/callback-quota';
 

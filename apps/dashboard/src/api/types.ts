@@ -135,4 +135,5 @@ export type MonthlyReport = {
   sites?: MonthlyReport[];
 };
 
-export type ErrorDetail = { field: string; problem: string };
+/** One field at fault: `problem` in English, `code` the same in the shared catalogue (@complaints/contracts/i18n). */
+export type ErrorDetail = { field: string; problem: string; code?: string };

@@ -62,6 +62,7 @@ import {
 } from './complaint.guards';
 import { chaseLevelKey, type Complaint, type ComplaintState } from './complaint.state';
 import { resolveDecisionContext, type DecisionContext } from './decision-context';
+import { checkTriageExplanations, triageExplanations } from '../triage/triage-explanations';
 import { PERSONAL_FIELDS, isPersonalField } from './personal-data';
 import {
   CALLBACK_EXEMPTION_REASONS,
@@ -494,6 +495,7 @@ const triageComplaint = (command: TriageComplaint, state: ComplaintState, { poli
   if (!isAbsent(d.majorReasons)) problems.check(Array.isArray(d.majorReasons) && d.majorReasons.every((r) => isOneOf(MAJOR_REASONS, r)), 'majorReasons', `must be among ${MAJOR_REASONS.join(', ')}`);
   problems.check(isAbsent(d.assignee) || isText(d.assignee), 'assignee', 'must be an employee id');
   problems.check(isAbsent(d.note) || typeof d.note === 'string', 'note', 'must be text');
+  checkTriageExplanations(problems, d.explanations);
   checkEmployeeIds(problems, d.subjectEmployeeIds, 'subjectEmployeeIds');
   problems.throwIfAny();
 
@@ -536,6 +538,7 @@ const triageComplaint = (command: TriageComplaint, state: ComplaintState, { poli
       department: d.department,
       assignee,
       note: optionalText(d.note),
+      explanations: triageExplanations(d.explanations),
       subjectEmployeeIds,
       escalationLevel,
       policyVersion: policy.version,

@@ -23,6 +23,7 @@ import type {
   Urgency,
 } from './complaint.types';
 import type { PersonalField } from './personal-data';
+import type { TriageReason } from '../triage/triage-suggestion';
 
 export type Event<Type extends string, Data> = { type: Type; data: Data };
 
@@ -78,6 +79,8 @@ export type ComplaintTriaged = Event<
     department: string;
     assignee?: string;
     note?: string;
+    /** The reasons of an automatic triage as codes with parameters, for the reader's language (older events: in `note`). */
+    explanations?: TriageReason[];
     subjectEmployeeIds: string[];
     escalationLevel: number;
     /** The policy in force, recorded so later policy changes never rewrite this complaint's deadlines. */
