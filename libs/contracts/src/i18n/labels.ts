@@ -69,7 +69,7 @@ export const LABELS: Record<string, Group> = {
   },
   /** A monthly report's scope level. */
   scope: {
-    site: { zh: '项目', en: 'Site' },
+    site: { zh: '站点', en: 'Site' },
     region: { zh: '区域', en: 'Region' },
     group: { zh: '集团', en: 'Group' },
   },

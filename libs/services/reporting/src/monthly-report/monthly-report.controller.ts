@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Query, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { DataSource } from 'typeorm';
+import { parseLang } from '@complaints/contracts';
 import { SiteDirectory, type Site } from '@complaints/service-common';
 import { CLOCK, CurrentUser, badRequest, notFound, type ActingUser, type Clock } from '@complaints/service-kit';
 import { assertSite, assertWholeGroup, isDepartmentStaff, listedComplaintIds, withListedOnly } from '../access/reporting-access';
@@ -14,6 +15,8 @@ import { monthlyReportPdf } from './export/monthly-report.pdf';
 
 export const REPORT_FORMATS = ['json', 'csv', 'xlsx', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export const REPORT_LANGS = ['zh-CN', 'en'] as const;
+export type ReportLang = (typeof REPORT_LANGS)[number];
 
 export class MonthlyReportQueryDto {
   @ApiPropertyOptional({ description: 'One site; omitted: the whole group with its regions and sites' })
@@ -40,6 +43,15 @@ export class MonthlyReportQueryDto {
   @IsOptional()
   @IsIn(REPORT_FORMATS as unknown as string[])
   format?: ReportFormat;
+
+  @ApiPropertyOptional({
+    enum: REPORT_LANGS,
+    default: 'zh-CN',
+    description: 'The language of an export’s labels, headings and notes (csv, xlsx, pdf), from the shared message catalogue; the JSON keeps its keys and Chinese `label`s',
+  })
+  @IsOptional()
+  @IsIn(REPORT_LANGS as unknown as string[])
+  lang?: ReportLang;
 }
 
 const CONTENT_TYPES: Record<ReportFormat, string> = {
@@ -111,8 +123,9 @@ export class MonthlyReportController {
     const pack = await this.pack(query, user);
     const format = query.format ?? 'json';
     if (format === 'json') return pack;
-    const body = format === 'csv' ? monthlyReportCsv(pack) : format === 'xlsx' ? await monthlyReportXlsx(pack) : await monthlyReportPdf(pack);
-    const name = `monthly-report-${pack.scope.id}-${pack.month}.${format}`;
+    const lang = parseLang(query.lang) ?? 'zh';
+    const body = format === 'csv' ? monthlyReportCsv(pack, lang) : format === 'xlsx' ? await monthlyReportXlsx(pack, lang) : await monthlyReportPdf(pack, lang);
+    const name = `monthly-report-${pack.scope.id}-${pack.month}${lang === 'en' ? '-en' : ''}.${format}`;
     return new StreamableFile(body, {
       type: CONTENT_TYPES[format],
       length: body.length,
