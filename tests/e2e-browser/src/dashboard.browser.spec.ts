@@ -463,6 +463,20 @@ describeInBrowser('the dashboard in Chromium (embedded default)', () => {
         await p.getByTestId('complaint-detail').waitFor();
         await check(p, `${who} complaint`);
       }
+      // An error banner is a page too: a complaint of another site, refused by the server (403), its code rendered in Chinese.
+      const elsewhere = (await (await apiAs('assistant.b'))('POST', '/complaints', {
+        siteId: 'site-b',
+        channel: 'phone',
+        complainant: { name: '周女士', phone: '13600136000', building: '2', unit: '302' },
+        title: '地库积水',
+        description: '地下车库入口积水，车辆无法进出',
+      })) as { id: string };
+      await dutyPage.goto(`${server.url}/complaints/${elsewhere.id}`);
+      await dutyPage.locator('.error-banner [data-testid="server-message"]').waitFor({ timeout: 30_000 });
+      expect(await dutyPage.locator('.error-banner .server-message').getAttribute('data-code')).toMatch(/^error\./);
+      expect(await dutyPage.getByTestId('server-message').textContent()).toMatch(/[\u4e00-\u9fff]/);
+      await check(dutyPage, 'duty.a error banner');
+      await shotOf(dutyPage, '13-error-banner-zh');
       expect(found).toEqual({});
       expect(errors).toEqual([]);
     } finally {
