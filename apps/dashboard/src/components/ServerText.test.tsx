@@ -70,4 +70,11 @@ describe('server texts rendered from their codes', () => {
     renderWith(<Timeline events={[old]} />, { lang: 'en' });
     expect(document.body.textContent).toContain('matched "漏水"');
   });
+
+  it('shows the system’s own escalations from their data, not their English reason', () => {
+    const escalated = (data: Record<string, unknown>): HistoryEvent => ({ ...event({}), type: 'ComplaintEscalated', data: { fromLevel: 0, toLevel: 1, escalatedTo: 'cs_manager', automatic: true, ...data } });
+    renderWith(<Timeline events={[escalated({ deadline: 'firstReply', dueAt: '2026-11-24T02:00:00.000Z', reason: 'firstReply overdue since 2026-11-24T02:00:00.000Z' })]} />, { lang: 'zh' });
+    expect(document.body.textContent).toContain('“一次答复”逾期未完成');
+    expect(document.body.textContent).not.toContain('overdue');
+  });
 });

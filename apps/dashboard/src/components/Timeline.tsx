@@ -1,6 +1,6 @@
 import type { HistoryEvent } from '../api/types';
 import { formatDateTime, useI18n } from '../i18n/i18n';
-import { renderTriageReason, type MessageParams } from '../i18n/labels';
+import { renderMessage, renderTriageReason, type MessageParams } from '../i18n/labels';
 
 /** An automatic triage recorded before its reasons were kept as codes: its note mixes a Chinese tag with English reasons. */
 const OLD_AUTOMATIC_NOTE = /^自动判别 automatic:/;
@@ -54,7 +54,10 @@ export const useEventSummary = () => {
         break;
       case 'ComplaintEscalated':
         push(t('event.summary.level', { n: Number(d.toLevel), role: l('role', str(d.escalatedTo)) }));
-        push(str(d.reason));
+        // The system's own escalations record an English reason: said from their data in the reader's language instead.
+        if (d.automatic === true && str(d.deadline)) push(renderMessage(lang, 'event.escalation.overdue', { deadline: str(d.deadline), dueAt: formatDateTime(str(d.dueAt)) }));
+        else if (d.automatic === true) push(renderMessage(lang, 'event.escalation.emergency', { role: str(d.escalatedTo) }));
+        else push(str(d.reason));
         if (d.automatic === true) push(t('event.summary.automatic'));
         break;
       case 'ComplaintReassigned':

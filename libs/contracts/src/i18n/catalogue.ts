@@ -75,6 +75,12 @@ export const NOTICE_MESSAGES = {
   'notice.outcome': { zh: '您首问的投诉已办结：{basis}。', en: 'A complaint you first received is closed: {basis}.' },
 } as const satisfies Record<string, Pair>;
 
+/** What the system itself records on a complaint (shown in its timeline). */
+export const EVENT_MESSAGES = {
+  'event.escalation.overdue': { zh: '“{deadline}”逾期未完成（期限 {dueAt}）', en: '“{deadline}” overdue since {dueAt}' },
+  'event.escalation.emergency': { zh: '抢险抢修升级：受理后限时上报{role}', en: 'emergency chain: up to the {role} within minutes of receipt' },
+} as const satisfies Record<string, Pair>;
+
 /** The triage suggestion's reasons (`explanations`, also stored on an automatic triage). */
 export const TRIAGE_MESSAGES = {
   'triage.auto': { zh: '系统按政策自动判别', en: 'Triaged automatically under the policy' },
@@ -212,9 +218,9 @@ export const REPORT_MESSAGES = {
   'report.pdf.resolveRate': { zh: '处理及时率', en: 'Handled on time' },
 } as const satisfies Record<string, Pair>;
 
-export const MESSAGES: Record<string, Pair> = { ...ERROR_MESSAGES, ...PROBLEM_MESSAGES, ...NOTICE_MESSAGES, ...TRIAGE_MESSAGES, ...REPORT_MESSAGES };
+export const MESSAGES: Record<string, Pair> = { ...ERROR_MESSAGES, ...PROBLEM_MESSAGES, ...NOTICE_MESSAGES, ...EVENT_MESSAGES, ...TRIAGE_MESSAGES, ...REPORT_MESSAGES };
 
-export type MessageCode = keyof typeof ERROR_MESSAGES | keyof typeof PROBLEM_MESSAGES | keyof typeof NOTICE_MESSAGES | keyof typeof TRIAGE_MESSAGES | keyof typeof REPORT_MESSAGES;
+export type MessageCode = keyof typeof ERROR_MESSAGES | keyof typeof PROBLEM_MESSAGES | keyof typeof NOTICE_MESSAGES | keyof typeof EVENT_MESSAGES | keyof typeof TRIAGE_MESSAGES | keyof typeof REPORT_MESSAGES;
 
 /** Parameters named like a code group are shown with that group's label (labels.ts). */
 export const PARAM_LABELS: Record<string, string> = {
