@@ -57,8 +57,8 @@ export const isValidTimeZone = (timeZone: string): boolean => {
   }
 };
 
-/** Wall-clock reading of an instant in a zone. */
-export const toLocalDateTime = (epochMs: number, timeZone: string): LocalDateTime => {
+/** Wall-clock reading of an instant in a zone, read from Intl (the exact, slow way: ~5 µs). */
+const intlLocalDateTime = (epochMs: number, timeZone: string): LocalDateTime => {
   const parts = formatterFor(timeZone).formatToParts(new Date(epochMs));
   const get = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value);
   return {
@@ -72,12 +72,67 @@ export const toLocalDateTime = (epochMs: number, timeZone: string): LocalDateTim
   };
 };
 
-/** Offset of the zone from UTC at that instant, in minutes (Asia/Shanghai: +480). */
-export const offsetMinutesAt = (epochMs: number, timeZone: string): number => {
-  const local = toLocalDateTime(epochMs, timeZone);
-  const asUtc = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second, local.millisecond);
-  return Math.round((asUtc - epochMs) / 60_000);
+/** The zone's offset at an instant in milliseconds (historical local mean times have seconds). */
+const intlOffsetMs = (epochMs: number, timeZone: string): number => {
+  const local = intlLocalDateTime(epochMs, timeZone);
+  return Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second, local.millisecond) - epochMs;
 };
+
+const intlOffsetMinutes = (epochMs: number, timeZone: string): number => Math.round(intlOffsetMs(epochMs, timeZone) / 60_000);
+
+/**
+ * The zone's offset per UTC day, remembered: a day whose first and last millisecond have the
+ * same offset has it throughout (no zone changes its offset and back within a day), so any
+ * instant of that day is read with one addition instead of an Intl call. A day with a switch
+ * (DST) is marked and every instant in it still goes through Intl. Rebuilding a projection
+ * folds millions of events, each turning several instants into wall-clock dates: this is
+ * what keeps that from being the largest cost of the fold.
+ */
+const DAY_MS = 86_400_000;
+const SWITCH_DAY = Number.NaN;
+const dayOffsets = new Map<string, Map<number, number>>();
+const MAX_DAYS_PER_ZONE = 200_000;
+
+const offsetMsFast = (epochMs: number, timeZone: string): number => {
+  const day = Math.floor(epochMs / DAY_MS);
+  let days = dayOffsets.get(timeZone);
+  if (!days) {
+    formatterFor(timeZone); // throws a RangeError for an unknown zone, as before
+    days = new Map();
+    dayOffsets.set(timeZone, days);
+  }
+  let offset = days.get(day);
+  if (offset === undefined) {
+    const first = intlOffsetMs(day * DAY_MS, timeZone);
+    const last = intlOffsetMs(day * DAY_MS + DAY_MS - 1, timeZone);
+    offset = first === last ? first : SWITCH_DAY;
+    if (days.size >= MAX_DAYS_PER_ZONE) days.clear();
+    days.set(day, offset);
+  }
+  return Number.isNaN(offset) ? intlOffsetMs(epochMs, timeZone) : offset;
+};
+
+/** Wall-clock reading of an instant in a zone. */
+export const toLocalDateTime = (epochMs: number, timeZone: string): LocalDateTime => {
+  if (!Number.isFinite(epochMs)) return intlLocalDateTime(epochMs, timeZone);
+  const shifted = new Date(epochMs + offsetMsFast(epochMs, timeZone));
+  return {
+    year: shifted.getUTCFullYear(),
+    month: shifted.getUTCMonth() + 1,
+    day: shifted.getUTCDate(),
+    hour: shifted.getUTCHours(),
+    minute: shifted.getUTCMinutes(),
+    second: shifted.getUTCSeconds(),
+    millisecond: shifted.getUTCMilliseconds(),
+  };
+};
+
+/** Offset of the zone from UTC at that instant, in minutes (Asia/Shanghai: +480). */
+export const offsetMinutesAt = (epochMs: number, timeZone: string): number =>
+  Number.isFinite(epochMs) ? Math.round(offsetMsFast(epochMs, timeZone) / 60_000) : intlOffsetMinutes(epochMs, timeZone);
+
+/** The slow, exact readings, for tests that compare the remembered offsets against Intl. */
+export const intlReadingsForTests = { toLocalDateTime: intlLocalDateTime, offsetMinutesAt: intlOffsetMinutes };
 
 /** The instant at which the zone's wall clock shows the given local time. */
 export const fromLocalDateTime = (local: LocalDateTime, timeZone: string): number => {

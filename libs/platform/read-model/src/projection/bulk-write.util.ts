@@ -2,10 +2,12 @@ import type { EntityManager } from 'typeorm';
 
 /**
  * Batched writes for projections: a whole batch of rows travels as one JSON parameter
- * and is unpacked by `jsonb_to_recordset`, so a rebuild writes thousands of rows in one
+ * and is unpacked by `json_to_recordset`, so a rebuild writes thousands of rows in one
  * round trip (and never hits the 65 535 bind-parameter limit of a multi-row VALUES).
+ * `json`, not `jsonb`: the parameter is only split into rows, never kept, and converting
+ * megabytes of it to `jsonb` first cost more than writing the rows.
  */
-export type ColumnType = 'uuid' | 'text' | 'integer' | 'bigint' | 'boolean' | 'timestamptz' | 'jsonb' | 'numeric';
+export type ColumnType = 'uuid' | 'text' | 'integer' | 'bigint' | 'boolean' | 'timestamptz' | 'jsonb' | 'json' | 'numeric';
 
 export type ColumnSpec = { name: string; type: ColumnType };
 
@@ -36,7 +38,7 @@ export type UpsertOptions = {
   versionColumn?: string;
 };
 
-/** INSERT … SELECT FROM jsonb_to_recordset($1) … ON CONFLICT (key) DO UPDATE: one statement per chunk. */
+/** INSERT … SELECT FROM json_to_recordset($1) … ON CONFLICT (key) DO UPDATE: one statement per chunk. */
 export const upsertRows = async (
   manager: EntityManager,
   table: string,
@@ -55,7 +57,7 @@ export const upsertRows = async (
   const onConflict = updates.length > 0 ? `DO UPDATE SET ${updates.join(', ')}${guard}` : 'DO NOTHING';
   const sql =
     `INSERT INTO ${table} (${names.join(', ')}) ` +
-    `SELECT ${names.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS r(${recordType}) ` +
+    `SELECT ${names.join(', ')} FROM json_to_recordset($1::json) AS r(${recordType}) ` +
     `ON CONFLICT (${conflictKeys.join(', ')}) ${onConflict}`;
   for (const chunk of chunks(rows, options.chunkSize ?? DEFAULT_CHUNK)) {
     await manager.query(sql, [JSON.stringify(chunk.map((row) => pick(row, names)))]);
@@ -69,7 +71,7 @@ export const deleteRows = async (manager: EntityManager, table: string, keyColum
   const names = keyColumns.map((c) => assertIdentifier(c.name));
   const recordType = keyColumns.map((c) => `${c.name} ${c.type}`).join(', ');
   const match = names.map((n) => `t.${n} = r.${n}`).join(' AND ');
-  const sql = `DELETE FROM ${table} t USING jsonb_to_recordset($1::jsonb) AS r(${recordType}) WHERE ${match}`;
+  const sql = `DELETE FROM ${table} t USING json_to_recordset($1::json) AS r(${recordType}) WHERE ${match}`;
   for (const chunk of chunks(keys, chunkSize)) await manager.query(sql, [JSON.stringify(chunk.map((row) => pick(row, names)))]);
 };
 

@@ -101,7 +101,7 @@ type Entry<S> = { baseVersion: number; base: S | undefined; version: number; sta
  * events are spread over weeks of other complaints' events: writing each read batch would
  * rewrite the same rows again and again. The buffer keeps the states it has folded in memory
  * (loading a key's stored row only the first time it is seen) and writes the changed rows
- * only when flushed — every `flushEvery` events, together with the checkpoint.
+ * only when flushed — every `flushEvery` events or `flushRows` changed rows, with the checkpoint.
  *
  * A live consumer may write a row between two flushes. At flush, inside the projection's lock,
  * the stored versions are compared with the ones the buffer started from: a row the live path
@@ -112,7 +112,7 @@ type Entry<S> = { baseVersion: number; base: S | undefined; version: number; sta
 export class RebuildBuffer<S> {
   private readonly entries = new Map<string, Entry<S>>();
   private readonly dirty = new Set<string>();
-  private ids: string[] = [];
+  private events = 0;
   readonly result: ApplyResult = { folded: 0, skipped: 0, healed: 0, changedRows: 0 };
 
   constructor(
@@ -123,11 +123,12 @@ export class RebuildBuffer<S> {
   ) {}
 
   get pendingEvents(): number {
-    return this.ids.length;
+    return this.events;
   }
 
-  get pendingIds(): readonly string[] {
-    return this.ids;
+  /** Rows folded since the last flush (each is written once at the flush). */
+  get pendingRows(): number {
+    return this.dirty.size;
   }
 
   async add(manager: EntityManager, events: readonly ProjectedEvent[]): Promise<void> {
@@ -146,7 +147,7 @@ export class RebuildBuffer<S> {
       if (folded.version !== entry.version) this.dirty.add(key);
       Object.assign(entry, folded);
     }
-    this.ids.push(...events.map((e) => e.id));
+    this.events += events.length;
   }
 
   /** Writes every changed row (call inside the transaction that also saves the checkpoint). */
@@ -190,7 +191,7 @@ export class RebuildBuffer<S> {
       if (entry) Object.assign(entry, { baseVersion: entry.version, base: entry.state });
     }
     this.dirty.clear();
-    this.ids = [];
+    this.events = 0;
     for (const key of this.entries.keys()) {
       if (this.entries.size <= this.maxCached) break;
       this.entries.delete(key);

@@ -29,6 +29,6 @@ export class ComplaintViewEntity {
   /** Events folded so far (stream revision + 1): the projection's per-row position. */
   @Column('integer') version!: number;
   /** The domain state the columns are derived from, folded with the domain's `evolve`. */
-  @Column('jsonb') state!: Record<string, unknown>;
+  @Column('json') state!: Record<string, unknown>;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt!: Date;
 }

@@ -28,7 +28,7 @@ const COLUMNS: ColumnSpec[] = [
   { name: 'related_complaint_id', type: 'text' },
   { name: 'repeat_count', type: 'integer' },
   { name: 'version', type: 'integer' },
-  { name: 'state', type: 'jsonb' },
+  { name: 'state', type: 'json' },
   { name: 'updated_at', type: 'timestamptz' },
 ];
 

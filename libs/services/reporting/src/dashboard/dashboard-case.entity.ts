@@ -23,6 +23,6 @@ export class DashboardCaseEntity {
   @Column('timestamptz', { name: 'due_follow_up', nullable: true }) dueFollowUp!: Date | null;
   @Column('timestamptz', { name: 'due_callback', nullable: true }) dueCallback!: Date | null;
   @Column('integer') version!: number;
-  @Column('jsonb') state!: Record<string, unknown>;
+  @Column('json') state!: Record<string, unknown>;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt!: Date;
 }

@@ -24,7 +24,7 @@ const COLUMNS: ColumnSpec[] = [
   { name: 'due_follow_up', type: 'timestamptz' },
   { name: 'due_callback', type: 'timestamptz' },
   { name: 'version', type: 'integer' },
-  { name: 'state', type: 'jsonb' },
+  { name: 'state', type: 'json' },
   { name: 'updated_at', type: 'timestamptz' },
 ];
 

@@ -19,7 +19,7 @@ const COMPLAINT_COLUMNS: ColumnSpec[] = [
   { name: 'closed_at', type: 'timestamptz' },
   { name: 'reopen_count', type: 'integer' },
   { name: 'version', type: 'integer' },
-  { name: 'state', type: 'jsonb' },
+  { name: 'state', type: 'json' },
   { name: 'updated_at', type: 'timestamptz' },
 ];
 

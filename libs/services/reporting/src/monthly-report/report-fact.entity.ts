@@ -19,7 +19,7 @@ export class ReportComplaintEntity {
   @Column('timestamptz', { name: 'closed_at', nullable: true }) closedAt!: Date | null;
   @Column('integer', { name: 'reopen_count' }) reopenCount!: number;
   @Column('integer') version!: number;
-  @Column('jsonb') state!: Record<string, unknown>;
+  @Column('json') state!: Record<string, unknown>;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt!: Date;
 }
 

@@ -30,7 +30,12 @@ export const openReportingHarness = async (databaseUrl: string, options: { chain
 };
 
 /** A checksum of a table's rows in key order: equal checksums, equal rows. */
+/**
+ * The rows' content in order, as one md5. Each row goes through `to_jsonb`, so a `json`
+ * column (the folded state) is compared by its meaning, not by the order its keys were
+ * written in: a state folded in one go and one folded across batches hold the same keys.
+ */
 export const tableChecksum = async (dataSource: DataSource, table: string, orderBy: string): Promise<{ rows: number; md5: string }> => {
-  const [r] = (await dataSource.query(`SELECT count(*)::int AS rows, coalesce(md5(string_agg(t::text, E'\\n' ORDER BY ${orderBy})), '') AS md5 FROM ${table} t`)) as { rows: number; md5: string }[];
+  const [r] = (await dataSource.query(`SELECT count(*)::int AS rows, coalesce(md5(string_agg(to_jsonb(t)::text, E'\\n' ORDER BY ${orderBy})), '') AS md5 FROM ${table} t`)) as { rows: number; md5: string }[];
   return r;
 };
