@@ -447,6 +447,13 @@ describeInBrowser('the dashboard in Chromium (embedded default)', () => {
       const manager = await contexts[2].newPage();
       manager.setDefaultTimeout(30_000);
       manager.on('pageerror', (e) => errors.push(String(e)));
+      // The sign-in page's refusal (401 from the server) is a page too.
+      await manager.goto(`${server.url}/`);
+      await manager.locator('#login-username').fill('csmanager.a');
+      await manager.locator('#login-password').fill('wrong-password');
+      await manager.getByTestId('login-submit').click();
+      await manager.locator('.error-banner').waitFor();
+      await check(manager, 'sign-in refused');
       await signInOn(manager, 'csmanager.a');
       for (const [p, who] of [
         [dutyPage, 'duty.a'],
