@@ -84,7 +84,8 @@ export const LoginPage = ({ expired, inDialog, username: initialUsername = '' }:
           {busy ? t('login.signingIn') : t('login.submit')}
         </button>
         {!inDialog && (
-        <details className="demo-users">
+        // Account names and their password: identifiers typed as they are, not words (data-raw).
+        <details className="demo-users" data-raw>
           <summary>{t('login.demoUsers')}</summary>
           <ul>
             {DEMO_USERS.map(([u, role]) => (
