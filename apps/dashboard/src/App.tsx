@@ -15,6 +15,7 @@ import { useSession } from './session';
 // The chart pages carry ECharts: loaded when first opened, so the queue opens fast on a tablet.
 const DashboardPage = lazy(() => import('./pages/DashboardPage'));
 const MonthlyReportPage = lazy(() => import('./pages/MonthlyReportPage'));
+const RecordsPage = lazy(() => import('./pages/RecordsPage'));
 
 const NotFound = () => {
   const { t } = useI18n();
@@ -46,6 +47,8 @@ const Page = ({ route }: { route: Route }) => {
       return <DashboardPage />;
     case 'monthly':
       return <MonthlyReportPage />;
+    case 'records':
+      return <RecordsPage />;
     default:
       return <NotFound />;
   }

@@ -15,6 +15,7 @@ export type Route =
   | { name: 'auditPick' }
   | { name: 'dashboard' }
   | { name: 'monthly' }
+  | { name: 'records' }
   | { name: 'notFound' };
 
 export const parseRoute = (pathname: string): Route => {
@@ -25,6 +26,7 @@ export const parseRoute = (pathname: string): Route => {
   if (path === '/complaints') return { name: 'list' };
   if (path === '/dashboard') return { name: 'dashboard' };
   if (path === '/reports/monthly') return { name: 'monthly' };
+  if (path === '/records') return { name: 'records' };
   if (path === '/audit') return { name: 'auditPick' };
   const m = /^\/complaints\/([^/]+)(?:\/(triage|audit))?$/.exec(path);
   if (m) {

@@ -73,3 +73,7 @@ export type { CallbackCount, CallbackShortfall } from './reporting/callback-quot
 // Test support (framework-free)
 export { deciderSpecification } from './testing/decider-spec';
 export type { Decider, ErrorCheck, Outcome } from './testing/decider-spec';
+
+// Records desk: the monthly pack's sign-off and the year-end seal with its retention
+export * from './records/monthly-pack.decider';
+export * from './records/year-seal.decider';

@@ -30,7 +30,8 @@ type Rule =
   | { kind: 'dashboard' } // sees the site; department staff only with their department
   | { kind: 'group' } // whole-group roll-up: users who see every site
   | { kind: 'archive' } // archive roles at their sites
-  | { kind: 'admin' }; // administrators only
+  | { kind: 'admin' } // administrators only
+  | { kind: 'roles-at-site'; roles: readonly string[]; query?: string; body?: Record<string, unknown> }; // these roles, at the site (records desk)
 
 const MATRIX: Record<string, Rule> = {
   'GET /api/health': { kind: 'public' },
@@ -76,6 +77,17 @@ const MATRIX: Record<string, Rule> = {
   'GET /api/archives/{siteId}/{year}/manifest': { kind: 'archive' },
   'GET /api/admin/projections': { kind: 'admin' },
   'POST /api/admin/projections/{name}/rebuild': { kind: 'admin' },
+  // Records desk (issue 15 §6–7): packs list complaints, so not for department staff; seals are for the archive roles.
+  'GET /api/records/monthly-packs': { kind: 'cs-queue', query: `?siteId=${SITE}` },
+  'GET /api/records/monthly-packs/{siteId}/{month}': { kind: 'cs-queue', query: '' },
+  'GET /api/records/monthly-packs/{siteId}/{month}/snapshot': { kind: 'cs-queue', query: '?format=json' },
+  'POST /api/records/monthly-packs/{siteId}/{month}/generate': { kind: 'roles-at-site', roles: ['cs_manager', 'general_manager', 'admin'] },
+  'POST /api/records/monthly-packs/{siteId}/{month}/sign-off': { kind: 'roles-at-site', roles: ['cs_manager', 'general_manager'], body: { sha256: 'a'.repeat(64) } },
+  'GET /api/records/year-seals': { kind: 'roles-at-site', roles: ['auditor', 'admin', 'cs_manager', 'general_manager', 'leadership'], query: `?siteId=${SITE}` },
+  'GET /api/records/year-seals/{siteId}/{year}': { kind: 'roles-at-site', roles: ['auditor', 'admin', 'cs_manager', 'general_manager', 'leadership'] },
+  'GET /api/records/year-seals/{siteId}/{year}/archive': { kind: 'roles-at-site', roles: ['auditor', 'admin', 'cs_manager', 'general_manager', 'leadership'] },
+  'POST /api/records/year-seals/{siteId}/{year}': { kind: 'roles-at-site', roles: DEFAULT_POLICY.permissions.ArchiveComplaint },
+  'POST /api/records/year-seals/{siteId}/{year}/purge': { kind: 'roles-at-site', roles: ['admin'], body: { complaintIds: ['00000000-0000-4000-8000-000000000000'], reason: '矩阵' } },
 };
 
 const ARCHIVE_ROLES = new Set(['auditor', 'admin', 'cs_manager', 'general_manager', 'leadership']);
@@ -106,16 +118,19 @@ const expectedAllowed = (rule: Rule, user: AuthUser): boolean => {
       return ARCHIVE_ROLES.has(user.role) && mayAccessSite(user, SITE);
     case 'admin':
       return user.role === 'admin';
+    case 'roles-at-site':
+      return rule.roles.includes(user.role) && mayAccessSite(user, SITE);
   }
 };
 
 const request = (key: string, rule: Rule): { method: string; path: string; body?: unknown } => {
   const [method, template] = key.split(' ');
-  let path = template.replace('{id}', complaintId).replace('{siteId}', SITE).replace('{year}', '2026').replace('{name}', 'complaint-view');
+  let path = template.replace('{id}', complaintId).replace('{siteId}', SITE).replace('{year}', '2026').replace('{name}', 'complaint-view').replace('{month}', '2026-01');
   if (rule.kind === 'read-site' || rule.kind === 'cs-queue') path += rule.query;
   if (rule.kind === 'dashboard') path += `?siteId=${SITE}&department=${DEPARTMENT}`;
   if (rule.kind === 'group') path += '?month=2026-01';
-  const body = rule.kind === 'command' || rule.kind === 'register' ? rule.body : key === 'POST /api/auth/login' ? { username: 'assistant.a', password: 'demo1234' } : undefined;
+  if (rule.kind === 'roles-at-site' && rule.query) path += rule.query;
+  const body = rule.kind === 'roles-at-site' ? rule.body : rule.kind === 'command' || rule.kind === 'register' ? rule.body : key === 'POST /api/auth/login' ? { username: 'assistant.a', password: 'demo1234' } : undefined;
   return { method, path, body };
 };
 

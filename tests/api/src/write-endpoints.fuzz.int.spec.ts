@@ -125,6 +125,19 @@ const ENDPOINTS: Record<string, Endpoint> = {
     valid: { kind: 'public_notice', note: '张贴公告' },
     fields: { kind: { kind: 'enum', required: true, values: ['visit', 'public_notice', 'residents_meeting'] }, note: { kind: 'text', required: true } },
   },
+  // Records desk (issue 15 §6–7)
+  'pack sign-off': {
+    path: () => '/api/records/monthly-packs/site-a/2026-01/sign-off',
+    username: 'csmanager.a',
+    valid: { sha256: 'a'.repeat(64), note: '已审阅' },
+    fields: { sha256: { kind: 'text', required: true }, note: { kind: 'text' } },
+  },
+  'sealed records purge': {
+    path: () => '/api/records/year-seals/site-a/2025/purge',
+    username: 'admin',
+    valid: { complaintIds: ['00000000-0000-4000-8000-000000000000'], reason: '保存期限届满' },
+    fields: { complaintIds: { kind: 'object', required: true }, reason: { kind: 'text', required: true } },
+  },
 };
 
 const notA = {

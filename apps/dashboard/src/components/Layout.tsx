@@ -11,6 +11,7 @@ const NAV: Record<NavItem, { to: string; label: MsgKey; routes: string[] }> = {
   list: { to: '/complaints', label: 'nav.list', routes: ['list', 'detail', 'triage'] },
   dashboard: { to: '/dashboard', label: 'nav.dashboard', routes: ['dashboard'] },
   monthly: { to: '/reports/monthly', label: 'nav.monthly', routes: ['monthly'] },
+  records: { to: '/records', label: 'nav.records', routes: ['records'] },
   audit: { to: '/audit', label: 'nav.audit', routes: ['auditPick', 'audit'] },
 };
 

@@ -33,6 +33,6 @@ describe('navigation per role', () => {
   it('shows each role its pages', () => {
     expect(navFor('duty_officer')).toEqual(['queue', 'register', 'list']);
     expect(navFor('department_head')).toEqual(['queue', 'list', 'dashboard', 'monthly']);
-    expect(navFor('auditor')).toEqual(['queue', 'list', 'dashboard', 'monthly', 'audit']);
+    expect(navFor('auditor')).toEqual(['queue', 'list', 'dashboard', 'monthly', 'audit', 'records']);
   });
 });

@@ -56,7 +56,7 @@ export const factsFromHistory = (events: HistoryEvent[]): CaseFacts => {
   return facts;
 };
 
-export type NavItem = 'queue' | 'register' | 'list' | 'dashboard' | 'monthly' | 'audit';
+export type NavItem = 'queue' | 'register' | 'list' | 'dashboard' | 'monthly' | 'audit' | 'records';
 
 /** The pages a role sees in the navigation. */
 export const navFor = (role: string): NavItem[] => {
@@ -66,5 +66,7 @@ export const navFor = (role: string): NavItem[] => {
   if (role !== 'duty_officer' && role !== 'handler') items.push('dashboard');
   if (!['duty_officer', 'handler', 'cs_assistant'].includes(role)) items.push('monthly');
   if (['auditor', 'admin', 'cs_supervisor', 'cs_manager', 'general_manager', 'leadership'].includes(role)) items.push('audit');
+  // The records desk: monthly pack sign-off and year-end seals (issue 15 §6–7).
+  if (['auditor', 'admin', 'cs_supervisor', 'cs_manager', 'general_manager', 'leadership'].includes(role)) items.push('records');
   return items;
 };

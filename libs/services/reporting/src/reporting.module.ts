@@ -2,7 +2,7 @@ import { Module, type OnApplicationShutdown, Inject, Injectable } from '@nestjs/
 import type { DataSource } from 'typeorm';
 import { DEMO_SITES } from '@complaints/auth';
 import { createReadModelDataSource, migrateReadModel } from '@complaints/read-model';
-import { ComplaintPersonalData, SiteDirectory } from '@complaints/service-common';
+import { ComplaintCommandRunner, ComplaintPersonalData, SiteDirectory } from '@complaints/service-common';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@complaints/service-kit';
 import { REPORTING_DATA_SOURCE } from './reporting.tokens';
 import { ComplaintViewEntity } from './complaint-view/complaint-view.entity';
@@ -19,6 +19,9 @@ import { ReportingEventsConsumer } from './projections/reporting-events.consumer
 import { REPORTING_MIGRATIONS } from './migrations';
 import { ChangeFeed } from './live/change-feed';
 import { ChangeStreamController } from './live/change-stream.controller';
+import { RecordsController } from './records/records.controller';
+import { RecordsService } from './records/records.service';
+import { RecordsSchedulerService } from './records/records-scheduler.service';
 
 export const REPORTING_ENTITIES = [ComplaintViewEntity, DashboardCaseEntity, ReportComplaintEntity, ReportFactEntity];
 
@@ -44,7 +47,7 @@ export const openReportingDataSource = async (databaseUrl: string, poolSize?: nu
  * yearly archive.
  */
 @Module({
-  controllers: [ComplaintViewController, AuditController, DepartmentDashboardController, MonthlyReportController, ArchiveController, ProjectionAdminController, ChangeStreamController, ReportingEventsConsumer],
+  controllers: [ComplaintViewController, AuditController, DepartmentDashboardController, MonthlyReportController, ArchiveController, ProjectionAdminController, ChangeStreamController, ReportingEventsConsumer, RecordsController],
   providers: [
     {
       provide: REPORTING_DATA_SOURCE,
@@ -62,6 +65,10 @@ export const openReportingDataSource = async (databaseUrl: string, poolSize?: nu
     ReportingDataSourceLifecycle,
     ProjectionService,
     ChangeFeed,
+    // The records desk (issue 15 §6–7): monthly pack snapshots and sign-off, year-end seals.
+    ComplaintCommandRunner,
+    RecordsService,
+    RecordsSchedulerService,
   ],
 })
 export class ReportingModule {}

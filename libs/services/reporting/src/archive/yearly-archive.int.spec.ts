@@ -32,6 +32,19 @@ const SEALED = closed('2024-12-02 10:00', 'ARC-241202-002', '2024-12-05 10:00').
 const OPEN = new ComplaintStory().register(cst('2025-05-05 10:00'), { number: 'ARC-250505-004', siteId: SITE, title: '楼道灯不亮', description: '灯坏了' });
 const ELSEWHERE = closed('2025-04-01 10:00', 'OTH-250401-001', '2025-04-03 10:00', 'site-other');
 
+/**
+ * A rebuild reads the store in global order, below every transaction still open on the server
+ * (shared with other test files): wait until every appended event is readable.
+ */
+const settle = async (h: ReportingHarness): Promise<void> => {
+  for (let i = 0; i < 3_000; i++) {
+    const [{ n }] = (await h.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM event_store.events`)).rows;
+    if ((await h.store.readAll({ maxCount: 100_000 })).length >= n) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the event store did not settle');
+};
+
 const verify = (target: string, env: Record<string, string> = {}) => {
   const run = spawnSync(process.execPath, [VERIFIER, target], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env } });
   return { code: run.status, out: `${run.stdout}${run.stderr}` };
@@ -56,10 +69,11 @@ describe('Yearly sealed archive (装订封存) and its offline verifier', () => 
     db = await createTestDatabase('archive');
     h = await openReportingHarness(db.url);
     await appendStories(h.store, [C1, C2, C3, OLD, SEALED, OPEN, ELSEWHERE]);
+    await settle(h);
     await h.projections.rebuild('complaint-view');
     bundle = await buildYearlyArchive(h.dataSource, h.store, { siteId: SITE, year: 2025, timeZone: 'Asia/Shanghai', now: new Date('2026-01-02T00:00:00Z') });
     work = mkdtempSync(join(tmpdir(), 'archive-'));
-  }, 60_000);
+  }, 360_000);
 
   afterAll(async () => {
     rmSync(work, { recursive: true, force: true });
@@ -74,6 +88,7 @@ describe('Yearly sealed archive (装订封存) and its offline verifier', () => 
       // Kept to the end of 2025 + archive.retentionYears (1), major ones + importantRetentionYears (3).
       expect(bundle.manifest.files.map((f) => [f.major, f.retainUntil])).toEqual(bundle.manifest.files.map((f) => [f.major, f.major ? '2028-12-31' : '2026-12-31']));
       expect(bundle.manifest.files.some((f) => f.retainUntil === '2026-12-31')).toBe(true);
+      expect(bundle.manifest.files.map((f) => [f.major, f.earliestPurgeDate])).toEqual(bundle.manifest.files.map((f) => [f.major, f.major ? '2029-01-01' : '2027-01-01']));
       // Six events each (registered, triaged, first reply, resolved, callback completed, closed), plus SEALED's archive event.
       expect(bundle.manifest.events).toBe(6 * 4 + 1);
     });
@@ -188,10 +203,11 @@ describe('Given an archive of keyed histories, when a forger without the key alt
     db = await createTestDatabase('archive_keyed');
     h = await openReportingHarness(db.url, { chainKey: chainKeyFrom(CHAIN_KEY) });
     await appendStories(h.store, KEYED);
+    await settle(h);
     await h.projections.rebuild('complaint-view');
     bundle = await buildYearlyArchive(h.dataSource, h.store, { siteId: SITE, year: 2025, timeZone: 'Asia/Shanghai', now: new Date('2026-01-02T00:00:00Z') });
     work = mkdtempSync(join(tmpdir(), 'archive-keyed-'));
-  }, 60_000);
+  }, 360_000);
 
   afterAll(async () => {
     rmSync(work, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { DEFAULT_POLICY, retainUntil, startOfLocalDate, type ComplaintPolicy } from '@complaints/domain';
+import { DEFAULT_POLICY, earliestPurgeDate, retainUntil, startOfLocalDate, type ComplaintPolicy } from '@complaints/domain';
 import { complaintStreamId } from '@complaints/contracts';
 import { GENESIS_HASH, canonicalJson, verifyStoredStream, type EventStore } from '@complaints/event-store';
 
@@ -33,6 +33,8 @@ export type ArchiveFileEntry = {
   major: boolean;
   /** Kept at least to this site-local date (policy archive.retentionYears / importantRetentionYears). */
   retainUntil: string;
+  /** The first site-local date it may be purged (the day after retainUntil): nothing is purged before it. */
+  earliestPurgeDate: string;
 };
 
 export type ArchiveManifest = {
@@ -68,16 +70,18 @@ const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$/;
 
 export class ArchiveIntegrityError extends Error {}
 
-export const buildYearlyArchive = async (
+/**
+ * The complaints a site's yearly archive holds, from the complaint view (no stream is read):
+ * closed ones whose site-local closing date falls in the year, or sealed into it.
+ */
+export const selectYearlyArchive = async (
   dataSource: DataSource,
-  store: EventStore,
-  params: { siteId: string; year: number; timeZone: string; now: Date; policy?: Pick<ComplaintPolicy, 'archive'> },
-): Promise<ArchiveBundle> => {
+  params: { siteId: string; year: number; timeZone: string },
+): Promise<{ id: string; number: string; closed_at: Date | null; major: boolean }[]> => {
   const { siteId, year, timeZone } = params;
-  const policy = params.policy ?? DEFAULT_POLICY;
   const from = new Date(startOfLocalDate(`${year}-01-01`, timeZone));
   const to = new Date(startOfLocalDate(`${year + 1}-01-01`, timeZone));
-  const selected = (await dataSource.query(
+  return (await dataSource.query(
     `SELECT id, number, closed_at, major FROM reporting.complaint_view
       WHERE site_id = $1 AND status = 'closed'
         AND CASE WHEN coalesce((state->>'archived')::boolean, false) THEN (state->>'archiveYear')::int = $4
@@ -85,6 +89,16 @@ export const buildYearlyArchive = async (
       ORDER BY number, id`,
     [siteId, from, to, year],
   )) as { id: string; number: string; closed_at: Date | null; major: boolean }[];
+};
+
+export const buildYearlyArchive = async (
+  dataSource: DataSource,
+  store: EventStore,
+  params: { siteId: string; year: number; timeZone: string; now: Date; policy?: Pick<ComplaintPolicy, 'archive'> },
+): Promise<ArchiveBundle> => {
+  const { siteId, year, timeZone } = params;
+  const policy = params.policy ?? DEFAULT_POLICY;
+  const selected = await selectYearlyArchive(dataSource, { siteId, year, timeZone });
 
   const directory = `${siteId.replace(/[^A-Za-z0-9._-]/g, '_')}-${year}`;
   const files: { path: string; content: Buffer }[] = [];
@@ -122,6 +136,7 @@ export const buildYearlyArchive = async (
       head: head ? { revision: Number(head.revision), hash: head.hash, mac: head.mac } : null,
       major: complaint.major === true,
       retainUntil: retainUntil(policy, { year, important: complaint.major === true }),
+      earliestPurgeDate: earliestPurgeDate(policy, { year, important: complaint.major === true }),
     });
     total += events.length;
   }

@@ -62,7 +62,7 @@ const CONTENT_TYPES: Record<ReportFormat, string> = {
 };
 
 /** SITES_JSON may list a site's managers: `"staff": [{ "id": "u-1", "role": "cs_manager", "name": "陈经理" }]`. */
-const staffOf = (site: Site): Person[] => {
+export const staffOf = (site: Site): Person[] => {
   const staff = (site as Site & { staff?: unknown }).staff;
   return Array.isArray(staff) ? staff.filter((p): p is Person => typeof p?.id === 'string' && typeof p?.role === 'string') : [];
 };
