@@ -518,12 +518,12 @@ describeInBrowser('the dashboard in Chromium (embedded default)', () => {
     await page.getByTestId('markMajor-submit').click();
     await page.locator('.badge-major').first().waitFor({ timeout: 30_000 });
 
-    // Compensation over the CS centre manager's 1,000: the API's answer names the next approver.
+    // Compensation over the CS centre manager's 1,000: the API's answer names the next approver (总物业经理, from its code's parameters).
     await page.getByTestId('action-compensate').click();
     await page.locator('#compensate-amount').fill('5000');
     await page.locator('#compensate-reason').fill('更换整屋地板');
     await page.getByTestId('compensate-submit').click();
-    await page.getByTestId('form-compensate').getByRole('alert').getByText(/general_manager/).waitFor();
+    await page.getByTestId('form-compensate').getByRole('alert').getByText(/须由总物业经理审批/).waitFor();
     await shot('22-compensation-over-limit');
     await page.locator('#compensate-amount').fill('800');
     await page.getByTestId('compensate-submit').click();

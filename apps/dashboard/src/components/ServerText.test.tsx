@@ -35,6 +35,19 @@ describe('server texts rendered from their codes', () => {
     expect(screen.getByRole('alert').textContent).toContain('must be an integer from 1 to 5');
   });
 
+  it('names the next approver of a compensation over the limit in Chinese, from the code’s parameters', () => {
+    const over = new ApiError(403, 'Forbidden', '500 CNY exceeds the cs_manager limit of 1000; it goes to the general_manager for approval', [], 'error.forbidden.over_limit', {
+      amount: 500,
+      total: 1300,
+      limit: 1000,
+      currency: 'CNY',
+      role: 'cs_manager',
+      next: 'general_manager',
+    });
+    renderWith(<ErrorBanner error={over} />, { lang: 'zh' });
+    expect(screen.getByTestId('server-message').textContent).toBe('赔偿合计 1300 CNY 超出客服中心经理的审批权限（1000），须由总物业经理审批。');
+  });
+
   it('falls back to the server’s message for a code it does not know, or none', () => {
     renderWith(<ErrorBanner error={new ApiError(409, 'Conflict', 'A brand-new refusal', [], 'error.from_a_newer_server')} />, { lang: 'zh' });
     expect(screen.getByTestId('server-message').textContent).toBe('A brand-new refusal');

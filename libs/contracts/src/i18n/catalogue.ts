@@ -35,6 +35,10 @@ export const ERROR_MESSAGES = {
   'error.forbidden.conflict_of_interest': { zh: '您是本投诉涉及的员工，须回避，不能办理此事项。', en: 'You are named in this complaint and may not act on it (conflict of interest).' },
   'error.forbidden.not_assignee': { zh: '只有被指派的处理人可以办理此事项。', en: 'Only the assigned handler may do this.' },
   'error.forbidden.authority_limit': { zh: '超出您的审批权限，请提交上一级审批。', en: 'This is above your authority; the next approver must decide.' },
+  'error.forbidden.over_limit': {
+    zh: '赔偿合计 {total} {currency} 超出{role}的审批权限（{limit}），须由{next}审批。',
+    en: '{total} {currency} in all exceeds the {role}’s limit of {limit}; it goes to the {next} for approval.',
+  },
   'error.outside_scope': { zh: '该记录不在您负责的项目或部门范围内。', en: 'This is outside your sites or departments.' },
   'error.whole_group_only': { zh: '只有集团层面的人员可以查看此报告。', en: 'Only group-wide users may read this report.' },
   'error.not_found': { zh: '找不到该记录。', en: 'Not found.' },
@@ -228,6 +232,7 @@ export const PARAM_LABELS: Record<string, string> = {
   category: 'category',
   department: 'department',
   role: 'role',
+  next: 'role',
   nature: 'nature',
   urgency: 'urgency',
   severity: 'severity',

@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { ApiError, CODE_BY_STATUS, STATUS_TEXT, type ErrorDetail, type ErrorParams } from '../api-error';
 
 /** Domain errors are plain errors with a `code`; the service kit maps them without importing the domain. */
-type CodedError = Error & { code?: unknown; details?: unknown; currentStatus?: unknown; reason?: unknown; entity?: unknown };
+type CodedError = Error & { code?: unknown; details?: unknown; currentStatus?: unknown; reason?: unknown; entity?: unknown; params?: unknown };
 
 type Described = { statusCode: number; message: string; details?: ErrorDetail[]; code?: string; params?: ErrorParams };
 
@@ -16,8 +16,12 @@ const domainCode = (coded: CodedError): { code: string; params?: ErrorParams } =
       return typeof coded.currentStatus === 'string' ? { code: 'error.invalid_state', params: { status: coded.currentStatus } } : { code: 'error.conflict' };
     case 'validation':
       return { code: 'error.validation' };
-    case 'forbidden':
+    case 'forbidden': {
+      const params = typeof coded.params === 'object' && coded.params !== null ? (coded.params as ErrorParams) : undefined;
+      // Over an approval limit with a next approver: the refusal names the total, the limit and who decides.
+      if (coded.reason === 'authority_limit' && params?.next) return { code: 'error.forbidden.over_limit', params };
       return { code: typeof coded.reason === 'string' && FORBIDDEN_REASONS.has(coded.reason) ? `error.forbidden.${coded.reason}` : 'error.forbidden' };
+    }
     case 'not_found':
       return { code: coded.entity === 'Complaint' ? 'error.complaint_not_found' : 'error.not_found' };
     case 'wrong_expected_revision':
