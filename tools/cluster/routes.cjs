@@ -21,6 +21,7 @@ const routeRequest = (method, path) => {
   if (p === '/api/events/stream') return 'reporting'; // the live stream: reporting announces what its projections applied
   if (p === '/api/callbacks' || p.startsWith('/api/callbacks/')) return 'callback';
   if (/^\/api\/complaints\/[^/]+\/triage(\/(suggestion|referral))?$/.test(p)) return 'triage';
+  if (/^\/api\/complaints\/[^/]+\/notices(\/(retry|letter))?$/.test(p) || p === '/api/complainant-notices') return 'handling'; // complainant notices: handling's outbox
   if (m === 'GET' || m === 'HEAD') return 'reporting';
   if (p === '/api/complaints' || /^\/api\/complaints\/[^/]+\/(corrections|personal-data\/erasure|archive)$/.test(p)) return 'intake';
   if (/^\/api\/complaints\/[^/]+\/(replies|plan|resolve|escalate|reassign|major|compensations|outreach)$/.test(p)) return 'handling';

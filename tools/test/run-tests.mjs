@@ -5,6 +5,9 @@
 //   Kafka      — KAFKA_BROKERS if set; else a real Apache Kafka broker run by Java from
 //                infra/kafka (Maven fetches it once); else the Kafka tier is skipped
 //                and this says so plainly.
+//   GreenMail  — a real SMTP server (com.icegreen:greenmail-standalone, fetched by Maven,
+//                run by Java, infra/greenmail) for the complainant-notice e-mail tests;
+//                without Java those tests are skipped and say why.
 //   EventStoreDB — only through testcontainers where a Docker engine answers.
 //   Tiers      — `--tier unit|int|e2e` (npm run test:unit / test:int / test:e2e) runs one
 //                tier by file name (tools/test/tiers.cjs); without it, every tier.
@@ -75,12 +78,35 @@ if (!needsKafka) {
 }
 if (needsKafka && !env.KAFKA_BROKERS) env.KAFKA_TIER_SKIPPED = tiers[tiers.length - 1];
 
+// GreenMail: the real SMTP server the complainant-notice e-mail tests send to.
+let mailServer;
+if (!needsKafka) {
+  tiers.push(`greenmail: not started — ${script} runs no tier that needs it`);
+} else if (env.GREENMAIL_SMTP_PORT && env.GREENMAIL_API_URL) {
+  tiers.push(`greenmail: using GREENMAIL_SMTP_PORT=${env.GREENMAIL_SMTP_PORT}, GREENMAIL_API_URL=${env.GREENMAIL_API_URL}`);
+} else if (has('java') && has('mvn')) {
+  const { startGreenMail } = require(join(root, 'infra/greenmail/greenmail-server.cjs'));
+  try {
+    let smtpPort = 13025;
+    while (!((await portFree(smtpPort)) && (await portFree(smtpPort + 1)) && (await portFree(smtpPort + 2)))) smtpPort += 3;
+    mailServer = await startGreenMail({ smtpPort });
+    env.GREENMAIL_SMTP_PORT = String(mailServer.smtp.port);
+    env.GREENMAIL_API_URL = mailServer.apiUrl;
+    tiers.push(`greenmail: real SMTP server GreenMail ${mailServer.version} at ${mailServer.smtp.host}:${mailServer.smtp.port}, REST API ${mailServer.apiUrl} (pid ${mailServer.pid}, started in ${(mailServer.startedInMs / 1000).toFixed(1)} s)`);
+  } catch (error) {
+    tiers.push(`greenmail: SKIPPED — the mail server did not start: ${error.message.split('\n')[0]}`);
+  }
+} else {
+  tiers.push('greenmail: SKIPPED — no java+mvn to run the GreenMail SMTP server on this machine (the e-mail notice tests are skipped)');
+}
+if (needsKafka && !env.GREENMAIL_SMTP_PORT) env.GREENMAIL_SKIPPED = tiers[tiers.length - 1];
+
 console.log(`\n${script}: tiers ${selected.join(', ')}\n${tiers.join('\n')}\n`);
 const exitCode = (child) => new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
 
 // The dashboard's component tests (vitest + jsdom) first, so the run ends with jest's
 // summary; their counts go into the closing summary. Skipped when arguments go to jest.
-const context = { script, tiers: selected, kafka: tiers[0].replace(/^kafka: /, ''), kafkaSkipped: env.KAFKA_TIER_SKIPPED, filtered: args.length > 0 };
+const context = { script, tiers: selected, kafka: tiers[0].replace(/^kafka: /, ''), greenmail: tiers[1].replace(/^greenmail: /, ''), kafkaSkipped: env.KAFKA_TIER_SKIPPED, filtered: args.length > 0 };
 let dashboardCode = 0;
 if (!selected.includes('component')) {
   // not this tier
@@ -119,4 +145,5 @@ const jest = spawn(process.execPath, [join(root, 'node_modules/jest/bin/jest.js'
 });
 const code = await exitCode(jest);
 if (broker) await broker.stop().catch((error) => console.error(`kafka: stop failed: ${error.message}`));
+if (mailServer) await mailServer.stop().catch((error) => console.error(`greenmail: stop failed: ${error.message}`));
 process.exit(code || dashboardCode);

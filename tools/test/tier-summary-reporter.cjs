@@ -69,6 +69,7 @@ class TierSummaryReporter {
     }
     if (untiered.files) lines.push(`${'(no tier)'.padEnd(51)}${show(untiered)} — name the tier in the file name`);
     if (context.kafka) lines.push(`kafka       ${context.kafka}`);
+    if (context.greenmail) lines.push(`greenmail   ${context.greenmail}`);
     const docker = process.env.DOCKER_STATUS || 'not probed';
     const eventStoreDbRan = results.testResults.some((file) => /eventstoredb/.test(file.testFilePath));
     if (!selected.includes('integration')) lines.push(`eventstoredb not run — its contract suite is in the integration tier`);

@@ -7,6 +7,7 @@ import { ComplaintPage } from './pages/ComplaintPage';
 import { ListPage } from './pages/ListPage';
 import { LoginPage } from './pages/LoginPage';
 import { QueuePage } from './pages/QueuePage';
+import { NoticeQueuePage } from './pages/NoticeQueuePage';
 import { RegisterPage } from './pages/RegisterPage';
 import { TriagePage } from './pages/TriagePage';
 import { Link, useRouter, type Route } from './router';
@@ -15,6 +16,9 @@ import { useSession } from './session';
 // The chart pages carry ECharts: loaded when first opened, so the queue opens fast on a tablet.
 const DashboardPage = lazy(() => import('./pages/DashboardPage'));
 const MonthlyReportPage = lazy(() => import('./pages/MonthlyReportPage'));
+const CaseLibraryPage = lazy(() => import('./pages/CaseLibraryPage'));
+const DisclosurePage = lazy(() => import('./pages/DisclosurePage'));
+const WeeklyCheckPage = lazy(() => import('./pages/WeeklyCheckPage'));
 const RecordsPage = lazy(() => import('./pages/RecordsPage'));
 
 const NotFound = () => {
@@ -47,8 +51,16 @@ const Page = ({ route }: { route: Route }) => {
       return <DashboardPage />;
     case 'monthly':
       return <MonthlyReportPage />;
+    case 'caseLibrary':
+      return <CaseLibraryPage />;
+    case 'disclosure':
+      return <DisclosurePage />;
+    case 'weeklyCheck':
+      return <WeeklyCheckPage />;
     case 'records':
       return <RecordsPage />;
+    case 'notices':
+      return <NoticeQueuePage />;
     default:
       return <NotFound />;
   }

@@ -15,7 +15,11 @@ export type Route =
   | { name: 'auditPick' }
   | { name: 'dashboard' }
   | { name: 'monthly' }
+  | { name: 'caseLibrary' }
+  | { name: 'disclosure' }
+  | { name: 'weeklyCheck' }
   | { name: 'records' }
+  | { name: 'notices' }
   | { name: 'notFound' };
 
 export const parseRoute = (pathname: string): Route => {
@@ -28,6 +32,10 @@ export const parseRoute = (pathname: string): Route => {
   if (path === '/reports/monthly') return { name: 'monthly' };
   if (path === '/records') return { name: 'records' };
   if (path === '/audit') return { name: 'auditPick' };
+  if (path === '/notices') return { name: 'notices' };
+  if (path === '/case-library') return { name: 'caseLibrary' };
+  if (path === '/disclosure') return { name: 'disclosure' };
+  if (path === '/weekly-check') return { name: 'weeklyCheck' };
   const m = /^\/complaints\/([^/]+)(?:\/(triage|audit))?$/.exec(path);
   if (m) {
     const id = decodeURIComponent(m[1]);

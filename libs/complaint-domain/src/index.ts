@@ -26,10 +26,30 @@ export { deadlineActionKey, overdueDeadlines } from './complaint/complaint.deadl
 export type { DeadlineAction } from './complaint/complaint.deadlines';
 export { reviewDeadlines } from './complaint/deadline-scheduler';
 export type { DeadlineReview, SchedulerCommand } from './complaint/deadline-scheduler';
-export { MASKED_UNIT, complaintActions, complaintView, complaintViewFor, maskName, maskPhone, personalValueFor, replyKindsFor } from './complaint/complaint.view';
+export { MASKED_UNIT, complaintActions, complaintView, complaintViewFor, maskEmail, maskName, maskPhone, personalValueFor, replyKindsFor } from './complaint/complaint.view';
 export { CONTACT_ROLES, ERASED_PERSONAL_VALUE, PERSONAL_FIELDS, carriesPersonalData, isPersonalField, mapPersonalValues, mayReadContact } from './complaint/personal-data';
 export type { PersonalField } from './complaint/personal-data';
 export type { ComplaintAction, ComplaintView } from './complaint/complaint.view';
+export {
+  NOTICE_CHANNELS,
+  NOTICE_TEMPLATES,
+  NOTICE_TRIGGERS,
+  complainantNoticesFor,
+  isEmailAddress,
+  mayNotifyComplainant,
+  noticeChannelsFor,
+  noticeKey,
+} from './complaint/complainant-notices';
+export type {
+  ComplainantNoticeFailed,
+  ComplainantNoticeSent,
+  NoticeChannel,
+  NoticeFacts,
+  NoticeOutcome,
+  NoticeTemplate,
+  PlannedNotice,
+  RecordComplainantNotice,
+} from './complaint/complainant-notices';
 
 // Policy
 export { DEFAULT_POLICY, DEFAULT_POLICY_VERSION, assertValidPolicy, escalationLevelOf, monthlyReportDueDate, resolvePolicy, retainUntil, topEscalationLevel } from './policy/policy';
@@ -74,6 +94,8 @@ export type { CallbackCount, CallbackShortfall } from './reporting/callback-quot
 export { deciderSpecification } from './testing/decider-spec';
 export type { Decider, ErrorCheck, Outcome } from './testing/decider-spec';
 
+// Records desk: typical-case library, public disclosure, weekly supervisor check (their own streams)
+export * from './records-desk';
 // Records desk: the monthly pack's sign-off and the year-end seal with its retention
 export * from './records/monthly-pack.decider';
 export * from './records/year-seal.decider';

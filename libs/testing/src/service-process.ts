@@ -129,3 +129,36 @@ export const eventually = async <T>(probe: () => Promise<T | undefined>, what: s
 /** The broker the test command started, or undefined with the reason the Kafka tier is skipped. */
 export const kafkaBrokers = (): string[] | undefined => process.env.KAFKA_BROKERS?.split(',').filter(Boolean);
 export const kafkaSkipReason = (): string => process.env.KAFKA_TIER_SKIPPED ?? 'KAFKA_BROKERS is not set (run the tests with `npm test`, which starts a broker)';
+
+/** The GreenMail SMTP server the test command started (infra/greenmail), or undefined with the reason. */
+export const greenMail = (): { smtpHost: string; smtpPort: number; apiUrl: string } | undefined =>
+  process.env.GREENMAIL_SMTP_PORT && process.env.GREENMAIL_API_URL
+    ? { smtpHost: '127.0.0.1', smtpPort: Number(process.env.GREENMAIL_SMTP_PORT), apiUrl: process.env.GREENMAIL_API_URL }
+    : undefined;
+export const greenMailSkipReason = (): string =>
+  process.env.GREENMAIL_SKIPPED ?? 'GREENMAIL_SMTP_PORT / GREENMAIL_API_URL are not set (run the tests with `node tools/test/run-tests.mjs`, which starts GreenMail)';
+
+export type ReceivedMail = { subject?: string; mimeMessage: string; text: string };
+
+const decodeMimeText = (mime: string): string => {
+  // Every text part of the message, decoded (base64 or quoted-printable), joined.
+  const parts: string[] = [];
+  const re = /Content-Transfer-Encoding:\s*(base64|quoted-printable|8bit|7bit)\s*\r?\n(?:[^\r\n]+\r?\n)*\r?\n([\s\S]*?)(?=\r?\n--|$)/gi;
+  for (let m = re.exec(mime); m; m = re.exec(mime)) {
+    const [, encoding, body] = m;
+    if (encoding.toLowerCase() === 'base64') parts.push(Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8'));
+    else if (encoding.toLowerCase() === 'quoted-printable')
+      parts.push(Buffer.from(body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'));
+    else parts.push(body);
+  }
+  return parts.join('\n');
+};
+
+/** The mail GreenMail holds for an address, read back over its REST API, with the text parts decoded. */
+export const readMailbox = async (apiUrl: string, address: string): Promise<ReceivedMail[]> => {
+  const response = await fetch(`${apiUrl}/api/user/${encodeURIComponent(address)}/messages/INBOX`);
+  if (response.status === 400 || response.status === 404) return [];
+  if (!response.ok) throw new Error(`GreenMail answered ${response.status} for ${address}'s INBOX`);
+  const messages = (await response.json()) as { subject?: string; mimeMessage: string }[];
+  return messages.map((m) => ({ subject: m.subject, mimeMessage: m.mimeMessage, text: decodeMimeText(m.mimeMessage) }));
+};

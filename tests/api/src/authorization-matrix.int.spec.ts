@@ -1,4 +1,4 @@
-import { DEFAULT_POLICY, type ComplaintCommandType, type Role } from '@complaints/domain';
+import { DEFAULT_POLICY, DISCLOSURE_APPROVER_ROLES, TYPICAL_CASE_ROLES, WEEKLY_CHECK_ROLES, mayReadContact, type ComplaintCommandType, type Role } from '@complaints/domain';
 import { DEMO_USERS, mayAccessComplaint, mayAccessSite, type AuthUser } from '@complaints/auth';
 import { InProcessSystem } from './support/in-process-system';
 
@@ -31,7 +31,10 @@ type Rule =
   | { kind: 'group' } // whole-group roll-up: users who see every site
   | { kind: 'archive' } // archive roles at their sites
   | { kind: 'admin' } // administrators only
-  | { kind: 'roles-at-site'; roles: readonly string[]; query?: string; body?: Record<string, unknown> }; // these roles, at the site (records desk)
+  | { kind: 'desk'; roles: readonly string[]; body: Record<string, unknown> } // records desk writes: these roles at their sites
+  | { kind: 'site-path' } // sees the site named in the path
+  | { kind: 'roles-at-site'; roles: readonly string[]; query?: string; body?: Record<string, unknown> } // these roles, at the site (records desk)
+  | { kind: 'contact'; query?: string }; // sees the complaint and may read the complainant's contact (mayReadContact)
 
 const MATRIX: Record<string, Rule> = {
   'GET /api/health': { kind: 'public' },
@@ -67,6 +70,10 @@ const MATRIX: Record<string, Rule> = {
   'POST /api/complaints/{id}/compensations': { kind: 'command', command: 'ApproveCompensation', body: { amount: 1, reason: '矩阵' } },
   'POST /api/complaints/{id}/outreach': { kind: 'command', command: 'RecordOutreach', body: { kind: 'public_notice', note: '矩阵' } },
   'GET /api/callbacks': { kind: 'cs-queue', query: `?siteId=${SITE}` },
+  'GET /api/complaints/{id}/notices': { kind: 'read-complaint' },
+  'POST /api/complaints/{id}/notices/retry': { kind: 'contact' },
+  'GET /api/complaints/{id}/notices/letter': { kind: 'contact', query: '?template=received' },
+  'GET /api/complainant-notices': { kind: 'cs-queue', query: `?siteId=${SITE}` },
   'GET /api/dashboards/department': { kind: 'dashboard' },
   'GET /api/reports/monthly': { kind: 'read-site', query: `?siteId=${SITE}&month=2026-01` },
   'GET /api/reports/monthly (csv)': { kind: 'read-site', query: `?siteId=${SITE}&month=2026-01&format=csv` },
@@ -75,6 +82,18 @@ const MATRIX: Record<string, Rule> = {
   'GET /api/reports/monthly (group)': { kind: 'group' },
   'GET /api/archives/{siteId}/{year}': { kind: 'archive' },
   'GET /api/archives/{siteId}/{year}/manifest': { kind: 'archive' },
+  'GET /api/case-library': { kind: 'signed-in' },
+  'GET /api/case-library/{complaintId}': { kind: 'signed-in' },
+  'POST /api/case-library': { kind: 'desk', roles: TYPICAL_CASE_ROLES, body: { complaintId: '{id}', summary: '矩阵', cause: '矩阵', lessons: '矩阵' } },
+  'PATCH /api/case-library/{complaintId}': { kind: 'desk', roles: TYPICAL_CASE_ROLES, body: { lessons: '矩阵' } },
+  'POST /api/case-library/{complaintId}/unmark': { kind: 'desk', roles: TYPICAL_CASE_ROLES, body: { reason: '矩阵' } },
+  'GET /api/disclosures/{siteId}/{month}': { kind: 'site-path' },
+  'GET /api/disclosures/{siteId}/{month}/pdf': { kind: 'site-path' },
+  'POST /api/disclosures/{siteId}/{month}/approval': { kind: 'desk', roles: DISCLOSURE_APPROVER_ROLES, body: { contentHash: 'a'.repeat(64) } },
+  'GET /api/weekly-checks/{siteId}': { kind: 'site-path' },
+  'GET /api/weekly-checks/{siteId}/{week}': { kind: 'site-path' },
+  'POST /api/weekly-checks/{siteId}/{week}/findings': { kind: 'desk', roles: WEEKLY_CHECK_ROLES, body: { complaintId: '{id}', outcome: 'ok' } },
+  'POST /api/weekly-checks/{siteId}/{week}/completion': { kind: 'desk', roles: WEEKLY_CHECK_ROLES, body: {} },
   'GET /api/admin/projections': { kind: 'admin' },
   'POST /api/admin/projections/{name}/rebuild': { kind: 'admin' },
   // Records desk (issue 15 §6–7): packs list complaints, so not for department staff; seals are for the archive roles.
@@ -118,18 +137,26 @@ const expectedAllowed = (rule: Rule, user: AuthUser): boolean => {
       return ARCHIVE_ROLES.has(user.role) && mayAccessSite(user, SITE);
     case 'admin':
       return user.role === 'admin';
+    case 'desk':
+      return rule.roles.includes(user.role) && mayAccessSite(user, SITE);
+    case 'site-path':
+      return mayAccessSite(user, SITE);
     case 'roles-at-site':
       return rule.roles.includes(user.role) && mayAccessSite(user, SITE);
+    case 'contact':
+      return mayAccessComplaint(user, TARGET) && mayReadContact(user.role);
   }
 };
 
 const request = (key: string, rule: Rule): { method: string; path: string; body?: unknown } => {
   const [method, template] = key.split(' ');
-  let path = template.replace('{id}', complaintId).replace('{siteId}', SITE).replace('{year}', '2026').replace('{name}', 'complaint-view').replace('{month}', '2026-01');
+  let path = template.replace('{id}', complaintId).replace('{siteId}', SITE).replace('{year}', '2026').replace('{name}', 'complaint-view').replace('{complaintId}', complaintId).replace('{month}', '2026-01').replace('{week}', '2026-W01');
   if (rule.kind === 'read-site' || rule.kind === 'cs-queue') path += rule.query;
+  if (rule.kind === 'contact' && rule.query) path += rule.query;
   if (rule.kind === 'dashboard') path += `?siteId=${SITE}&department=${DEPARTMENT}`;
   if (rule.kind === 'group') path += '?month=2026-01';
   if (rule.kind === 'roles-at-site' && rule.query) path += rule.query;
+  if (rule.kind === 'desk') return { method, path, body: JSON.parse(JSON.stringify(rule.body).replace('{id}', complaintId)) as unknown };
   const body = rule.kind === 'roles-at-site' ? rule.body : rule.kind === 'command' || rule.kind === 'register' ? rule.body : key === 'POST /api/auth/login' ? { username: 'assistant.a', password: 'demo1234' } : undefined;
   return { method, path, body };
 };

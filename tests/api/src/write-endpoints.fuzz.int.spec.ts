@@ -125,6 +125,26 @@ const ENDPOINTS: Record<string, Endpoint> = {
     valid: { kind: 'public_notice', note: '张贴公告' },
     fields: { kind: { kind: 'enum', required: true, values: ['visit', 'public_notice', 'residents_meeting'] }, note: { kind: 'text', required: true } },
   },
+  // Records desk (case library, disclosure approval, weekly check): the target complaint is open, so even a valid body is refused (409).
+  typicalCase: {
+    path: () => '/api/case-library',
+    username: 'csmanager.a',
+    valid: { complaintId: '00000000-0000-4000-8000-000000000000', summary: '摘要', cause: '原因', lessons: '经验' },
+    fields: { complaintId: { kind: 'text', required: true }, summary: { kind: 'text', required: true }, cause: { kind: 'text', required: true }, lessons: { kind: 'text', required: true } },
+  },
+  typicalCaseUnmark: { path: () => `/api/case-library/${complaintId}/unmark`, username: 'csmanager.a', valid: { reason: '不再典型' }, fields: { reason: { kind: 'text', required: true } } },
+  disclosureApproval: {
+    path: () => '/api/disclosures/site-a/2026-01/approval',
+    username: 'csmanager.a',
+    valid: { contentHash: 'a'.repeat(64) },
+    fields: { contentHash: { kind: 'text', required: true } },
+  },
+  weeklyCheckFinding: {
+    path: () => '/api/weekly-checks/site-a/2026-W01/findings',
+    username: 'supervisor.a',
+    valid: { complaintId: '00000000-0000-4000-8000-000000000000', outcome: 'issue', note: '缺回访记录' },
+    fields: { complaintId: { kind: 'text', required: true }, outcome: { kind: 'enum', required: true, values: ['ok', 'issue'] }, note: { kind: 'text' } },
+  },
   // Records desk (issue 15 §6–7)
   'pack sign-off': {
     path: () => '/api/records/monthly-packs/site-a/2026-01/sign-off',
@@ -258,7 +278,7 @@ describe('What the outside probe found (NUL, lone surrogates, deep nesting, huge
   it.each(Object.keys(ENDPOINTS))('should refuse every hostile value in every field of %s with a 4xx, append nothing and consume no number', async (name) => {
     const endpoint = ENDPOINTS[name];
     const before = await system.eventCount();
-    const paths = [...Object.keys(endpoint.valid).map((k) => [k]), ...(name === 'register' ? ['name', 'phone', 'building', 'unit'].map((k) => ['complainant', k]) : [])];
+    const paths = [...Object.keys(endpoint.valid).map((k) => [k]), ...(name === 'register' ? ['name', 'phone', 'email', 'building', 'unit'].map((k) => ['complainant', k]) : [])];
     const failures: string[] = [];
     for (const path of paths) {
       for (const [label, fragment] of Object.entries(HOSTILE_VALUES)) {

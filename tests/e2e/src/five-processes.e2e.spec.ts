@@ -1,4 +1,4 @@
-import { eventually, kafkaBrokers, kafkaSkipReason } from '@complaints/testing';
+import { eventually, greenMail, greenMailSkipReason, kafkaBrokers, kafkaSkipReason, readMailbox } from '@complaints/testing';
 import { ACTORS, FiveProcessSystem, complaintBody } from './support/five-process-system';
 
 /**
@@ -9,6 +9,14 @@ import { ACTORS, FiveProcessSystem, complaintBody } from './support/five-process
 const brokers = kafkaBrokers();
 const describeKafka = brokers ? describe : describe.skip;
 if (!brokers) console.warn(`\n*** five-process e2e SKIPPED: ${kafkaSkipReason()} ***\n`);
+// The real SMTP server the test runner started (infra/greenmail): handling sends complainant notices to it.
+const mail = greenMail();
+/** The mail server (only called in tests that run when it exists). */
+const gm = () => {
+  if (!mail) throw new Error('no GreenMail');
+  return mail;
+};
+if (brokers && !mail) console.warn(`\n*** five-process e2e: the e-mail notice step SKIPPED: ${greenMailSkipReason()} ***\n`);
 
 type Registered = { id: string; number: string; status: string };
 
@@ -24,7 +32,10 @@ describeKafka('Five services as five processes on the real Kafka broker and Post
   const system = new FiveProcessSystem();
 
   beforeAll(async () => {
-    await system.start(brokers ?? []);
+    await system.start(
+      brokers ?? [],
+      mail ? { handling: { NOTICE_SMTP_HOST: mail.smtpHost, NOTICE_SMTP_PORT: String(mail.smtpPort), NOTICE_SMTP_FROM: 'kefu@yangguang.example', SCHEDULER_INTERVAL_MS: '500' } } : {},
+    );
     console.log(`five-process e2e: broker ${brokers?.join(',')}, topics ${system.topicPrefix}.*, database ${system.db.name}; ${system.describe()}`);
   }, 180_000);
 
@@ -126,4 +137,40 @@ describeKafka('Five services as five processes on the real Kafka broker and Post
     expect(await count(`SELECT count(*) AS n FROM triage.inbox WHERE events_seen <> 2 AND complaint_id = ANY($1::uuid[])`, [ids])).toBe(0);
     expect(await count(`SELECT count(*) AS n FROM triage.processed_events WHERE consumer = 'triage'`)).toBe(before + 60);
   }, 150_000);
+
+  (mail ? it : it.skip)('should send the "received" notice to a complainant who left an e-mail address through the real SMTP server, and record it on the complaint', async () => {
+    const email = `e2e-${Date.now()}@residents.example`;
+    const res = await system.request(
+      'POST',
+      '/api/complaints',
+      complaintBody({ complainant: { name: '钱女士', phone: '13800131313', email, building: '8', unit: '0808' }, title: '地下车库漏水', description: '车库B2层顶板漏水' }),
+      ACTORS.assistant,
+    );
+    expect(res.status).toBe(201);
+    const { id, number } = res.body as Registered;
+    // intake → event store → relay → Kafka → handling queues the notice → its sender → SMTP → the mailbox.
+    const [received] = await eventually(async () => {
+      const inbox = await readMailbox(gm().apiUrl, email);
+      return inbox.length > 0 ? inbox : undefined;
+    }, `the "received" e-mail to reach ${email}`, 60_000);
+    expect(received.subject).toContain(`投诉受理通知（编号 ${number}）`);
+    expect(received.text).toContain('尊敬的钱女士：');
+    expect(received.text).toMatch(new RegExp(`投诉编号为 ${number}。\\n我们将于 \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d 前给予您首次答复。`));
+    // The send is an event on the complaint (channel, template, time), read back from reporting.
+    const sent = await eventually(async () => {
+      const history = await system.request('GET', `/api/complaints/${id}/history`, undefined, ACTORS.assistant);
+      return (history.body.events as { type: string; data: Record<string, unknown> }[]).find((e) => e.type === 'ComplainantNoticeSent');
+    }, 'ComplainantNoticeSent on the complaint', 30_000);
+    expect(sent.data).toMatchObject({ template: 'received', channel: 'email', attempts: 1 });
+    // The notice list (served by handling) shows it sent, and the SMS (no gateway configured) off.
+    const notices = await eventually(async () => {
+      const r = await system.request('GET', `/api/complaints/${id}/notices`, undefined, ACTORS.assistant);
+      return (r.body.items as { status: string }[]).every((n) => n.status !== 'pending') ? r : undefined;
+    }, 'the notices to settle', 30_000);
+    expect((notices.body.items as { channel: string; status: string }[]).map((n) => [n.channel, n.status]).sort()).toEqual([
+      ['email', 'sent'],
+      ['sms', 'off'],
+    ]);
+    expect(JSON.stringify(notices.body)).not.toContain(email);
+  }, 120_000);
 });

@@ -1,6 +1,7 @@
 import { isKnownCode, renderMessage, type Lang, type MessageParams } from '@complaints/contracts/i18n';
 import type {
   CallbackTask,
+  ComplainantNotice,
   ComplaintView,
   DepartmentDashboard,
   ErrorDetail,
@@ -176,6 +177,16 @@ export class ApiClient {
   /** The 202 writes: triage, triage/referral, replies, plan, resolve, escalate, reassign, callbacks, callback-exemption. */
   act(id: string, action: string, body: unknown) {
     return this.post<unknown>(`/complaints/${id}/${action}`, body);
+  }
+
+  complaintNotices(id: string, signal?: AbortSignal) {
+    return this.get<{ items: ComplainantNotice[] }>(`/complaints/${id}/notices`, undefined, signal);
+  }
+  noticeQueue(query: Query, signal?: AbortSignal) {
+    return this.get<Page<ComplainantNotice>>('/complainant-notices', query, signal);
+  }
+  retryNotices(id: string) {
+    return this.post<{ retried: number }>(`/complaints/${id}/notices/retry`, {});
   }
 
   /** Downloads an export (csv, xlsx, pdf) with the token and hands it to the browser as a file. */

@@ -2,7 +2,7 @@
 
 export type Me = { id: string; username: string; name?: string; role: string; siteIds: string[]; departments: string[] };
 
-export type Complainant = { name?: string; phone?: string; building?: string; unit?: string; anonymous: boolean };
+export type Complainant = { name?: string; phone?: string; email?: string; building?: string; unit?: string; anonymous: boolean };
 
 export type DeadlineKey = 'firstReply' | 'secondReply' | 'plan' | 'resolve' | 'callback' | 'followUp';
 
@@ -137,3 +137,19 @@ export type MonthlyReport = {
 
 /** One field at fault: `problem` in English, `code` the same in the shared catalogue (@complaints/contracts/i18n). */
 export type ErrorDetail = { field: string; problem: string; code?: string };
+
+/** A notice to the complainant (GET /api/complaints/:id/notices, GET /api/complainant-notices): what, how, when — never to whom. */
+export type ComplainantNotice = {
+  id: string;
+  complaintId: string;
+  number: string;
+  siteId: string;
+  template: 'received' | 'second_reply' | 'plan' | 'resolved' | 'callback' | 'closed';
+  channel: 'email' | 'sms' | 'letter';
+  status: 'pending' | 'sent' | 'ready' | 'failed' | 'off' | 'cancelled';
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  createdAt: string;
+  sentAt: string | null;
+};

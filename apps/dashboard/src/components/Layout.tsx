@@ -13,6 +13,10 @@ const NAV: Record<NavItem, { to: string; label: MsgKey; routes: string[] }> = {
   monthly: { to: '/reports/monthly', label: 'nav.monthly', routes: ['monthly'] },
   records: { to: '/records', label: 'nav.records', routes: ['records'] },
   audit: { to: '/audit', label: 'nav.audit', routes: ['auditPick', 'audit'] },
+  notices: { to: '/notices', label: 'nav.notices', routes: ['notices'] },
+  caseLibrary: { to: '/case-library', label: 'nav.caseLibrary', routes: ['caseLibrary'] },
+  disclosure: { to: '/disclosure', label: 'nav.disclosure', routes: ['disclosure'] },
+  weeklyCheck: { to: '/weekly-check', label: 'nav.weeklyCheck', routes: ['weeklyCheck'] },
 };
 
 export const LanguageSwitch = () => {

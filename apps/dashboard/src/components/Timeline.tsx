@@ -99,6 +99,11 @@ export const useEventSummary = () => {
         push(t('event.summary.field', { field: String(d.field), from: JSON.stringify(d.previousValue ?? null), to: JSON.stringify(d.value ?? null) }));
         push(str(d.reason));
         break;
+      case 'ComplainantNoticeSent':
+      case 'ComplainantNoticeFailed':
+        push(`${l('noticeTemplate', str(d.template))} · ${l('noticeChannel', str(d.channel))}`);
+        push(str(d.error));
+        break;
       default:
         push(str(d.reason) ?? str(d.note) ?? str(d.message));
     }

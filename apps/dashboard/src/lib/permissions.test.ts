@@ -31,8 +31,10 @@ describe('facts read from the history (the triage page’s notices)', () => {
 
 describe('navigation per role', () => {
   it('shows each role its pages', () => {
-    expect(navFor('duty_officer')).toEqual(['queue', 'register', 'list']);
-    expect(navFor('department_head')).toEqual(['queue', 'list', 'dashboard', 'monthly']);
-    expect(navFor('auditor')).toEqual(['queue', 'list', 'dashboard', 'monthly', 'audit', 'records']);
+    expect(navFor('duty_officer')).toEqual(['queue', 'register', 'list', 'notices', 'caseLibrary']);
+    expect(navFor('cs_assistant')).toEqual(['queue', 'register', 'list', 'dashboard', 'notices', 'caseLibrary', 'disclosure', 'weeklyCheck']);
+    expect(navFor('department_head')).toEqual(['queue', 'list', 'dashboard', 'monthly', 'caseLibrary']);
+    expect(navFor('auditor')).toEqual(['queue', 'list', 'dashboard', 'monthly', 'audit', 'records', 'caseLibrary', 'disclosure', 'weeklyCheck']);
+    expect(navFor('cs_supervisor')).toEqual(['queue', 'register', 'list', 'dashboard', 'monthly', 'audit', 'records', 'notices', 'caseLibrary', 'disclosure', 'weeklyCheck']);
   });
 });

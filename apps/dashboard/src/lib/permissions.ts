@@ -56,7 +56,10 @@ export const factsFromHistory = (events: HistoryEvent[]): CaseFacts => {
   return facts;
 };
 
-export type NavItem = 'queue' | 'register' | 'list' | 'dashboard' | 'monthly' | 'audit' | 'records';
+export type NavItem = 'queue' | 'register' | 'list' | 'dashboard' | 'monthly' | 'audit' | 'records' | 'notices' | 'caseLibrary' | 'disclosure' | 'weeklyCheck';
+
+/** Who deals with the complainant (the domain's CONTACT_ROLES): they see the failed-notice queue, retry notices and print letters. */
+export const CONTACT_ROLES = ['duty_officer', 'cs_assistant', 'cs_supervisor', 'cs_manager', 'general_manager', 'admin'];
 
 /** The pages a role sees in the navigation. */
 export const navFor = (role: string): NavItem[] => {
@@ -68,5 +71,18 @@ export const navFor = (role: string): NavItem[] => {
   if (['auditor', 'admin', 'cs_supervisor', 'cs_manager', 'general_manager', 'leadership'].includes(role)) items.push('audit');
   // The records desk: monthly pack sign-off and year-end seals (issue 15 §6–7).
   if (['auditor', 'admin', 'cs_supervisor', 'cs_manager', 'general_manager', 'leadership'].includes(role)) items.push('records');
+  if (CONTACT_ROLES.includes(role)) items.push('notices');
+  // Records desk: the case library for all staff; the notice and the weekly check for customer service and management.
+  items.push('caseLibrary');
+  if (DESK_ROLES.includes(role)) items.push('disclosure', 'weeklyCheck');
   return items;
 };
+
+/** Who sees the public notice and the weekly check pages (customer service, management, audit). */
+export const DESK_ROLES = ['cs_assistant', 'cs_supervisor', 'cs_manager', 'general_manager', 'leadership', 'auditor', 'admin'];
+/** Managers who mark typical cases (the domain's TYPICAL_CASE_ROLES). */
+export const TYPICAL_CASE_ROLES = ['cs_manager', 'general_manager', 'leadership'];
+/** Who approves the public notice (the domain's DISCLOSURE_APPROVER_ROLES). */
+export const DISCLOSURE_APPROVER_ROLES = ['cs_manager'];
+/** Who records weekly-check findings (the domain's WEEKLY_CHECK_ROLES). */
+export const WEEKLY_CHECK_ROLES = ['cs_supervisor', 'cs_manager'];

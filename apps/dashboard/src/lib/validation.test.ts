@@ -34,6 +34,13 @@ describe('registration checks', () => {
     expect(p.relatedComplaintId.key).toBe('validation.uuid');
   });
 
+  it('takes an optional e-mail address for the written notices, refusing one that is not an address', () => {
+    expect(validateRegistration({ ...filled(), email: 'not an address' })['complainant.email'].key).toBe('validation.email');
+    expect(validateRegistration({ ...filled(), email: ' liu@example.com ' })).toEqual({});
+    expect((registrationBody({ ...filled(), email: ' liu@example.com ' }).complainant as { email?: string }).email).toBe('liu@example.com');
+    expect((registrationBody(filled()).complainant as { email?: string }).email).toBeUndefined();
+  });
+
   it('limits the title to 200 characters', () => {
     expect(validateRegistration({ ...filled(), title: '字'.repeat(201) }).title).toEqual({ key: 'validation.tooLong', vars: { max: 200 } });
   });

@@ -42,6 +42,8 @@ export const isoToLocal = (iso: string | Date, seconds = false): string => {
 };
 
 export const PHONE = /^[0-9+\-() ]{3,30}$/;
+/** The API's e-mail pattern (register-complaint.dto.ts): something@domain.tld, no spaces or brackets. */
+const EMAIL = /^[^\s@<>(),;:"[\]]+@[^\s@<>(),;:"[\]]+\.[^\s@<>(),;:"[\]]+$/;
 export const SITE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -50,6 +52,7 @@ export type RegistrationForm = {
   channel: string;
   name: string;
   phone: string;
+  email: string;
   building: string;
   unit: string;
   anonymous: boolean;
@@ -67,6 +70,7 @@ export const emptyRegistration = (siteId = ''): RegistrationForm => ({
   channel: 'phone',
   name: '',
   phone: '',
+  email: '',
   building: '',
   unit: '',
   anonymous: false,
@@ -89,6 +93,7 @@ export const validateRegistration = (f: RegistrationForm, now = Date.now()): Pro
     if (blank(f.phone)) p['complainant.phone'] = { key: 'validation.phoneRequired' };
     else if (!PHONE.test(f.phone.trim())) p['complainant.phone'] = { key: 'validation.phone' };
   } else if (!blank(f.phone) && !PHONE.test(f.phone.trim())) p['complainant.phone'] = { key: 'validation.phone' };
+  if (!blank(f.email) && !EMAIL.test(f.email.trim())) p['complainant.email'] = { key: 'validation.email' };
   maxLen(p, 'complainant.building', f.building, 50);
   maxLen(p, 'complainant.unit', f.unit, 50);
   required(p, 'title', f.title, 200);
@@ -114,6 +119,7 @@ export const registrationBody = (f: RegistrationForm): Record<string, unknown> =
     complainant: {
       name: opt(f.name),
       phone: opt(f.phone),
+      email: opt(f.email),
       building: opt(f.building),
       unit: opt(f.unit),
       anonymous: f.anonymous,

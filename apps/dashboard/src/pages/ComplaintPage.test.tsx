@@ -25,6 +25,7 @@ const HISTORY = [
 const open = (v: ComplaintView, history: HistoryEvent[], me = ME.assistant) => {
   vi.spyOn(api, 'complaint').mockResolvedValue(v);
   vi.spyOn(api, 'history').mockResolvedValue({ events: history });
+  vi.spyOn(api, 'complaintNotices').mockResolvedValue({ items: [] });
   renderWith(<ComplaintPage id={v.id} />, { me, path: `/complaints/${v.id}` });
 };
 

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { ComplaintView, DeadlineKey } from '../api/types';
 import { ACTION_FORMS } from '../components/ActionForms';
 import { Timeline } from '../components/Timeline';
+import { ComplainantNotices } from '../components/ComplainantNotices';
 import { Card, DateTime, ErrorBanner, Notice, Spinner, StatusBadge, TimeLeft } from '../components/ui';
 import { useI18n, type MsgKey } from '../i18n/i18n';
 import { allowedActions, ESCALATION_CHAIN, type Action } from '../lib/permissions';
@@ -65,6 +66,12 @@ export const Facts = ({ view }: { view: ComplaintView }) => {
       <dd>{c.anonymous ? t('complaint.anonymous') : shown(c.name)}</dd>
       <dt>{t('complaint.phone')}</dt>
       <dd>{shown(c.phone)}</dd>
+      {c.email !== undefined && (
+        <>
+          <dt>{t('complaint.email')}</dt>
+          <dd>{shown(c.email)}</dd>
+        </>
+      )}
       <dt>{t('complaint.address')}</dt>
       <dd>{[c.building, c.unit].filter(Boolean).join(' / ') || '—'}</dd>
       <dt>{t('complaint.nature')}</dt>
@@ -237,6 +244,9 @@ export const ComplaintPage = ({ id }: { id: string }) => {
           </Card>
           <Card title={t('detail.facts')} className="o-5">
             <Facts view={view} />
+          </Card>
+          <Card title={t('notices.title')} className="o-6">
+            <ComplainantNotices complaintId={id} tick={view.version} />
           </Card>
         </aside>
       </div>

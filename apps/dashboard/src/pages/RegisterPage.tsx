@@ -14,6 +14,7 @@ const FIELDS = [
   'complainant',
   'complainant.name',
   'complainant.phone',
+  'complainant.email',
   'complainant.building',
   'complainant.unit',
   'complainant.anonymous',
@@ -30,6 +31,7 @@ const FIELDS = [
 const API_FIELD: Partial<Record<keyof RegistrationForm, string[]>> = {
   name: ['complainant.name', 'complainant'],
   phone: ['complainant.phone', 'complainant'],
+  email: ['complainant.email'],
   building: ['complainant.building'],
   unit: ['complainant.unit'],
   anonymous: ['complainant.anonymous', 'complainant.phone', 'complainant'],
@@ -139,6 +141,9 @@ export const RegisterPage = ({ onRegistered }: { onRegistered?: (r: { id: string
               required={!form.anonymous}
             >
               <input id="reg-phone" type="tel" inputMode="tel" value={form.phone} autoComplete="off" onChange={(e) => set('phone', e.target.value)} />
+            </Field>
+            <Field label={t('form.complainant.email')} htmlFor="reg-email" problem={problems['complainant.email']} serverProblems={server('complainant.email')}>
+              <input id="reg-email" type="email" inputMode="email" value={form.email} autoComplete="off" onChange={(e) => set('email', e.target.value)} />
             </Field>
             <Field label={t('form.complainant.building')} htmlFor="reg-building" problem={problems['complainant.building']} serverProblems={server('complainant.building')}>
               <input id="reg-building" value={form.building} onChange={(e) => set('building', e.target.value)} />

@@ -5,6 +5,7 @@
  */
 import type { Actor } from '../common/actor';
 import type { TriageReason } from '../triage/triage-suggestion';
+import type { RecordComplainantNotice } from './complainant-notices';
 import type {
   CallbackExemptionReason,
   CallbackMethod,
@@ -51,6 +52,7 @@ export type RegisterComplaintData = {
   complainant: {
     name?: string | null;
     phone?: string | null;
+    email?: string | null;
     building?: string | null;
     unit?: string | null;
     anonymous?: boolean | null;
@@ -190,7 +192,8 @@ export type ComplaintCommand =
   | ApproveCompensation
   | RecordOutreach
   | ArchiveComplaint
-  | ErasePersonalData;
+  | ErasePersonalData
+  | RecordComplainantNotice;
 
 export type ComplaintCommandType = ComplaintCommand['type'];
 
@@ -214,4 +217,5 @@ export const COMPLAINT_COMMAND_TYPES: readonly ComplaintCommandType[] = [
   'RecordOutreach',
   'ArchiveComplaint',
   'ErasePersonalData',
+  'RecordComplainantNotice',
 ];

@@ -22,6 +22,7 @@ import { escalateComplaint, markMajor, reassignComplaint, recordPlan, recordRepl
 import { exemptFromCallback, recordCallback } from './stages/callback';
 import { chaseOverdueDeadline, escalateEmergency, escalateOverdueDeadline } from './stages/scheduler';
 import { approveCompensation, archiveComplaint, erasePersonalData, recordOutreach } from './stages/records';
+import { decideComplainantNotice } from './complainant-notices';
 
 export const decide = (command: ComplaintCommand, state: ComplaintState, context?: Partial<DecisionContext>): ComplaintEvent[] => {
   const ctx = resolveDecisionContext(context);
@@ -65,6 +66,8 @@ export const decide = (command: ComplaintCommand, state: ComplaintState, context
       return archiveComplaint(command, state, ctx);
     case 'ErasePersonalData':
       return erasePersonalData(command, state, ctx);
+    case 'RecordComplainantNotice':
+      return decideComplainantNotice(command, state, ctx);
     default: {
       const exhaustive: never = command;
       throw new ValidationError([{ field: 'type', problem: `unknown command ${(exhaustive as { type: string }).type}` }]);

@@ -24,6 +24,7 @@ import type {
 } from './complaint.types';
 import type { PersonalField } from './personal-data';
 import type { TriageReason } from '../triage/triage-suggestion';
+import type { ComplainantNoticeFailed, ComplainantNoticeSent } from './complainant-notices';
 
 export type Event<Type extends string, Data> = { type: Type; data: Data };
 
@@ -217,7 +218,9 @@ export type ComplaintEvent =
   | CompensationApproved
   | OutreachRecorded
   | ComplaintArchived
-  | PersonalDataErased;
+  | PersonalDataErased
+  | ComplainantNoticeSent
+  | ComplainantNoticeFailed;
 
 export type ComplaintEventType = ComplaintEvent['type'];
 
@@ -245,6 +248,8 @@ export const COMPLAINT_EVENT_TYPES: readonly ComplaintEventType[] = [
   'OutreachRecorded',
   'ComplaintArchived',
   'PersonalDataErased',
+  'ComplainantNoticeSent',
+  'ComplainantNoticeFailed',
 ];
 
 /** The stream holding one complaint's whole life (docs/architecture.md). */

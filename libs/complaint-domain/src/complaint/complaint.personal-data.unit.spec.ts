@@ -23,7 +23,7 @@ describe('Personal data of the complainant (个人信息)', () => {
         .then([
           {
             type: 'PersonalDataErased',
-            data: { complaintId: COMPLAINT_ID, at: LATER, actor: actors.admin, fields: ['complainant.name', 'complainant.phone', 'complainant.unit'], reason: '业主申请删除个人信息' },
+            data: { complaintId: COMPLAINT_ID, at: LATER, actor: actors.admin, fields: ['complainant.name', 'complainant.phone', 'complainant.unit', 'complainant.email'], reason: '业主申请删除个人信息' },
           },
         ]);
     });

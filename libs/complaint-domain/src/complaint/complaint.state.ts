@@ -21,6 +21,7 @@ import type {
   Urgency,
 } from './complaint.types';
 import { ERASED_PERSONAL_VALUE } from './personal-data';
+import { evolveComplainantNotice, type NoticeOutcome } from './complainant-notices';
 
 export type NoComplaint = { exists: false };
 
@@ -112,6 +113,8 @@ export type Complaint = {
   chaseLevels: Record<string, number>;
   compensationTotal: number;
   outreach: number;
+  /** Complainant notices recorded on the stream, by notice key (absent until the first). */
+  complainantNotices?: Record<string, NoticeOutcome>;
   /** Number of events folded (the stream revision + 1). */
   version: number;
   lastEventAt: string;
@@ -350,9 +353,13 @@ const evolveExisting = (state: Complaint, event: Exclude<ComplaintEvent, { type:
           ...(erased('complainant.name', state.complainant.name) ? { name: ERASED_PERSONAL_VALUE } : {}),
           ...(erased('complainant.phone', state.complainant.phone) ? { phone: ERASED_PERSONAL_VALUE } : {}),
           ...(erased('complainant.unit', state.complainant.unit) ? { unit: ERASED_PERSONAL_VALUE } : {}),
+          ...(erased('complainant.email', state.complainant.email) ? { email: ERASED_PERSONAL_VALUE } : {}),
         },
       };
     }
+    case 'ComplainantNoticeSent':
+    case 'ComplainantNoticeFailed':
+      return evolveComplainantNotice(state, event);
     default: {
       // Compile-time: every event type is handled. Run time: an event this version does
       // not know (written by a newer one) leaves the state as it is — a tolerant reader.

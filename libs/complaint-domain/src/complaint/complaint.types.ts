@@ -104,6 +104,8 @@ export const OUTREACH_KINDS: readonly OutreachKind[] = ['visit', 'public_notice'
 export type Complainant = {
   name?: string;
   phone?: string;
+  /** E-mail address for written notices (书面通知); sealed at rest like the phone. */
+  email?: string;
   building?: string;
   unit?: string;
   anonymous: boolean;

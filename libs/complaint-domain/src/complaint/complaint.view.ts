@@ -142,6 +142,12 @@ export const maskPhone = (phone: string): string =>
 /** 刘先生 → 刘**; keeps the first character. */
 export const maskName = (name: string): string => (name.length <= 1 ? '*' : `${[...name][0]}${'*'.repeat([...name].length - 1)}`);
 
+/** liu@example.com → l***@example.com; keeps the first character and the domain. */
+export const maskEmail = (email: string): string => {
+  const at = email.lastIndexOf('@');
+  return at <= 0 ? '***' : `${email[0]}***${email.slice(at)}`;
+};
+
 const unlessErased = (mask: (value: string) => string) => (value: string) => (value === ERASED_PERSONAL_VALUE ? value : mask(value));
 
 /** The flat number (房号) locates the complainant's home: masked like the contact details. */
@@ -151,6 +157,7 @@ const masked = (c: Complainant): Complainant => ({
   anonymous: c.anonymous,
   ...(c.name !== undefined ? { name: unlessErased(maskName)(c.name) } : {}),
   ...(c.phone !== undefined ? { phone: unlessErased(maskPhone)(c.phone) } : {}),
+  ...(c.email !== undefined ? { email: unlessErased(maskEmail)(c.email) } : {}),
   ...(c.building !== undefined ? { building: c.building } : {}),
   ...(c.unit !== undefined ? { unit: unlessErased(() => MASKED_UNIT)(c.unit) } : {}),
 });
@@ -209,5 +216,5 @@ export const complaintViewFor = (c: Complaint, role: string, now: string, caller
 
 /** A personal value as a user of `role` may see it (history entries, exports). */
 export const personalValueFor = (value: string, field: PersonalField, role: string): string =>
-  mayReadContact(role) || value === ERASED_PERSONAL_VALUE ? value : field === 'complainant.name' ? maskName(value) : field === 'complainant.phone' ? maskPhone(value) : MASKED_UNIT;
+  mayReadContact(role) || value === ERASED_PERSONAL_VALUE ? value : field === 'complainant.name' ? maskName(value) : field === 'complainant.phone' ? maskPhone(value) : field === 'complainant.email' ? maskEmail(value) : MASKED_UNIT;
 

@@ -15,7 +15,7 @@ import type { ComplaintEvent } from './complaint.events';
  * The complainant fields that identify a person: encrypted at rest, erasable. The flat
  * number (房号) too: with the building it names the complainant's home.
  */
-export const PERSONAL_FIELDS = ['complainant.name', 'complainant.phone', 'complainant.unit'] as const;
+export const PERSONAL_FIELDS = ['complainant.name', 'complainant.phone', 'complainant.unit', 'complainant.email'] as const;
 export type PersonalField = (typeof PERSONAL_FIELDS)[number];
 
 /** What an erased personal value reads as, in state, views, read models and history. */
@@ -49,7 +49,7 @@ const mapRecord = <T extends Record<string, unknown>>(record: T, keys: readonly 
 /**
  * The event with every personal value passed through `transform` (encrypt, decrypt,
  * mask); everything else untouched, and the very same object when nothing changes.
- * Personal values live in ComplaintRegistered (`complainant.name`, `.phone`, `.unit`)
+ * Personal values live in ComplaintRegistered (`complainant.name`, `.phone`, `.unit`, `.email`)
  * and in corrections of those fields (`value`, `previousValue`). Erased markers are
  * never transformed.
  */
@@ -58,7 +58,7 @@ export const mapPersonalValues = <E extends { type: string; data: object }>(even
   if (event.type === 'ComplaintRegistered') {
     const complainant = data['complainant'];
     if (typeof complainant !== 'object' || complainant === null) return event;
-    const next = mapRecord(complainant as Record<string, unknown>, ['name', 'phone', 'unit'], (key) => `complainant.${key}` as PersonalField, transform);
+    const next = mapRecord(complainant as Record<string, unknown>, ['name', 'phone', 'unit', 'email'], (key) => `complainant.${key}` as PersonalField, transform);
     return next === complainant ? event : { ...event, data: { ...data, complainant: next } };
   }
   if (event.type === 'ComplaintCorrected' && isPersonalField(data['field'])) {

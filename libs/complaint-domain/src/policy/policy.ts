@@ -347,6 +347,7 @@ export const DEFAULT_POLICY: ComplaintPolicy = {
     RecordOutreach: [...CS_STAFF, 'department_head'],
     ArchiveComplaint: ['cs_manager', 'admin', 'system'],
     ErasePersonalData: ['admin'],
+    RecordComplainantNotice: ['system'],
   },
 };
 

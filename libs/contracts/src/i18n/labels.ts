@@ -247,6 +247,8 @@ export const LABELS: Record<string, Group> = {
     OutreachRecorded: { zh: '走访/公告/座谈会', en: 'Outreach recorded' },
     ComplaintArchived: { zh: '归档封存', en: 'Archived' },
     PersonalDataErased: { zh: '个人信息已删除', en: 'Personal data erased' },
+    ComplainantNoticeSent: { zh: '已通知投诉人', en: 'Complainant notified' },
+    ComplainantNoticeFailed: { zh: '通知投诉人失败', en: 'Complainant notice failed' },
   },
   rule: {
     category_hint: { zh: '类别提示', en: 'Category hint' },
@@ -269,6 +271,27 @@ export const LABELS: Record<string, Group> = {
     nature_default: { zh: '默认性质', en: 'Default nature' },
     major_cleared: { zh: '取消重大', en: 'Major cleared' },
     severity: { zh: '严重程度', en: 'Severity' },
+  },
+  noticeTemplate: {
+    received: { zh: '受理通知', en: 'Received' },
+    second_reply: { zh: '二次答复', en: 'Second reply' },
+    plan: { zh: '整改措施', en: 'Rectification plan' },
+    resolved: { zh: '处理结果', en: 'Resolved' },
+    callback: { zh: '回访', en: 'Callback' },
+    closed: { zh: '办结通知', en: 'Closed' },
+  },
+  noticeChannel: {
+    email: { zh: '电子邮件', en: 'E-mail' },
+    sms: { zh: '短信', en: 'SMS' },
+    letter: { zh: '书面信函', en: 'Letter' },
+  },
+  noticeStatus: {
+    pending: { zh: '待发送', en: 'Pending' },
+    sent: { zh: '已发送', en: 'Sent' },
+    ready: { zh: '待打印', en: 'Ready to print' },
+    failed: { zh: '发送失败', en: 'Failed' },
+    off: { zh: '渠道未开通', en: 'Channel off' },
+    cancelled: { zh: '已取消', en: 'Cancelled' },
   },
   closeBasis: {
     accepted: { zh: '投诉人接受处理结果', en: 'Complainant accepted the result' },

@@ -48,10 +48,10 @@ export class ComplaintPersonalData {
 
   /** Complaint states (from read models) with the complainant's name, phone and flat number opened. */
   async openComplaints(states: readonly Complaint[]): Promise<Complaint[]> {
-    const open = await this.vault.openerFor(states.flatMap((s) => [s.complainant?.name, s.complainant?.phone, s.complainant?.unit]));
+    const open = await this.vault.openerFor(states.flatMap((s) => [s.complainant?.name, s.complainant?.phone, s.complainant?.unit, s.complainant?.email]));
     return states.map((s) => {
       if (!s.complainant) return s;
-      const { name, phone, unit } = s.complainant;
+      const { name, phone, unit, email } = s.complainant;
       return {
         ...s,
         complainant: {
@@ -59,6 +59,7 @@ export class ComplaintPersonalData {
           ...(name !== undefined ? { name: open(name) } : {}),
           ...(phone !== undefined ? { phone: open(phone) } : {}),
           ...(unit !== undefined ? { unit: open(unit) } : {}),
+          ...(email !== undefined ? { email: open(email) } : {}),
         },
       };
     });

@@ -5,15 +5,22 @@ import { HandlingController } from './http/handling.controller';
 import { DeadlineSchedulerService } from './deadlines/deadline-scheduler.service';
 import { NotificationsConsumer } from './notifications/notifications.consumer';
 import { NOTIFIER, notifierFromEnv } from './notifications/notifier.adapters';
+import { ComplainantNoticesConsumer } from './complainant-notices/complainant-notices.consumer';
+import { ComplainantNoticesController } from './complainant-notices/complainant-notices.controller';
+import { ComplainantNoticeSender, NOTICE_RETRY_POLICY, noticeRetryPolicyFromEnv } from './complainant-notices/complainant-notices.sender';
+import { NOTICE_SENDERS, noticeChannelsFromEnv, noticeSenders } from './complainant-notices/notice-channels';
 
 /** Handling (处理/跟进): replies, plans, resolution, escalation, reassignment, deadlines, chasing, notices. */
 @Module({
   imports: [ComplaintCommandsModule],
-  controllers: [HandlingController, HandlingComplaintEventsConsumer, NotificationsConsumer],
+  controllers: [HandlingController, HandlingComplaintEventsConsumer, NotificationsConsumer, ComplainantNoticesConsumer, ComplainantNoticesController],
   providers: [
     DeadlineSchedulerService,
     { provide: NOTIFIER, useFactory: () => notifierFromEnv(process.env) },
+    ComplainantNoticeSender,
+    { provide: NOTICE_SENDERS, useFactory: () => noticeSenders(noticeChannelsFromEnv(process.env)) },
+    { provide: NOTICE_RETRY_POLICY, useFactory: () => noticeRetryPolicyFromEnv(process.env) },
   ],
-  exports: [DeadlineSchedulerService],
+  exports: [DeadlineSchedulerService, ComplainantNoticeSender],
 })
 export class HandlingModule {}

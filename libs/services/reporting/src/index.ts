@@ -7,3 +7,4 @@ export type { DepartmentDashboard } from './dashboard/department-dashboard.query
 export { queryComplaintList } from './complaint-view/complaint-list.query';
 export { buildMonthlyPack } from './monthly-report/monthly-report.query';
 export type { MonthlyPack, SiteInfo } from './monthly-report/monthly-report.query';
+export { RecordsDeskService } from './records-desk/desk.service';

@@ -22,6 +22,10 @@ import { ChangeStreamController } from './live/change-stream.controller';
 import { RecordsController } from './records/records.controller';
 import { RecordsService } from './records/records.service';
 import { RecordsSchedulerService } from './records/records-scheduler.service';
+import { RecordsDeskService } from './records-desk/desk.service';
+import { CaseLibraryController } from './records-desk/case-library.controller';
+import { DisclosureController } from './records-desk/disclosure.controller';
+import { WeeklyCheckController } from './records-desk/weekly-check.controller';
 
 export const REPORTING_ENTITIES = [ComplaintViewEntity, DashboardCaseEntity, ReportComplaintEntity, ReportFactEntity];
 
@@ -47,7 +51,7 @@ export const openReportingDataSource = async (databaseUrl: string, poolSize?: nu
  * yearly archive.
  */
 @Module({
-  controllers: [ComplaintViewController, AuditController, DepartmentDashboardController, MonthlyReportController, ArchiveController, ProjectionAdminController, ChangeStreamController, ReportingEventsConsumer, RecordsController],
+  controllers: [ComplaintViewController, AuditController, DepartmentDashboardController, MonthlyReportController, ArchiveController, ProjectionAdminController, ChangeStreamController, ReportingEventsConsumer, RecordsController, CaseLibraryController, DisclosureController, WeeklyCheckController],
   providers: [
     {
       provide: REPORTING_DATA_SOURCE,
@@ -69,6 +73,7 @@ export const openReportingDataSource = async (databaseUrl: string, poolSize?: nu
     ComplaintCommandRunner,
     RecordsService,
     RecordsSchedulerService,
+    RecordsDeskService,
   ],
 })
 export class ReportingModule {}

@@ -95,6 +95,7 @@ export class FiveProcessSystem {
     const p = path.split('?')[0];
     if (p.startsWith('/api/admin/clock')) return 'handling';
     if (p.startsWith('/api/callbacks')) return 'callback';
+    if (/^\/api\/complaints\/[^/]+\/notices(\/(retry|letter))?$/.test(p) || p === '/api/complainant-notices') return 'handling';
     if (method === 'GET') return /\/triage(\/suggestion)?$/.test(p) ? 'triage' : 'reporting';
     if (p === '/api/complaints' || p.endsWith('/corrections') || p.endsWith('/personal-data/erasure') || p.endsWith('/archive')) return 'intake';
     if (/\/triage(\/referral)?$/.test(p)) return 'triage';

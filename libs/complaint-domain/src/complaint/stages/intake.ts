@@ -9,6 +9,7 @@ import type { ComplaintEvent } from '../complaint.events';
 import { assertExists, assertNotArchived, assertRole } from '../complaint.guards';
 import { type Complaint, type ComplaintState } from '../complaint.state';
 import { type DecisionContext } from '../decision-context';
+import { isEmailAddress } from '../complainant-notices';
 import { isPersonalField } from '../personal-data';
 import { CHANNELS, type Channel } from '../complaint.types';
 import { CORRECTION_TEXT_MAX, MAX_HOUSEHOLDS, base, checkEmployeeIds, checkText, isAbsent, isHouseholdCount, isOneOf, isText, markedMajor, optionalText, recordMajorReasons } from './shared';
@@ -42,6 +43,8 @@ export const registerComplaint = (command: RegisterComplaint, state: ComplaintSt
   if (complainant && !anonymous && phone === undefined && policy.intake.requirePhoneUnlessAnonymous) {
     problems.add('complainant.phone', 'required unless the complaint is anonymous');
   }
+  const email = optionalText(complainant?.email);
+  if (email !== undefined && !isEmailAddress(email.trim())) problems.add('complainant.email', 'is not a valid e-mail address');
   for (const key of ['name', 'building', 'unit'] as const) {
     const value = complainant?.[key];
     if (!isAbsent(value) && typeof value !== 'string') problems.add(`complainant.${key}`, 'must be text');
@@ -92,6 +95,7 @@ export const registerComplaint = (command: RegisterComplaint, state: ComplaintSt
       complainant: compact({
         name: optionalText(complainant?.name),
         phone: phone?.trim(),
+        email: email?.trim(),
         building: optionalText(complainant?.building),
         unit: optionalText(complainant?.unit),
         anonymous,

@@ -33,6 +33,13 @@ export class ComplainantDto {
   @Matches(/^[0-9+\-() ]{3,30}$/, { message: 'phone must be 3–30 digits, spaces or + - ( )' })
   phone?: string | null;
 
+  @ApiPropertyOptional({ example: 'zhang@example.com', description: 'E-mail address for written notices (书面通知); sealed at rest like the phone' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(254)
+  @Matches(/^[^\s@<>(),;:"[\]]+@[^\s@<>(),;:"[\]]+\.[^\s@<>(),;:"[\]]+$/, { message: 'email must be an e-mail address' })
+  email?: string | null;
+
   @ApiPropertyOptional({ example: '3' })
   @IsOptional()
   @IsString()
