@@ -15,16 +15,17 @@ export type ExpectedDeadLetter = { topic: string; poisonId: string; groups: stri
 const COMPLAINT_STREAM_SQL = `stream_id ~ '^complaint-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'`;
 /** The notice a stored event calls for — the relay's own rule (contracts), so the check follows every new kind of notice. */
 const noticeOf = (e: { id: string; type: string; data: Record<string, unknown>; streamId: string }) => notificationFromEvent(e, e.streamId.slice('complaint-'.length));
-const INTAKE_TYPES = new Set(['ComplaintRegistered', 'ComplaintTriaged']);
 export const EVENT_GROUPS = ['intake', 'triage', 'handling', 'callback', 'reporting'];
 export const NOTIFICATION_GROUPS = ['notifier'];
 
 /** Every consumer's processed-events table: schema, consumer name, which stored events it must hold. */
 export const CONSUMERS: { schema: string; consumer: string; wants: (event: StoredEvent) => boolean }[] = [
-  { schema: 'intake', consumer: 'intake', wants: (e) => INTAKE_TYPES.has(e.type) },
-  { schema: 'triage', consumer: 'triage', wants: () => true },
-  { schema: 'handling', consumer: 'handling', wants: () => true },
-  { schema: 'callback', consumer: 'callback', wants: () => true },
+  // Every service's projections record the ids of every complaint event they were delivered, by projection name.
+  { schema: 'intake', consumer: 'contact-index', wants: () => true },
+  { schema: 'triage', consumer: 'triage-inbox', wants: () => true },
+  { schema: 'handling', consumer: 'handling-cases', wants: () => true },
+  { schema: 'handling', consumer: 'deadline-timers', wants: () => true },
+  { schema: 'callback', consumer: 'callback-tasks', wants: () => true },
   { schema: 'reporting', consumer: 'complaint-view', wants: () => true },
   { schema: 'reporting', consumer: 'department-dashboard', wants: () => true },
   { schema: 'reporting', consumer: 'monthly-report', wants: () => true },
@@ -58,7 +59,7 @@ export const pipelineState = async (system: FaultSystem) => {
     processed[c.consumer] = Number(row?.n ?? 0);
   }
   const expected: Record<string, number> = {};
-  for (const c of CONSUMERS) expected[c.consumer] = c.consumer === 'intake' ? Number(head?.intake ?? 0) : c.consumer === 'notifier' ? Number(head?.notifying ?? 0) : Number(head?.n ?? 0);
+  for (const c of CONSUMERS) expected[c.consumer] = c.consumer === 'notifier' ? Number(head?.notifying ?? 0) : Number(head?.n ?? 0);
   return { events: Number(head?.n ?? 0), head: BigInt(head?.head ?? '0'), checkpoint: BigInt(checkpoint?.position ?? '0'), processed, expected };
 };
 
@@ -262,7 +263,9 @@ export const reconcile = async (system: FaultSystem, input: ReconcileInput): Pro
 
   // Handling's deadline timers: one per complaint at its current version; none left overdue.
   {
-    const rows = await safeRows<{ complaint_id: string; version: number; next_check_at: Date | null }>(system, `SELECT complaint_id, version, next_check_at FROM handling.deadline_timers`);
+    const rows = await safeRows<{ complaint_id: string; version: number; next_check_at: Date | null }>(system, // The next check in force: the projection's, unless the scheduler snoozed this version (or a later one).
+      `SELECT t.complaint_id, t.version, CASE WHEN s.complaint_id IS NULL THEN t.next_check_at ELSE s.until END AS next_check_at
+         FROM handling.deadline_timers t LEFT JOIN handling.deadline_snoozes s ON s.complaint_id = t.complaint_id AND s.version >= t.version`);
     const byId = new Map(rows.map((r) => [r.complaint_id, r]));
     const wrong: string[] = [];
     for (const [id, { state }] of byComplaint) {

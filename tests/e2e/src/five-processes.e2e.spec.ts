@@ -135,7 +135,7 @@ describeKafka('Five services as five processes on the real Kafka broker and Post
     // Exactly once: every complaint saw its registration and its correction, no more.
     expect(await count(`SELECT count(*) AS n FROM triage.inbox`)).toBe(before + 30);
     expect(await count(`SELECT count(*) AS n FROM triage.inbox WHERE events_seen <> 2 AND complaint_id = ANY($1::uuid[])`, [ids])).toBe(0);
-    expect(await count(`SELECT count(*) AS n FROM triage.processed_events WHERE consumer = 'triage'`)).toBe(before + 60);
+    expect(await count(`SELECT count(*) AS n FROM triage.processed_events WHERE consumer = 'triage-inbox'`)).toBe(before + 60);
   }, 150_000);
 
   (mail ? it : it.skip)('should send the "received" notice to a complainant who left an e-mail address through the real SMTP server, and record it on the complaint', async () => {

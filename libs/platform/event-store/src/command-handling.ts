@@ -102,3 +102,36 @@ export const handleCommand = async <State, Command, Event extends { type: string
     }
   }
 };
+
+export type PreparedAppend<State, Event> = {
+  state: State;
+  newEvents: Event[];
+  /** The stream's state after the decided events. */
+  finalState: State;
+  /** What to append (hash-chained, with the expected revision), or undefined when the command decided nothing. */
+  append?: { streamId: string; events: EventToAppend[]; options: AppendOptions };
+};
+
+/**
+ * `handleCommand`'s decide-and-link step alone, synchronous and without appending: for a
+ * unit of work (`EventStore.commitUnit`) that commits these events together with other
+ * writes. `history` is the stream as the caller knows it (ending with its last event);
+ * `encode` turns the decided events into what is stored before they are chained. The
+ * append carries the exact expected revision: a stale history is refused by the store.
+ */
+export const prepareAppend = <State, Command, Event extends { type: string; data: object }>(
+  store: Pick<EventStore, 'chainKey'>,
+  streamId: string,
+  decider: Decider<State, Command, Event>,
+  command: Command,
+  history: Pick<RecordedEvent, 'type' | 'data' | 'revision' | 'recordedAt' | 'metadata'>[],
+  options: Pick<CommandHandlingOptions<Event>, 'metadata' | 'eventIds'> & { encode?: (events: EventToAppend[]) => EventToAppend[] },
+): PreparedAppend<State, Event> => {
+  const state = history.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as unknown as Event), decider.initialState());
+  const newEvents = decider.decide(command, state);
+  if (newEvents.length === 0) return { state, newEvents, finalState: state };
+  const ids = options.eventIds(newEvents);
+  const decided = newEvents.map((e, i) => ({ id: ids[i], type: e.type, data: e.data as Record<string, unknown>, metadata: options.metadata }));
+  const link = linkForAppend(store, streamId, history, options.encode ? options.encode(decided) : decided);
+  return { state, newEvents, finalState: newEvents.reduce(decider.evolve, state), append: { streamId, events: link.events, options: link.options } };
+};

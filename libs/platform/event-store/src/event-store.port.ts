@@ -101,8 +101,57 @@ export type AppendOptions = {
   headMac?: string;
 };
 
+/**
+ * A row kept beside the events that must commit with them or not at all (an idempotency
+ * claim, a data subject's key): inserted as new — a row with the same key already there
+ * fails the whole unit (`UnitRecordError`, reason `exists`). `table` is `schema.table`.
+ * Buffer values are stored as bytes.
+ */
+export type UnitInsert = { insert: string; row: Record<string, string | number | boolean | null | Buffer> };
+/** A guard: the unit fails (`UnitRecordError`, reason `present`) when `table` holds a row matching `where`. */
+export type UnitGuard = { absent: string; where: Record<string, string> };
+export type UnitRecord = UnitInsert | UnitGuard;
+
+/**
+ * A unit of work: records and appends (each with its expected revision) that commit
+ * together or not at all, e.g. one registration — the idempotency claim, the serial
+ * number's allocation, the complainant's data key and the complaint's first events.
+ * Records are checked and written first, then the appends in order.
+ */
+export type UnitOfWork = {
+  records?: UnitRecord[];
+  appends: { streamId: string; events: EventToAppend[]; options?: AppendOptions }[];
+};
+
+/** What a committed unit did: one result per append, in order. */
+export type UnitOfWorkResult = { appends: AppendResult[] };
+
+/** A unit of work failed on one of its records (index into `records`); nothing of it was kept. */
+export class UnitRecordError extends Error {
+  readonly code = 'unit_record' as const;
+  constructor(
+    readonly index: number,
+    readonly reason: 'exists' | 'present',
+    readonly table: string,
+  ) {
+    super(`Unit of work refused: record ${index} (${table}) ${reason === 'exists' ? 'exists already' : 'is barred by an existing row'}`);
+    this.name = 'UnitRecordError';
+  }
+}
+
+export const isUnitRecordError = (error: unknown): error is UnitRecordError => error instanceof UnitRecordError;
+
 export type EventStore = {
   appendToStream(streamId: string, events: EventToAppend[], options?: AppendOptions): Promise<AppendResult>;
+  /**
+   * Commits a unit of work in one transaction: everything or nothing. A unit that fails
+   * (an expected revision not met: `WrongExpectedRevisionError`; a record: `UnitRecordError`)
+   * leaves no trace. Units arriving together in one process may share a transaction and a
+   * WAL flush (group commit), each with its own outcome. Absent on stores that cannot write
+   * rows and events atomically (EventStoreDB: the caller then makes each step idempotent
+   * and commits them one by one — see eventstoredb-event-store.ts).
+   */
+  commitUnit?(unit: UnitOfWork): Promise<UnitOfWorkResult>;
   /** Returns [] for a stream that does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;

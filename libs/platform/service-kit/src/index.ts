@@ -12,7 +12,6 @@ export * from './complaint-events.consumer';
 export * from './bus/bus-transport';
 export * from './acting-user';
 export * from './clock';
-export * from './migrate-sql';
 export * from './bootstrap-service';
 export * from './http/clock.controller';
 export * from './http/serve-dashboard';

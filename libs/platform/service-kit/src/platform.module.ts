@@ -182,7 +182,19 @@ const createBus = (config: PlatformConfig, store: EventStore, pool: Pool, topics
 /** Counts the events this process appends (metrics) and traces each append, whatever the adapter. */
 const counted = (store: EventStore, metrics: Metrics): EventStore => {
   const readStreamHead = store.readStreamHead?.bind(store);
+  const commitUnit = store.commitUnit?.bind(store);
   return {
+    ...(commitUnit
+      ? {
+          // Called synchronously (no await before it): units reach the store in the order they were made.
+          commitUnit: (unit) =>
+            inSpan('event-store unit of work', { attributes: { 'complaints.stream_id': unit.appends.map((a) => a.streamId).join(' '), 'complaints.event_count': unit.appends.reduce((n, a) => n + a.events.length, 0) } }, async () => {
+              const result = await commitUnit(unit);
+              metrics.eventsAppended.inc(unit.appends.reduce((n, a) => n + a.events.length, 0));
+              return result;
+            }),
+        }
+      : {}),
     appendToStream: (streamId, events, options) =>
       inSpan('event-store append', { attributes: { 'complaints.stream_id': streamId, 'complaints.event_count': events.length } }, async () => {
         const result = await store.appendToStream(streamId, events, options);

@@ -10,7 +10,7 @@ import {
   type ComplaintState,
   type DecisionContext,
 } from '@complaints/domain';
-import { handleCommand, type EventStore, type RecordedEvent } from '@complaints/event-store';
+import { handleCommand, prepareAppend, type EventStore, type EventToAppend, type PreparedAppend, type RecordedEvent } from '@complaints/event-store';
 import { complaintStreamId } from '@complaints/contracts';
 import { EVENT_STORE, activeTraceContext, annotateLogContext, inSpan } from '@complaints/service-kit';
 import { mayAccessComplaint, mayAccessSite, type AuthUser } from '@complaints/auth';
@@ -114,6 +114,40 @@ export class ComplaintCommandRunner {
       },
     );
     return { state: result.state, newEvents: result.newEvents, history: result.history };
+  }
+
+  /**
+   * The command path without the append, synchronously, for a complaint whose stream does
+   * not exist yet (a registration): decide under the site's policy and scope, seal with
+   * `encode`, chain — the events to append with `no_stream`, for a unit of work that
+   * commits them with other writes (`EventStore.commitUnit`). Nothing is written here.
+   */
+  prepareNew(complaintId: string, command: ComplaintCommand, options: RunOptions, encode: (events: EventToAppend[]) => EventToAppend[]): PreparedAppend<ComplaintState, ComplaintEvent> {
+    const commandId = options.idempotencyKey ? deterministicUuid(`command:${options.idempotencyKey}`) : randomUUID();
+    const correlationId = options.correlationId ?? command.metadata.correlationId ?? commandId;
+    const causationId = options.causationId ?? command.metadata.causationId ?? commandId;
+    const actor = { id: command.metadata.actor.id, role: command.metadata.actor.role };
+    return prepareAppend<ComplaintState, ComplaintCommand, ComplaintEvent>(
+      this.store,
+      complaintStreamId(complaintId),
+      { initialState, evolve, decide: (c, state) => this.decideUnderPolicy(complaintId, c, state, options) },
+      command,
+      [],
+      {
+        metadata: { actor, occurredAt: command.metadata.now, correlationId, causationId, commandType: command.type, ...activeTraceContext() },
+        encode,
+        eventIds: (events) =>
+          events.map((event, i) => (options.idempotencyKey ? deterministicUuid(`event:${options.idempotencyKey}:${i}:${event.type}`) : randomUUID())),
+      },
+    );
+  }
+
+  private decideUnderPolicy(complaintId: string, c: ComplaintCommand, state: ComplaintState, options: RunOptions): ComplaintEvent[] {
+    if (!state.exists && c.type !== 'RegisterComplaint') throw new NotFoundError('Complaint', complaintId);
+    if (options.scope) assertInScope(options.scope, state, c);
+    const siteId = state.exists ? state.siteId : c.type === 'RegisterComplaint' ? c.data.siteId : undefined;
+    const context = options.context ?? (siteId ? { policy: this.sites.policy(siteId) } : undefined);
+    return decide(c, state, context);
   }
 
   readHistory(complaintId: string): Promise<RecordedEvent[]> {

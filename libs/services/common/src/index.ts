@@ -6,3 +6,7 @@ export * from './site-directory';
 export * from './personal-data';
 export * from './complaint-tracking';
 export * from './http-answers.dto';
+export * from './projections/complaint-stream';
+export * from './projections/service-projections';
+export * from './projections/service-read-model';
+export * from './projections/read-model-migration-sql';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { ERASED_PERSONAL_VALUE, carriesPersonalData, mapPersonalValues, type Complaint } from '@complaints/domain';
-import { PersonalDataVault, type EventToAppend } from '@complaints/event-store';
+import { PersonalDataErasedError, PersonalDataVault, type EventToAppend, type UnitRecord } from '@complaints/event-store';
 import { PG_POOL, PLATFORM_CONFIG, type PlatformConfig } from '@complaints/service-kit';
 
 /**
@@ -30,6 +30,25 @@ export class ComplaintPersonalData {
       const seal = await this.vault.sealerFor(ComplaintPersonalData.subjectOf(complaintId));
       return events.map((event) => mapPersonalValues(event, seal));
     };
+  }
+
+  /**
+   * For a unit of work that registers a complaint: a synchronous encoder sealing with the
+   * complaint's key, and the records that store a new key with the unit (none when
+   * `stored`: the key a unit failed to make because one exists already is used instead).
+   */
+  async keyForUnit(complaintId: string, stored = false): Promise<{ encode: (events: EventToAppend[]) => EventToAppend[]; records: UnitRecord[] }> {
+    const subject = ComplaintPersonalData.subjectOf(complaintId);
+    let seal: (plaintext: string) => string;
+    let records: UnitRecord[] = [];
+    if (stored) {
+      const sealer = await this.vault.storedSealer(subject);
+      if (!sealer) throw new PersonalDataErasedError(subject);
+      seal = sealer;
+    } else {
+      ({ seal, records } = await this.vault.newSubjectKey(subject));
+    }
+    return { encode: (events) => (events.some(carriesPersonalData) ? events.map((event) => mapPersonalValues(event, seal)) : events), records };
   }
 
   /** The events with their personal values opened (plaintext, or the erased marker). */

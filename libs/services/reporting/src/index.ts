@@ -7,4 +7,6 @@ export type { DepartmentDashboard } from './dashboard/department-dashboard.query
 export { queryComplaintList } from './complaint-view/complaint-list.query';
 export { buildMonthlyPack } from './monthly-report/monthly-report.query';
 export type { MonthlyPack, SiteInfo } from './monthly-report/monthly-report.query';
+export { openCliEnvironment, type CliEnvironment } from './cli/cli-environment';
+export { progressBar } from './cli/progress-bar';
 export { RecordsDeskService } from './records-desk/desk.service';

@@ -1,18 +1,20 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import type { Pool } from 'pg';
 import type { ComplaintEventMessage } from '@complaints/contracts';
 import { isDomainError, suggestTriage, type Complaint } from '@complaints/domain';
-import { applyOnceBatch, processedEventsTableSql, type DeliveredMessage } from '@complaints/messaging';
-import { BusEventPattern, CLOCK, ComplaintEventsConsumer, PG_POOL, migrateSql, type Clock } from '@complaints/service-kit';
-import { ComplaintCommandRunner, SiteDirectory, complaintTrackingTableSql, trackComplaintEvent } from '@complaints/service-common';
+import type { DeliveredMessage } from '@complaints/messaging';
+import { BusEventPattern, CLOCK, ComplaintEventsConsumer, type Clock } from '@complaints/service-kit';
+import { ComplaintCommandRunner, ServiceReadModel, SiteDirectory, projectedFromMessage } from '@complaints/service-common';
+import { TRIAGE_READ_MODEL } from './projections/triage-projections';
 
 const AUTO_TRIAGE_ACTOR = { id: 'system:auto-triage', role: 'system' as const, name: 'Automatic triage' };
 
 /**
- * Keeps the duty officer's inbox (registered complaints waiting for triage, 判别) from
- * the bus, and — where the site's policy lists the suggested category — applies the
- * triage suggestion automatically. A duty officer's triage still wins (domain rule).
+ * Feeds triage's projections (the duty officer's inbox, 判别: `triage-inbox`) from the bus,
+ * and then runs triage's reaction: where the site's policy lists the suggested category, the
+ * triage suggestion is applied automatically. A duty officer's triage still wins (domain
+ * rule). The reaction lives here, on the live path only: a rebuild of the inbox never
+ * triages anything.
  */
 const GROUP = 'triage';
 
@@ -21,7 +23,7 @@ export class TriageComplaintEventsConsumer extends ComplaintEventsConsumer {
   protected readonly groupId = GROUP;
 
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(TRIAGE_READ_MODEL) private readonly readModel: ServiceReadModel,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly runner: ComplaintCommandRunner,
     private readonly sites: SiteDirectory,
@@ -34,14 +36,8 @@ export class TriageComplaintEventsConsumer extends ComplaintEventsConsumer {
     return this.consume(messages);
   }
 
-  protected override async prepare(): Promise<void> {
-    await migrateSql(this.pool, 'triage', processedEventsTableSql('triage') + complaintTrackingTableSql('triage', 'inbox'));
-  }
-
   protected async applyBatch(events: ComplaintEventMessage[]): Promise<void> {
-    await applyOnceBatch(this.pool, 'triage', this.groupId, events, async (client, fresh) => {
-      for (const event of fresh) await trackComplaintEvent(client, 'triage', 'inbox', event);
-    });
+    await this.readModel.applyLive(events.map(projectedFromMessage));
     // Also for a redelivered registration: a crash may have come between the inbox row and
     // the automatic triage (which is idempotent by its key).
     for (const event of events) if (event.type === 'ComplaintRegistered') await this.autoTriage(event.complaintId);

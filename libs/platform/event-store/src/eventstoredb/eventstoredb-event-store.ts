@@ -6,6 +6,20 @@
  * Positions: the port's single `position` is EventStoreDB's commit position. For
  * events written by a regular (non-transactional) append, commit and prepare
  * positions are equal, so a checkpoint `p` resumes from `{ commit: p, prepare: p }`.
+ *
+ * No unit of work (`commitUnit` is absent on purpose). EventStoreDB appends to one stream
+ * atomically and nothing more: it has no transaction across streams, and the rows a unit
+ * carries (idempotency claims, data keys) live in PostgreSQL, which no EventStoreDB write
+ * can join. With this adapter a registration therefore commits its steps one after the
+ * other, each safe to repeat, in an order that makes a crash between two of them harmless:
+ * the idempotency claim first (it fixes the complaint id), then the serial number
+ * (allocated for that complaint id, so a retry gets the same number back), the
+ * complainant's data key (made once per subject), and the complaint's events last, with
+ * ids derived from the complaint id (a re-append is a no-op). A crash leaves at most a
+ * claim, a serial and a key that the client's retry with the same Idempotency-Key picks
+ * up; without a retry, a serial is held by a complaint that was never written (a gap an
+ * auditor can explain from the counter stream). Group commit does not apply: each append
+ * is one gRPC call, and EventStoreDB batches its own writes to disk.
  */
 import {
   ANY,

@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, ran
 import type { Pool } from 'pg';
 import { inTransaction, runLockedMigration } from '../postgres/locked-migration';
 import { GroupCommit, type Settled } from '../group-commit';
+import type { UnitRecord } from '../event-store.port';
 
 /**
  * Crypto-shredding (docs/architecture.md "Personal data"): each data subject — a complaint's
@@ -107,6 +108,36 @@ export class PersonalDataVault {
     if (!SUBJECT_PATTERN.test(subjectId)) throw new Error(`Bad data subject id ${subjectId}`);
     await this.migrate();
     const key = await this.keyRequests.submit(subjectId);
+    return (plaintext) => (isSealed(plaintext) && sealedSubjectOf(plaintext) === subjectId ? plaintext : `${SEALED_PREFIX}${subjectId}:${gcm(key, subjectId, Buffer.from(plaintext, 'utf8')).toString('base64url')}`);
+  }
+
+  /**
+   * A new key for a subject that has none yet, not stored: the records that store it as
+   * part of a unit of work (`EventStore.commitUnit`) — the wrapped key, which fails the
+   * unit if the subject has a key already, and a guard that fails it if the subject was
+   * erased — and the sealing function with it. Nothing is written until the unit commits;
+   * a unit that fails leaves no key.
+   */
+  async newSubjectKey(subjectId: string): Promise<{ seal: (plaintext: string) => string; records: UnitRecord[] }> {
+    if (!SUBJECT_PATTERN.test(subjectId)) throw new Error(`Bad data subject id ${subjectId}`);
+    await this.migrate();
+    const key = randomBytes(32);
+    return {
+      seal: this.sealWith(subjectId, key),
+      records: [
+        { absent: `${this.schema}.erasures`, where: { subject_id: subjectId } },
+        { insert: `${this.schema}.subject_keys`, row: { subject_id: subjectId, wrapped_key: gcm(this.masterKey, subjectId, key) } },
+      ],
+    };
+  }
+
+  /** The sealing function of a subject's stored key (none: undefined — no key yet, or erased). */
+  async storedSealer(subjectId: string): Promise<((plaintext: string) => string) | undefined> {
+    const key = (await this.keysOf([subjectId])).get(subjectId);
+    return key ? this.sealWith(subjectId, key) : undefined;
+  }
+
+  private sealWith(subjectId: string, key: Buffer): (plaintext: string) => string {
     return (plaintext) => (isSealed(plaintext) && sealedSubjectOf(plaintext) === subjectId ? plaintext : `${SEALED_PREFIX}${subjectId}:${gcm(key, subjectId, Buffer.from(plaintext, 'utf8')).toString('base64url')}`);
   }
 

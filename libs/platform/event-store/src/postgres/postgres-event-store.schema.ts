@@ -227,6 +227,112 @@ BEGIN
 END
 $fn$;
 
+-- Units of work (the port's commitUnit): each unit's records and appends commit together
+-- or not at all (a subtransaction per unit), and the units that arrive together in one
+-- process share one transaction (one WAL flush, one turn of the append lock), each with
+-- its own outcome: 'ok' with the revision and position of each append; or, with the unit
+-- undone, 'record_exists' / 'record_present' (part = the record's index, 1-based),
+-- an append's own outcome ('wrong_expected_revision', 'duplicate_ids'; part = the
+-- append's index, stream_revisions = the stream's revision), 'unique_violation' (a
+-- concurrent writer's uncommitted row) or 'error' (detail = the message).
+-- A record is {"insert": "schema.table", "row": {...}} (a new row; one with the same key
+-- fails the unit) or {"absent": "schema.table", "where": {...}} (fails the unit when a
+-- matching row exists). Runs with the caller's privileges on those tables.
+CREATE OR REPLACE FUNCTION ${schema}.append_units(
+  p_unit_appends int[], p_records jsonb[],
+  p_streams text[], p_expected bigint[], p_counts int[], p_head_macs text[],
+  p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[]
+) RETURNS TABLE (idx int, outcome text, part int, stream_revisions bigint[], last_positions bigint[], detail text)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_append int := 1;
+  v_event int := 1;
+  v_first_append int;
+  v_first_event int;
+  v_to int;
+  v_rec jsonb;
+  v_table text;
+  v_cols text;
+  v_cond text;
+  v_found boolean;
+  v_step text;
+  r record;
+BEGIN
+  PERFORM pg_advisory_lock(${APPEND_LOCK_KEY});
+  BEGIN
+    PERFORM pg_current_xact_id();
+    FOR u IN 1 .. coalesce(array_length(p_unit_appends, 1), 0) LOOP
+      idx := u;
+      outcome := 'ok';
+      part := NULL;
+      stream_revisions := '{}';
+      last_positions := '{}';
+      detail := NULL;
+      v_first_append := v_append;
+      v_first_event := v_event;
+      BEGIN
+        FOR k IN 0 .. coalesce(jsonb_array_length(p_records[u]), 0) - 1 LOOP
+          v_rec := p_records[u] -> k;
+          part := k + 1;
+          v_step := 'record';
+          IF v_rec ? 'absent' THEN
+            v_table := (v_rec ->> 'absent')::regclass::text;
+            SELECT string_agg(format('t.%I = $1 ->> %L', key, key), ' AND ') INTO v_cond FROM jsonb_object_keys(v_rec -> 'where') AS key;
+            EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s t WHERE %s)', v_table, v_cond) INTO v_found USING v_rec -> 'where';
+            IF v_found THEN
+              outcome := 'record_present';
+              RAISE EXCEPTION 'unit of work refused' USING ERRCODE = 'UW001';
+            END IF;
+          ELSE
+            v_table := (v_rec ->> 'insert')::regclass::text;
+            SELECT string_agg(format('%I', key), ', ') INTO v_cols FROM jsonb_object_keys(v_rec -> 'row') AS key;
+            EXECUTE format('INSERT INTO %s (%s) SELECT %s FROM jsonb_populate_record(NULL::%s, $1)', v_table, v_cols, v_cols, v_table) USING v_rec -> 'row';
+          END IF;
+        END LOOP;
+        FOR a IN v_first_append .. v_first_append + p_unit_appends[u] - 1 LOOP
+          v_to := v_event + p_counts[a] - 1;
+          part := a - v_first_append + 1;
+          v_step := 'append';
+          SELECT * INTO r FROM ${schema}.append_events(p_streams[a], p_expected[a], p_ids[v_event:v_to], p_types[v_event:v_to], p_data[v_event:v_to], p_metadata[v_event:v_to], p_head_macs[a]);
+          v_event := v_to + 1;
+          stream_revisions := stream_revisions || r.stream_revision;
+          last_positions := last_positions || r.last_position;
+          IF r.outcome NOT IN ('ok', 'idempotent') THEN
+            outcome := r.outcome;
+            stream_revisions := ARRAY[r.stream_revision];
+            RAISE EXCEPTION 'unit of work refused' USING ERRCODE = 'UW001';
+          END IF;
+        END LOOP;
+        part := NULL;
+      EXCEPTION
+        WHEN SQLSTATE 'UW001' THEN
+          last_positions := '{}';
+        WHEN unique_violation THEN
+          outcome := CASE WHEN v_step = 'record' THEN 'record_exists' ELSE 'unique_violation' END;
+          stream_revisions := '{}';
+          last_positions := '{}';
+        WHEN OTHERS THEN
+          outcome := 'error';
+          detail := SQLERRM;
+          stream_revisions := '{}';
+          last_positions := '{}';
+      END;
+      -- Whatever happened inside, the next unit starts at its own appends and events.
+      v_append := v_first_append + p_unit_appends[u];
+      v_event := v_first_event;
+      FOR a IN v_first_append .. v_append - 1 LOOP
+        v_event := v_event + p_counts[a];
+      END LOOP;
+      RETURN NEXT;
+    END LOOP;
+    PERFORM pg_advisory_unlock(${APPEND_LOCK_KEY});
+  EXCEPTION WHEN OTHERS THEN
+    PERFORM pg_advisory_unlock(${APPEND_LOCK_KEY});
+    RAISE;
+  END;
+END
+$fn$;
+
 DO $do$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${EVENT_WRITER_ROLE}') THEN
@@ -247,6 +353,7 @@ BEGIN
     GRANT USAGE, SELECT ON SEQUENCE ${schema}.events_position_seq TO ${EVENT_WRITER_ROLE};
     GRANT EXECUTE ON FUNCTION ${schema}.append_events(text, bigint, uuid[], text[], jsonb[], jsonb[], text) TO ${EVENT_WRITER_ROLE};
     GRANT EXECUTE ON FUNCTION ${schema}.append_events_batch(text[], bigint[], int[], uuid[], text[], jsonb[], jsonb[], text[]) TO ${EVENT_WRITER_ROLE};
+    GRANT EXECUTE ON FUNCTION ${schema}.append_units(int[], jsonb[], text[], bigint[], int[], text[], uuid[], text[], jsonb[], jsonb[]) TO ${EVENT_WRITER_ROLE};
   END IF;
 END
 $do$;

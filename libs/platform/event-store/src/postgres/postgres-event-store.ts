@@ -14,6 +14,10 @@ import {
   type Subscription,
   type SubscriptionHandler,
   type SubscriptionOptions,
+  type UnitOfWork,
+  type UnitOfWorkResult,
+  type UnitRecord,
+  UnitRecordError,
 } from '../event-store.port';
 import { pollingSubscription } from '../polling-subscription';
 import { GroupCommit, settle, type Settled } from '../group-commit';
@@ -57,6 +61,25 @@ const MAX_APPEND_RETRIES = 5;
 /** Group commit: transactions of appends in flight at once, and appends in one transaction (each is a subtransaction: PostgreSQL caches 64 per transaction). */
 const MAX_APPEND_TRANSACTIONS = 2;
 const MAX_APPENDS_PER_TRANSACTION = 50;
+
+/**
+ * Units of work in one transaction at most, and transactions in flight at once: one, so
+ * that units building on each other's appends (the serial numbers of one site, each unit
+ * expecting the counter stream where the unit before left it) reach the store in the
+ * order they were made — a second transaction taking the append lock before the first one
+ * commits would read the counter stream without it and refuse the whole next group.
+ * Each unit is up to three subtransactions (PostgreSQL caches 64 per transaction).
+ */
+const MAX_UNITS_PER_TRANSACTION = 20;
+
+type UnitRow = { idx: number; outcome: string; part: number | null; stream_revisions: string[]; last_positions: string[]; detail: string | null };
+
+const recordToJson = (record: UnitRecord): Record<string, unknown> => {
+  if ('absent' in record) return record;
+  const row: Record<string, unknown> = {};
+  for (const [column, value] of Object.entries(record.row)) row[column] = Buffer.isBuffer(value) ? `\\x${value.toString('hex')}` : value;
+  return { insert: record.insert, row };
+};
 
 type PendingAppend = { streamId: string; events: EventToAppend[]; expected: ExpectedRevision; expectedSql: string; headMac: string | null };
 
@@ -179,6 +202,77 @@ export class PostgresEventStore implements EventStore {
     }
     // A conflict, or ids stored elsewhere or only partly: never a silent success.
     throw new WrongExpectedRevisionError(append.streamId, append.expected, streamRevision === null ? 'no_stream' : BigInt(streamRevision));
+  }
+
+  /**
+   * A unit of work (see the port): its records and appends in one subtransaction of
+   * `append_units`, with the units that arrive together in one transaction (group
+   * commit), each with its own outcome. Checked here, before it is queued: the expected
+   * revisions (so a bad one refuses this unit only).
+   */
+  commitUnit(unit: UnitOfWork): Promise<UnitOfWorkResult> {
+    if (unit.appends.length === 0 || unit.appends.some((a) => a.events.length === 0)) return Promise.reject(new RangeError('a unit of work needs appends of at least one event each'));
+    let appends: PendingAppend[];
+    try {
+      appends = unit.appends.map((a) => {
+        const expected = a.options?.expectedRevision ?? 'any';
+        return { streamId: a.streamId, events: a.events, expected, expectedSql: expectedToSql(expected), headMac: a.options?.headMac ?? null };
+      });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.units.submit({ records: unit.records ?? [], appends });
+  }
+
+  private readonly units = new GroupCommit<{ records: UnitRecord[]; appends: PendingAppend[] }, UnitOfWorkResult>((batch) => this.commitUnits(batch), {
+    maxInFlight: 1,
+    maxBatch: MAX_UNITS_PER_TRANSACTION,
+  });
+
+  private async commitUnits(batch: { records: UnitRecord[]; appends: PendingAppend[] }[]): Promise<Settled<UnitOfWorkResult>[]> {
+    const appends = batch.flatMap((u) => u.appends);
+    const events = appends.flatMap((a) => a.events);
+    const { rows } = await this.pool.query<UnitRow>(
+      `SELECT idx, outcome, part, stream_revisions::text[] AS stream_revisions, last_positions::text[] AS last_positions, detail
+         FROM ${this.schema}.append_units($1::int[], $2::jsonb[], $3::text[], $4::bigint[], $5::int[], $6::text[], $7::uuid[], $8::text[], $9::jsonb[], $10::jsonb[])`,
+      [
+        batch.map((u) => u.appends.length),
+        batch.map((u) => JSON.stringify(u.records.map(recordToJson))),
+        appends.map((a) => a.streamId),
+        appends.map((a) => a.expectedSql),
+        appends.map((a) => a.events.length),
+        appends.map((a) => a.headMac),
+        events.map((e) => e.id),
+        events.map((e) => e.type),
+        events.map((e) => JSON.stringify(e.data)),
+        events.map((e) => JSON.stringify(e.metadata)),
+      ],
+    );
+    const byIndex = new Map(rows.map((row) => [row.idx, row]));
+    return Promise.all(
+      batch.map((unit, i) =>
+        settle(async (): Promise<UnitOfWorkResult> => {
+          const row = byIndex.get(i + 1);
+          if (!row) throw new Error('unit of work: no answer from the store');
+          if (row.outcome === 'ok') {
+            return { appends: unit.appends.map((_, a) => ({ nextExpectedRevision: BigInt(row.stream_revisions[a] ?? -1), position: BigInt(row.last_positions[a] ?? 0) })) };
+          }
+          const part = (row.part ?? 1) - 1;
+          if (row.outcome === 'record_exists' || row.outcome === 'record_present') {
+            const record = unit.records[part];
+            throw new UnitRecordError(part, row.outcome === 'record_exists' ? 'exists' : 'present', record ? ('absent' in record ? record.absent : record.insert) : '?');
+          }
+          if (row.outcome === 'error') throw new Error(`unit of work refused by the store: ${row.detail ?? 'unknown error'}`);
+          const append = unit.appends[part] ?? unit.appends[0];
+          if (row.outcome === 'unique_violation') {
+            // A concurrent writer's row (another process) got there first: a conflict like any other.
+            throw new WrongExpectedRevisionError(append.streamId, append.expected, await this.currentRevision(append.streamId));
+          }
+          const revision = row.stream_revisions[0];
+          throw new WrongExpectedRevisionError(append.streamId, append.expected, revision === null || revision === undefined ? 'no_stream' : BigInt(revision));
+        }),
+      ),
+    );
   }
 
   /** One append in a transaction of its own (`append_events`), retried past concurrent writers' unique violations. */

@@ -96,6 +96,17 @@ export class ProjectionRunner {
    * apart by the applied-id records, whose unique index makes the second wait for the first);
    * a rebuild's writes take it alone, so live writes and a rebuild's flush never interleave.
    */
+  /** The projection's view of events: its `prepare` step, if it has one. */
+  private prepared<S>(projection: StreamProjection<S>, events: readonly ProjectedEvent[]): Promise<readonly ProjectedEvent[]> {
+    return projection.prepare && events.length > 0 ? projection.prepare(events) : Promise.resolve(events);
+  }
+
+  /** Reads a stream to heal a gap, prepared like the events delivered. */
+  private streamReader<S>(projection: StreamProjection<S>): StreamReader {
+    if (!projection.prepare) return this.source.readStream;
+    return async (streamId) => [...(await this.prepared(projection, await this.source.readStream(streamId)))];
+  }
+
   private lock(manager: EntityManager, projection: StreamProjection<unknown>, mode: 'live' | 'rebuild'): Promise<unknown> {
     const fn = mode === 'live' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock';
     return manager.query(`SELECT ${fn}(hashtext($1))`, [`projection:${this.schema}.${projection.name}`]);
@@ -108,11 +119,13 @@ export class ProjectionRunner {
    */
   async applyLiveBatch<S>(projection: StreamProjection<S>, events: readonly ProjectedEvent[]): Promise<number> {
     if (events.length === 0) return 0;
+    // Outside the transaction: a projection's preparation may read elsewhere (e.g. the key vault).
+    const prepared = await this.prepared(projection, events);
     return this.dataSource.transaction(async (manager) => {
       await this.lock(manager, projection as StreamProjection<unknown>, 'live');
-      const fresh = await markProcessedBatch(manager, this.schema, projection.name, events.map((e) => e.id));
-      const toApply = events.filter((e) => fresh.delete(e.id));
-      await applyEvents(manager, projection, toApply, this.source.readStream);
+      const fresh = await markProcessedBatch(manager, this.schema, projection.name, prepared.map((e) => e.id));
+      const toApply = prepared.filter((e) => fresh.delete(e.id));
+      await applyEvents(manager, projection, toApply, this.streamReader(projection));
       return toApply.length;
     });
   }
@@ -124,9 +137,10 @@ export class ProjectionRunner {
 
   /** Applies a batch in one transaction without recording ids (catch-up and tests). */
   async applyBatch<S>(projection: StreamProjection<S>, events: readonly ProjectedEvent[]): Promise<ApplyResult> {
+    const prepared = await this.prepared(projection, events);
     return this.dataSource.transaction(async (manager) => {
       await this.lock(manager, projection as StreamProjection<unknown>, 'live');
-      return applyEvents(manager, projection, events, this.source.readStream);
+      return applyEvents(manager, projection, prepared, this.streamReader(projection));
     });
   }
 
@@ -188,7 +202,7 @@ export class ProjectionRunner {
       promise.catch(() => undefined); // a prefetch abandoned by a failing batch must not go unhandled
       return promise;
     };
-    const buffer = new RebuildBuffer(projection, this.source.readStream);
+    const buffer = new RebuildBuffer(projection, this.streamReader(projection));
     const flushEvery = options.flushEvery ?? 100_000;
     const flushRows = options.flushRows ?? 20_000;
     const timings = { readWaitMs: 0, foldMs: 0, writeMs: 0 };
@@ -214,7 +228,7 @@ export class ProjectionRunner {
         after = raw[raw.length - 1].position;
         // Read the next batch while this one is folded: reading and writing overlap.
         next = read(after);
-        const batch = raw.map((e) => this.source.toProjected(e)).filter((e): e is ProjectedEvent => e !== undefined);
+        const batch = await this.prepared(projection, raw.map((e) => this.source.toProjected(e)).filter((e): e is ProjectedEvent => e !== undefined));
         const t1 = performance.now();
         await buffer.add(this.dataSource.manager, batch);
         timings.foldMs += performance.now() - t1;

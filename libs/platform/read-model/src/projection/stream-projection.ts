@@ -20,6 +20,14 @@ export type StreamProjection<S> = {
   evolve(state: S | undefined, event: ProjectedEvent): S | undefined;
   /** Writes the rows of every changed key in as few statements as it can (batched). */
   write(manager: EntityManager, changes: readonly StateChange<S>[]): Promise<void>;
+  /**
+   * Optional, asynchronous: what `evolve` needs that is not in the event itself (e.g. a
+   * sealed phone number opened and reduced to its keyed digest), added to the events before
+   * they are folded. The runner calls it on every path alike — a live batch (before its
+   * transaction), a rebuild's batch, the events read to heal a gap — so `evolve` stays pure
+   * and the rebuild still equals live. It must not drop or reorder events.
+   */
+  prepare?(events: readonly ProjectedEvent[]): Promise<ProjectedEvent[]>;
 };
 
 export type StateChange<S> = {

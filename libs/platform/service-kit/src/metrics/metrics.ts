@@ -3,6 +3,15 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 /** How far a consumer group has come: the last event it handled (store position, when recorded). */
 type Progress = { position: bigint; recordedAt: number };
 
+const advance = (progress: Map<string, Progress>, name: string, events: readonly { position: string; recordedAt: string }[]): void => {
+  let best = progress.get(name);
+  for (const e of events) {
+    const position = BigInt(e.position);
+    if (!best || position > best.position) best = { position, recordedAt: Date.parse(e.recordedAt) };
+  }
+  if (best) progress.set(name, best);
+};
+
 /** Where the event store stands, asked at scrape time (PostgreSQL adapter: two index lookups). */
 export type StoreProbe = {
   head(): Promise<bigint | undefined>;
@@ -22,6 +31,8 @@ export type GroupLag = { group: string; eventsBehind: number; secondsBehind: num
 export class Metrics {
   readonly registry = new Registry();
   private readonly progress = new Map<string, Progress>();
+  private readonly projectionProgress = new Map<string, Progress>();
+  private projectionLagInFlight?: Promise<GroupLag[]>;
   private probe?: StoreProbe;
   private relayPosition?: () => Promise<bigint | undefined>;
   private lagInFlight?: Promise<GroupLag[]>;
@@ -84,6 +95,24 @@ export class Metrics {
         for (const lag of await this.lag()) secondsBehind.set({ group: lag.group }, lag.secondsBehind);
       },
     });
+    const projectionEventsBehind: Gauge<'projection'> = new Gauge({
+      name: 'complaints_projection_events_behind',
+      help: 'Store positions between the head and the last event a projection applied live',
+      labelNames: ['projection'] as const,
+      registers: [this.registry],
+      collect: async () => {
+        for (const lag of await this.projectionLag()) projectionEventsBehind.set({ projection: lag.group }, lag.eventsBehind);
+      },
+    });
+    const projectionSecondsBehind: Gauge<'projection'> = new Gauge({
+      name: 'complaints_projection_seconds_behind',
+      help: 'Age of the oldest stored event a projection has not applied live (0 when caught up)',
+      labelNames: ['projection'] as const,
+      registers: [this.registry],
+      collect: async () => {
+        for (const lag of await this.projectionLag()) projectionSecondsBehind.set({ projection: lag.group }, lag.secondsBehind);
+      },
+    });
   }
 
   setStoreProbe(probe: StoreProbe): void {
@@ -94,36 +123,47 @@ export class Metrics {
     this.relayPosition = position;
   }
 
+  /** A projection has applied these events live (its batch committed); counted and tracked for its lag. */
+  projectionApplied(projection: string, applied: number, events: readonly { position: string; recordedAt: string }[]): void {
+    if (applied > 0) this.projectionEvents.inc({ projection }, applied);
+    advance(this.projectionProgress, projection, events);
+  }
+
+  /** Lag of every projection this process has applied events to. */
+  projectionLag(): Promise<GroupLag[]> {
+    if (!this.projectionLagInFlight) {
+      this.projectionLagInFlight = this.computeLag(Date.now(), this.projectionProgress)
+        .catch(() => [])
+        .finally(() => (this.projectionLagInFlight = undefined));
+    }
+    return this.projectionLagInFlight;
+  }
+
   /** A consumer group has handled these events (store positions as strings, as messages carry them). */
   handled(group: string, events: readonly { position: string; recordedAt: string }[]): void {
     if (events.length === 0) return;
     this.consumerEvents.inc({ group }, events.length);
     this.consumerBatchSize.observe({ group }, events.length);
-    let best = this.progress.get(group);
-    for (const e of events) {
-      const position = BigInt(e.position);
-      if (!best || position > best.position) best = { position, recordedAt: Date.parse(e.recordedAt) };
-    }
-    if (best) this.progress.set(group, best);
+    advance(this.progress, group, events);
   }
 
   /** Lag of every group this process runs (a health check and a scrape at the same moment share one computation). */
   lag(): Promise<GroupLag[]> {
     if (!this.lagInFlight) {
-      this.lagInFlight = this.computeLag(Date.now())
+      this.lagInFlight = this.computeLag(Date.now(), this.progress)
         .catch(() => [])
         .finally(() => (this.lagInFlight = undefined));
     }
     return this.lagInFlight;
   }
 
-  private async computeLag(now: number): Promise<GroupLag[]> {
+  private async computeLag(now: number, progressOf: Map<string, Progress>): Promise<GroupLag[]> {
     const probe = this.probe;
     if (!probe) return [];
     const head = await probe.head();
     if (head === undefined) return [];
     const out: GroupLag[] = [];
-    for (const [group, progress] of this.progress) {
+    for (const [group, progress] of progressOf) {
       const behind = head > progress.position ? Number(head - progress.position) : 0;
       const next = behind > 0 ? await probe.recordedAfter(progress.position) : undefined;
       out.push({ group, eventsBehind: behind, secondsBehind: next ? Math.max(0, (now - next.getTime()) / 1000) : 0 });

@@ -3,10 +3,9 @@ import { Payload } from '@nestjs/microservices';
 import type { Pool } from 'pg';
 import type { ComplaintEventMessage } from '@complaints/contracts';
 import { NOTICE_TRIGGERS, complainantNoticesFor, evolve, initialState, type ComplaintEvent, type ComplaintState } from '@complaints/domain';
-import { applyOnceBatch, processedEventsTableSql, type DeliveredMessage } from '@complaints/messaging';
-import { BusEventPattern, CLOCK, ComplaintEventsConsumer, PG_POOL, migrateSql, type Clock } from '@complaints/service-kit';
+import { applyOnceBatch, type DeliveredMessage } from '@complaints/messaging';
+import { BusEventPattern, CLOCK, ComplaintEventsConsumer, PG_POOL, type Clock } from '@complaints/service-kit';
 import { ComplaintCommandRunner, deterministicUuid } from '@complaints/service-common';
-import { complainantNoticesTableSql } from './complainant-notices.table';
 
 /**
  * Complainant notices as a reaction to the complaint's own events (the same events the
@@ -44,10 +43,6 @@ export class ComplainantNoticesConsumer extends ComplaintEventsConsumer {
   @BusEventPattern('complaint-events', { group: GROUP })
   onComplaintEvents(@Payload() messages: DeliveredMessage[]): Promise<void> {
     return this.consume(messages);
-  }
-
-  protected override async prepare(): Promise<void> {
-    await migrateSql(this.pool, 'handling', processedEventsTableSql('handling') + complainantNoticesTableSql);
   }
 
   protected async applyBatch(events: ComplaintEventMessage[]): Promise<void> {

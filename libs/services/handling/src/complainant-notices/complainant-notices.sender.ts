@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { ERASED_PERSONAL_VALUE, SYSTEM_ACTOR, isDomainError, mayNotifyComplainant, type Complaint, type NoticeChannel, type NoticeFacts, type NoticeTemplate, type RecordComplainantNotice } from '@complaints/domain';
-import { CLOCK, PG_POOL, PLATFORM_CONFIG, migrateSql, type Clock, type PlatformConfig } from '@complaints/service-kit';
+import { CLOCK, PG_POOL, PLATFORM_CONFIG, type Clock, type PlatformConfig } from '@complaints/service-kit';
 import { ComplaintCommandRunner, ComplaintPersonalData, SiteDirectory } from '@complaints/service-common';
 import { NOTICE_SENDERS, NoticeDeliveryError, type NoticeSender } from './notice-channels';
-import { complainantNoticesTableSql, type NoticeRow } from './complainant-notices.table';
+import type { NoticeRow } from './complainant-notices.table';
 import { renderBilingual, renderNotice } from './notice-templates';
 
 export type NoticeRetryPolicy = { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
@@ -51,7 +51,6 @@ export class ComplainantNoticeSender implements OnApplicationBootstrap, OnModule
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.schedulerEnabled) return;
-    await migrateSql(this.pool, 'handling', complainantNoticesTableSql);
     const channels = [...this.senders.values()].map((s) => `${s.channel}: ${s.describe}`);
     this.logger.log(
       `complainant notices: ${channels.length ? channels.join('; ') : 'no e-mail or SMS channel configured'}; e-mail ${this.senders.has('email') ? 'on' : 'OFF (set NOTICE_SMTP_HOST and NOTICE_SMTP_FROM)'}, SMS ${this.senders.has('sms') ? 'on' : 'OFF (set NOTICE_SMS_GATEWAY_URL)'}, letters prepared for printing`,

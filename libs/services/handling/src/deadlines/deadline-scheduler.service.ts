@@ -1,12 +1,13 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { isDomainError, reviewDeadlines } from '@complaints/domain';
-import { CLOCK, PG_POOL, PLATFORM_CONFIG, migrateSql, type Clock, type PlatformConfig } from '@complaints/service-kit';
+import { CLOCK, PG_POOL, PLATFORM_CONFIG, type Clock, type PlatformConfig } from '@complaints/service-kit';
 import { ComplaintCommandRunner, SiteDirectory } from '@complaints/service-common';
-import { deadlineTimersSql, nextCheckAt, saveTimer } from './deadline-timers';
+import { DUE_TIMERS_SQL, nextCheckAt, saveSnooze } from './deadline-timers';
 
 /**
- * The deadline scheduler (催办/升级): takes the timers that have fallen due, asks the
+ * The deadline scheduler (催办/升级) — a reaction, separate from the `deadline-timers`
+ * projection it reads (a rebuild of the timers never chases anything): takes the timers that have fallen due, asks the
  * domain what to issue (chase, then escalate one level per grace, or mark major), and
  * sends each command through the normal command path with its deterministic key as
  * idempotency key — so a replay, a restart or a second scheduler never chases or
@@ -30,7 +31,6 @@ export class DeadlineSchedulerService implements OnApplicationBootstrap, OnModul
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.schedulerEnabled) return;
-    await migrateSql(this.pool, 'handling', deadlineTimersSql);
     this.logger.log(`checking deadlines every ${this.config.schedulerIntervalMs} ms`);
     const loop = () => {
       if (this.stopped) return;
@@ -56,10 +56,7 @@ export class DeadlineSchedulerService implements OnApplicationBootstrap, OnModul
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const { rows } = await client.query<{ complaint_id: string }>(
-        `SELECT complaint_id FROM handling.deadline_timers WHERE next_check_at <= $1 ORDER BY next_check_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-        [now, limit],
-      );
+      const { rows } = await client.query<{ complaint_id: string }>(DUE_TIMERS_SQL, [now, limit]);
       for (const { complaint_id: id } of rows) await this.review(id, now, client);
       await client.query('COMMIT');
       return rows.length;
@@ -71,7 +68,7 @@ export class DeadlineSchedulerService implements OnApplicationBootstrap, OnModul
     }
   }
 
-  private async review(complaintId: string, now: Date, client: Parameters<typeof saveTimer>[0]): Promise<void> {
+  private async review(complaintId: string, now: Date, client: Parameters<typeof saveSnooze>[0]): Promise<void> {
     let state = await this.runner.stateOf(complaintId);
     if (!state.exists) return;
     const context = { policy: this.sites.policy(state.siteId) };
@@ -92,6 +89,8 @@ export class DeadlineSchedulerService implements OnApplicationBootstrap, OnModul
     state = await this.runner.stateOf(complaintId);
     const next = nextCheckAt(state, now, context);
     // If something is still due right now (a refused command), look again after one interval rather than spin.
-    await saveTimer(client, state, next && next.getTime() <= now.getTime() ? new Date(now.getTime() + this.config.schedulerIntervalMs) : next);
+    // The snooze is the scheduler's own record: the timer row stays the projection's fold of the events.
+    if (!state.exists) return;
+    await saveSnooze(client, complaintId, state.version, next && next.getTime() <= now.getTime() ? new Date(now.getTime() + this.config.schedulerIntervalMs) : next);
   }
 }

@@ -2,13 +2,12 @@ import { Controller, Inject, Logger, type OnModuleInit } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import type { Pool } from 'pg';
 import { parseNotificationMessage } from '@complaints/contracts';
-import { applyOnce, processedEventsTableSql, type DeliveredMessage } from '@complaints/messaging';
-import { BusEventPattern, PG_POOL, migrateSql } from '@complaints/service-kit';
-import { notificationsTableSql } from './notifications.table';
+import { applyOnce, type DeliveredMessage } from '@complaints/messaging';
+import { BusEventPattern, PG_POOL } from '@complaints/service-kit';
 import { NOTIFIER, type Notifier } from './notifier.adapters';
 
 /**
- * Reads the notifications topic in its own consumer group (one message at a time: each
+ * A reaction, not a projection (a notice goes out once, a rebuild sends none): reads the notifications topic in its own consumer group (one message at a time: each
  * notice goes out by itself) and hands each notice to the notifier adapter once: the
  * delivery record and the processed id commit together.
  */
@@ -21,8 +20,8 @@ export class NotificationsConsumer implements OnModuleInit {
     @Inject(NOTIFIER) private readonly notifier: Notifier,
   ) {}
 
-  async onModuleInit(): Promise<void> {
-    await migrateSql(this.pool, 'handling', processedEventsTableSql('handling') + notificationsTableSql);
+  /** Its table (handling.notifications) comes from handling's migrations. */
+  onModuleInit(): void {
     this.logger.log(`delivering notices through the ${this.notifier.channel} notifier`);
   }
 

@@ -11,7 +11,7 @@ import {
   type ComplaintSerialAllocated,
   type YearlyCounterState,
 } from '@complaints/domain';
-import { handleCommand, type EventStore, type RecordedEvent } from '@complaints/event-store';
+import { handleCommand, prepareAppend, type AppendOptions, type EventStore, type EventToAppend, type RecordedEvent } from '@complaints/event-store';
 import { EVENT_STORE } from '@complaints/service-kit';
 import { deterministicUuid, SiteDirectory } from '@complaints/service-common';
 
@@ -42,6 +42,23 @@ export const counterTail =
     return tail.reverse();
   };
 
+/** Where this process believes a counter stream stands: its last event (none: the stream is empty). */
+type Cursor = { last?: Pick<RecordedEvent, 'type' | 'data' | 'revision' | 'recordedAt' | 'metadata'> };
+
+/**
+ * A serial taken for a unit of work (`EventStore.commitUnit`): the number, the counter
+ * append that records it (with the expected revision), and what to tell the service once
+ * the unit's outcome is known.
+ */
+export type SerialReservation = {
+  number: string;
+  append: { streamId: string; events: EventToAppend[]; options: AppendOptions };
+  /** The unit committed: the serial is taken for good. */
+  committed(): void;
+  /** The unit did not commit: the serial was never taken; the next reservation re-reads the stream. */
+  failed(): void;
+};
+
 type Waiting = { command: AllocateComplaintSerial; heldSince?: Date; resolve: (serial: number) => void; reject: (error: unknown) => void };
 
 /** One append for a batch of allocations: each takes the next serial in turn. */
@@ -71,10 +88,93 @@ const decideBatch = (commands: AllocateComplaintSerial[], state: YearlyCounterSt
 export class ComplaintNumberingService {
   private readonly queues = new Map<string, Waiting[]>();
 
+  /** Counter streams' positions as this process left them (units of work), and their loads in progress. */
+  private readonly cursors = new Map<string, Cursor>();
+  private readonly loading = new Map<string, Promise<void>>();
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly sites: SiteDirectory,
   ) {}
+
+  /** The counter stream of a site's year of registration. */
+  streamFor(siteId: string, receivedAt: string): string {
+    return yearlyCounterStreamName(siteId, numberingYear(receivedAt, this.sites.site(siteId).timeZone));
+  }
+
+  /**
+   * Makes sure `reserve` can answer for the stream without reading: reads its last event
+   * unless this process already knows where it stands (one read for all callers waiting).
+   */
+  async prepare(streamId: string): Promise<void> {
+    while (!this.cursors.has(streamId)) {
+      let load = this.loading.get(streamId);
+      if (!load) {
+        load = (async () => {
+          try {
+            const [last] = await this.store.readStream(streamId, { direction: 'backwards', maxCount: 1 });
+            this.cursors.set(streamId, { last });
+          } finally {
+            this.loading.delete(streamId);
+          }
+        })();
+        this.loading.set(streamId, load);
+      }
+      await load;
+    }
+  }
+
+  /**
+   * The next serial of the site's year for a unit of work, synchronously, from where this
+   * process left the counter stream (undefined: `prepare` it first). Serials taken one
+   * after another chain onto each other; the store refuses any built on a stale position
+   * (another instance appended, or an earlier unit failed), and `failed` makes the next
+   * reservation read the stream again. Gap-free: a serial exists once its unit commits.
+   */
+  reserve(siteId: string, complaintId: string, receivedAt: string): SerialReservation | undefined {
+    const site = this.sites.site(siteId);
+    const year = numberingYear(receivedAt, site.timeZone);
+    const streamId = yearlyCounterStreamName(siteId, year);
+    const cursor = this.cursors.get(streamId);
+    if (!cursor) return undefined;
+    const command: AllocateComplaintSerial = { type: 'AllocateComplaintSerial', data: { siteId, year, complaintId }, metadata: { now: receivedAt } };
+    // The counter's state depends on its last event only (the last serial). A unit always
+    // takes a new serial: one for the same complaint in flight (a concurrent request with the
+    // same key) or committed fails on the claim that unit carries, before its serial counts.
+    const prepared = prepareAppend<YearlyCounterState, AllocateComplaintSerial, ComplaintSerialAllocated>(
+      this.store,
+      streamId,
+      { initialState: initialYearlyCounterState, evolve: evolveYearlyCounter, decide: (c, state) => decideYearlyCounter(c, { ...state, serials: {} }) },
+      command,
+      cursor.last ? [cursor.last] : [],
+      {
+        metadata: { actor: { id: 'system:numbering', role: 'system' }, occurredAt: receivedAt, causationId: complaintId },
+        eventIds: (events) => events.map((e) => deterministicUuid(`serial:${e.data.siteId}:${e.data.year}:${e.data.complaintId}`)),
+      },
+    );
+    const serial = serialOf(prepared.finalState, complaintId);
+    if (!prepared.append || serial === undefined) return undefined;
+    const appended = prepared.append.events[prepared.append.events.length - 1];
+    const next: Cursor = {
+      last: {
+        type: appended.type,
+        data: appended.data,
+        revision: (cursor.last?.revision ?? -1n) + 1n,
+        recordedAt: typeof appended.metadata.recordedAt === 'string' ? new Date(appended.metadata.recordedAt) : new Date(),
+        metadata: appended.metadata,
+      },
+    };
+    this.cursors.set(streamId, next);
+    return {
+      number: complaintNumber(site.code, receivedAt, serial, site.timeZone),
+      append: prepared.append,
+      committed: () => undefined,
+      failed: () => {
+        // Units built on this one fail too; whoever reserves next starts from the store.
+        this.cursors.delete(streamId);
+      },
+    };
+  }
 
   /**
    * @param heldSince when a retried registration (same Idempotency-Key, same complaint id)
@@ -109,6 +209,7 @@ export class ComplaintNumberingService {
       const batch = queue.splice(0, MAX_BATCH);
       try {
         const serials = await this.append(streamId, batch);
+        this.cursors.delete(streamId); // appended outside the units of work: their next reservation re-reads
         for (const waiting of batch) {
           const serial = serials.get(waiting.command.data.complaintId);
           if (serial === undefined) waiting.reject(new Error(`no serial allocated for ${waiting.command.data.complaintId}`));

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import { GroupCommit, canonicalJson, type Settled } from '@complaints/event-store';
+import { GroupCommit, canonicalJson, type Settled, type UnitInsert } from '@complaints/event-store';
 import { PG_POOL, conflict } from '@complaints/service-kit';
 
 export type IdempotentOutcome<T> = {
@@ -59,6 +59,29 @@ export class IdempotencyStore implements OnModuleInit {
    */
   claim<T>(siteId: string, clientKey: string, body: unknown, complaintId: string): Promise<IdempotentOutcome<T>> {
     return this.claims.submit({ key: IdempotencyStore.scoped(siteId, clientKey), hash: IdempotencyStore.hash(body), complaintId }) as Promise<IdempotentOutcome<T>>;
+  }
+
+  /**
+   * The claim as a record of a unit of work (`EventStore.commitUnit`): written with the
+   * registration it belongs to, or not at all. A key claimed already fails the unit; then
+   * `claimed` says what the earlier request with it got.
+   */
+  claimRecord(siteId: string, clientKey: string, body: unknown, complaintId: string): UnitInsert {
+    return { insert: 'intake.idempotency_keys', row: { key: IdempotencyStore.scoped(siteId, clientKey), request_hash: IdempotencyStore.hash(body), complaint_id: complaintId } };
+  }
+
+  /** An existing claim of the key for this body (409 for another body; undefined: none). */
+  async claimed<T>(siteId: string, clientKey: string, body: unknown): Promise<IdempotentOutcome<T> | undefined> {
+    const { rows } = await this.pool.query<{ request_hash: string; complaint_id: string; response: T | null; created_at: Date }>(
+      `SELECT request_hash, complaint_id, response, created_at FROM intake.idempotency_keys WHERE key = $1`,
+      [IdempotencyStore.scoped(siteId, clientKey)],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    if (row.request_hash !== IdempotencyStore.hash(body)) {
+      throw conflict('Idempotency-Key was already used with a different request body', [{ field: 'Idempotency-Key', problem: 'reused with a different body' }]);
+    }
+    return { complaintId: row.complaint_id, response: row.response ?? undefined, claimedAt: row.created_at, fresh: false };
   }
 
   private readonly claims = new GroupCommit<Claim, IdempotentOutcome<unknown>>(async (items) => {

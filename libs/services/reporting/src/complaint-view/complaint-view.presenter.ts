@@ -21,7 +21,13 @@ export type ViewCaller = { user: { id: string; role: string; name?: string }; po
  */
 export const presentComplaints = async (states: readonly Complaint[], role: string, now: Date, open: OpenComplainants, caller?: ViewCaller): Promise<ComplaintView[]> => {
   const actor: Actor | undefined = caller && { id: caller.user.id, role: caller.user.role as Role, ...(caller.user.name ? { name: caller.user.name } : {}) };
-  return (await open(states)).map((state) =>
-    complaintViewFor(state, role, now.toISOString(), caller && actor ? { actor, context: resolveDecisionContext({ policy: caller.policyOf(state.siteId) }) } : undefined),
-  );
+  // One decision context per site of the page, not one per complaint.
+  const contexts = new Map<string, ReturnType<typeof resolveDecisionContext>>();
+  const contextOf = (siteId: string, policyOf: ViewCaller['policyOf']) => {
+    let context = contexts.get(siteId);
+    if (!context) contexts.set(siteId, (context = resolveDecisionContext({ policy: policyOf(siteId) })));
+    return context;
+  };
+  const at = now.toISOString();
+  return (await open(states)).map((state) => complaintViewFor(state, role, at, caller && actor ? { actor, context: contextOf(state.siteId, caller.policyOf) } : undefined));
 };

@@ -1,6 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '@complaints/testing';
 import { ComplaintStory, appendStories, cst } from '../testing/complaint-story';
-import { openReportingHarness, type ReportingHarness } from '../testing/reporting-harness';
+import { openReportingHarness, type ReportingHarness, untilAllVisible } from '../testing/reporting-harness';
 import { queryDepartmentDashboard } from './department-dashboard.query';
 
 /**
@@ -49,6 +49,7 @@ describe('Department dashboard (GET /api/dashboards/department)', () => {
     db = await createTestDatabase('dashboard');
     h = await openReportingHarness(db.url);
     await appendStories(h.store, [P1, P2, P3, P4, P5, P6, P7, OTHER]);
+    await untilAllVisible(h);
     await h.projections.rebuild('department-dashboard');
   }, 60_000);
 

@@ -1,7 +1,7 @@
 import { resolvePolicy } from '@complaints/domain';
 import { createTestDatabase, type TestDatabase } from '@complaints/testing';
 import { ComplaintStory, actors, appendStories, cst } from '../testing/complaint-story';
-import { openReportingHarness, type ReportingHarness } from '../testing/reporting-harness';
+import { openReportingHarness, type ReportingHarness, untilAllVisible } from '../testing/reporting-harness';
 import { buildMonthlyPack, type MonthlyPack, type SiteInfo } from './monthly-report.query';
 
 /**
@@ -168,6 +168,7 @@ describe('Monthly pack (月度统计报告) on a hand-built March 2025', () => {
     db = await createTestDatabase('monthly_report');
     h = await openReportingHarness(db.url);
     await appendStories(h.store, [A, B, C, D, E, F, K, G, H, I, J]);
+    await untilAllVisible(h);
     await h.projections.rebuild('monthly-report');
     pack = await report([site(SITE)]);
   }, 60_000);

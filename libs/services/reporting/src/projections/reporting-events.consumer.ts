@@ -37,7 +37,7 @@ export class ReportingEventsConsumer extends ComplaintEventsConsumer {
     const events = messages.map(projectedFromMessage);
     const announce = await this.feed.beforeApply(events).catch(() => async () => undefined);
     const applied = await this.projections.applyLive(events);
-    for (const [projection, n] of Object.entries(applied)) if (n > 0) this.metrics?.projectionEvents.inc({ projection }, n);
+    for (const [projection, n] of Object.entries(applied)) this.metrics?.projectionApplied(projection, n, events);
     // Every projection has committed: readers can now fetch what the live stream announces (nothing new: nothing to tell).
     if (Object.values(applied).some((n) => n > 0)) await announce().catch((error: unknown) => this.logger.warn(`live announcement failed: ${error instanceof Error ? error.message : String(error)}`));
   }

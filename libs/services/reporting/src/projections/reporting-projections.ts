@@ -1,20 +1,10 @@
 import type { DataSource } from 'typeorm';
-import { COMPLAINT_STREAM_PREFIX } from '@complaints/contracts';
 import type { EventStore } from '@complaints/event-store';
-import { inSpan } from '@complaints/service-kit';
-import {
-  ProjectionRunner,
-  type ProjectedEvent,
-  type ProjectionCheckpoint,
-  type ProjectionSource,
-  type RebuildOptions,
-  type RebuildReport,
-  type StreamProjection,
-} from '@complaints/read-model';
+import type { StreamProjection } from '@complaints/read-model';
+import { ServiceProjections, complaintEventSource, postgresHeadPosition } from '@complaints/service-common';
 import { complaintViewProjection } from '../complaint-view/complaint-view.projection';
 import { departmentDashboardProjection } from '../dashboard/department-dashboard.projection';
 import { monthlyReportProjection } from '../monthly-report/monthly-report.projection';
-import { projectedFromRecorded } from './complaint-stream';
 
 /** Every projection of the reporting schema, by name (the CLI's and the admin endpoint's argument). */
 export const REPORTING_PROJECTIONS: readonly StreamProjection<unknown>[] = [
@@ -29,63 +19,15 @@ export const projectionNames = (): string[] => REPORTING_PROJECTIONS.map((p) => 
 
 export const findProjection = (name: string): StreamProjection<unknown> | undefined => REPORTING_PROJECTIONS.find((p) => p.name === name);
 
-/** Complaint streams from the event store, in global order or one stream at a time. */
-export const complaintEventSource = (store: EventStore, headPosition?: () => Promise<bigint | undefined>): ProjectionSource => ({
-  readAll: (after, maxCount) => store.readAll({ after, maxCount, streamPrefix: COMPLAINT_STREAM_PREFIX }),
-  readStream: async (streamId) => (await store.readStream(streamId)).map(projectedFromRecorded).filter((e): e is ProjectedEvent => e !== undefined),
-  toProjected: projectedFromRecorded,
-  headPosition,
-});
-
 /**
  * The reporting read models as one unit: the live path applies each delivered batch to
  * every projection (each in its own transaction with the applied ids), and any one of them
  * can be dropped and rebuilt from the event store.
  */
-export class ReportingProjections {
-  readonly runner: ProjectionRunner;
-
-  constructor(
-    readonly dataSource: DataSource,
-    store: EventStore,
-    headPosition?: () => Promise<bigint | undefined>,
-    readonly projections: readonly StreamProjection<unknown>[] = REPORTING_PROJECTIONS,
-  ) {
-    this.runner = new ProjectionRunner(dataSource, REPORTING_SCHEMA, complaintEventSource(store, headPosition));
-  }
-
-  find(name: string): StreamProjection<unknown> | undefined {
-    return this.projections.find((p) => p.name === name);
-  }
-
-  /** Applies a delivered batch to every projection, one transaction per projection; how many events were new to each. */
-  async applyLive(events: readonly ProjectedEvent[]): Promise<Record<string, number>> {
-    const applied: Record<string, number> = {};
-    for (const projection of this.projections) {
-      applied[projection.name] = await inSpan(`projection ${projection.name}`, { attributes: { 'complaints.projection': projection.name, 'complaints.event_count': events.length } }, async (span) => {
-        const n = await this.runner.applyLiveBatch(projection, events);
-        span.setAttribute('complaints.events_applied', n);
-        return n;
-      });
-    }
-    return applied;
-  }
-
-  rebuild(name: string, options?: RebuildOptions): Promise<RebuildReport> {
-    const projection = this.find(name);
-    if (!projection) throw new Error(`unknown projection ${name}; one of ${this.projections.map((p) => p.name).join(', ')}`);
-    return this.runner.rebuild(projection, options);
-  }
-
-  checkpoints(): Promise<ProjectionCheckpoint[]> {
-    return this.runner.checkpoints();
+export class ReportingProjections extends ServiceProjections {
+  constructor(dataSource: DataSource, store: EventStore, headPosition?: () => Promise<bigint | undefined>, projections: readonly StreamProjection<unknown>[] = REPORTING_PROJECTIONS) {
+    super(dataSource, REPORTING_SCHEMA, store, projections, headPosition);
   }
 }
 
-/** The PostgreSQL event store's last position (for the rebuild's progress percentage). */
-export const postgresHeadPosition =
-  (query: (sql: string) => Promise<{ rows: { head: string | null }[] }>, schema = 'event_store') =>
-  async (): Promise<bigint | undefined> => {
-    const { rows } = await query(`SELECT max(position)::text AS head FROM ${schema}.events`);
-    return rows[0]?.head ? BigInt(rows[0].head) : undefined;
-  };
+export { complaintEventSource, postgresHeadPosition };

@@ -39,3 +39,25 @@ export const tableChecksum = async (dataSource: DataSource, table: string, order
   const [r] = (await dataSource.query(`SELECT count(*)::int AS rows, coalesce(md5(string_agg(to_jsonb(t)::text, E'\\n' ORDER BY ${orderBy})), '') AS md5 FROM ${table} t`)) as { rows: number; md5: string }[];
   return r;
 };
+
+/**
+ * Waits until reading the store in global order shows every event stored. The store shows an
+ * event in `$all` only once every older transaction in the cluster has ended (its ordering rule),
+ * so right after appending, under a busy test run (other databases' long transactions), the
+ * tail may appear a moment later — a rebuild started before would miss it.
+ */
+export const untilAllVisible = async (h: Pick<ReportingHarness, 'dataSource' | 'store'>, timeoutMs = 50_000): Promise<void> => {
+  const [{ n }] = (await h.dataSource.query(`SELECT count(*)::int AS n FROM event_store.events`)) as { n: number }[];
+  const deadline = Date.now() + timeoutMs;
+  let seen = 0;
+  for (let after = 0n; seen < n; ) {
+    const batch = await h.store.readAll({ after, maxCount: 1_000 });
+    if (batch.length === 0) {
+      if (Date.now() > deadline) throw new Error(`only ${seen} of ${n} stored events visible after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+      continue;
+    }
+    seen += batch.length;
+    after = batch[batch.length - 1].position;
+  }
+};
