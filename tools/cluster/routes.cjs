@@ -23,7 +23,7 @@ const routeRequest = (method, path) => {
   if (/^\/api\/complaints\/[^/]+\/triage(\/(suggestion|referral))?$/.test(p)) return 'triage';
   if (/^\/api\/complaints\/[^/]+\/notices(\/(retry|letter))?$/.test(p) || p === '/api/complainant-notices') return 'handling'; // complainant notices: handling's outbox
   if (m === 'GET' || m === 'HEAD') return 'reporting';
-  if (p === '/api/complaints' || /^\/api\/complaints\/[^/]+\/(corrections|personal-data\/erasure|archive)$/.test(p)) return 'intake';
+  if (p === '/api/complaints' || /^\/api\/complaints\/[^/]+\/(corrections|personal-data\/erasure|archive|attachments)$/.test(p)) return 'intake';
   if (/^\/api\/complaints\/[^/]+\/(replies|plan|resolve|escalate|reassign|major|compensations|outreach)$/.test(p)) return 'handling';
   if (/^\/api\/complaints\/[^/]+\/(callbacks|callback-exemption)$/.test(p)) return 'callback';
   return 'reporting';

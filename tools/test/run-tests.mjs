@@ -101,12 +101,34 @@ if (!needsKafka) {
 }
 if (needsKafka && !env.GREENMAIL_SMTP_PORT) env.GREENMAIL_SKIPPED = tiers[tiers.length - 1];
 
+// S3 — the attachment store's S3 adapter against a real S3-compatible server: S3_TEST_ENDPOINT
+// if set; else Adobe S3Mock run by Java from infra/s3mock (Maven fetches it once); else skipped.
+let s3mock;
+if (!needsKafka) {
+  tiers.push(`s3: not started — ${script} runs no tier that needs it`);
+} else if (env.S3_TEST_ENDPOINT) {
+  tiers.push(`s3: using S3_TEST_ENDPOINT=${env.S3_TEST_ENDPOINT}`);
+} else if (has('java') && has('mvn')) {
+  const { startS3Mock } = require(join(root, 'infra/s3mock/s3mock.cjs'));
+  const started = Date.now();
+  try {
+    const port = env.TEST_S3MOCK_PORT ? Number(env.TEST_S3MOCK_PORT) : await freePortPair(19390);
+    s3mock = await startS3Mock({ port, dataDir: join(root, `.data/s3mock-test-${port}`), fresh: true });
+    env.S3_TEST_ENDPOINT = s3mock.endpoint;
+    tiers.push(`s3: real S3-compatible server Adobe S3Mock ${s3mock.version} at ${s3mock.endpoint} (pid ${s3mock.pid}, started in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  } catch (error) {
+    env.S3_TIER_SKIPPED = tiers[tiers.push(`s3: SKIPPED — Adobe S3Mock did not start: ${error.message.split('\n')[0]}`) - 1];
+  }
+} else {
+  env.S3_TIER_SKIPPED = tiers[tiers.push('s3: SKIPPED — no S3_TEST_ENDPOINT and no java+mvn to run Adobe S3Mock on this machine') - 1];
+}
+
 console.log(`\n${script}: tiers ${selected.join(', ')}\n${tiers.join('\n')}\n`);
 const exitCode = (child) => new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
 
 // The dashboard's component tests (vitest + jsdom) first, so the run ends with jest's
 // summary; their counts go into the closing summary. Skipped when arguments go to jest.
-const context = { script, tiers: selected, kafka: tiers[0].replace(/^kafka: /, ''), greenmail: tiers[1].replace(/^greenmail: /, ''), kafkaSkipped: env.KAFKA_TIER_SKIPPED, filtered: args.length > 0 };
+const context = { script, tiers: selected, kafka: tiers[0].replace(/^kafka: /, ''), greenmail: tiers[1].replace(/^greenmail: /, ''), kafkaSkipped: env.KAFKA_TIER_SKIPPED, s3: tiers.find((t) => t.startsWith('s3: '))?.replace(/^s3: /, ''), filtered: args.length > 0 };
 let dashboardCode = 0;
 if (!selected.includes('component')) {
   // not this tier
@@ -146,4 +168,5 @@ const jest = spawn(process.execPath, [join(root, 'node_modules/jest/bin/jest.js'
 const code = await exitCode(jest);
 if (broker) await broker.stop().catch((error) => console.error(`kafka: stop failed: ${error.message}`));
 if (mailServer) await mailServer.stop().catch((error) => console.error(`greenmail: stop failed: ${error.message}`));
+if (s3mock) await s3mock.stop().catch((error) => console.error(`s3mock: stop failed: ${error.message}`));
 process.exit(code || dashboardCode);

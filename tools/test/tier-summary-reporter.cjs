@@ -70,6 +70,7 @@ class TierSummaryReporter {
     if (untiered.files) lines.push(`${'(no tier)'.padEnd(51)}${show(untiered)} — name the tier in the file name`);
     if (context.kafka) lines.push(`kafka       ${context.kafka}`);
     if (context.greenmail) lines.push(`greenmail   ${context.greenmail}`);
+    if (context.s3) lines.push(`s3          ${context.s3}`);
     const docker = process.env.DOCKER_STATUS || 'not probed';
     const eventStoreDbRan = results.testResults.some((file) => /eventstoredb/.test(file.testFilePath));
     if (!selected.includes('integration')) lines.push(`eventstoredb not run — its contract suite is in the integration tier`);

@@ -94,6 +94,20 @@ export type { CallbackCount, CallbackShortfall } from './reporting/callback-quot
 export { deciderSpecification } from './testing/decider-spec';
 export type { Decider, ErrorCheck, Outcome } from './testing/decider-spec';
 
+// Attachments (photos and documents, content-addressed)
+export {
+  ATTACHMENT_STAGES,
+  ATTACHMENT_STAGE_STATUSES,
+  DEFAULT_ATTACHMENT_POLICY,
+  SNIFFABLE_MEDIA_TYPES,
+  attachmentPolicyOf,
+  attachmentStagesFor,
+  isImageMediaType,
+  mayReadPersonalAttachment,
+  sniffMediaType,
+} from './complaint/complaint.attachments';
+export type { AttachmentPolicy, AttachmentRef, AttachmentStage } from './complaint/complaint.attachments';
+
 // Records desk: typical-case library, public disclosure, weekly supervisor check (their own streams)
 export * from './records-desk';
 // Records desk: the monthly pack's sign-off and the year-end seal with its retention

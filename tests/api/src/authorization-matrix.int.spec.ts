@@ -69,6 +69,9 @@ const MATRIX: Record<string, Rule> = {
   'POST /api/complaints/{id}/major': { kind: 'command', command: 'MarkComplaintMajor', body: { reasons: ['litigation'], note: '矩阵' } },
   'POST /api/complaints/{id}/compensations': { kind: 'command', command: 'ApproveCompensation', body: { amount: 1, reason: '矩阵' } },
   'POST /api/complaints/{id}/outreach': { kind: 'command', command: 'RecordOutreach', body: { kind: 'public_notice', note: '矩阵' } },
+  'POST /api/complaints/{id}/attachments': { kind: 'command', command: 'AddAttachment', body: {} },
+  'GET /api/complaints/{id}/attachments': { kind: 'read-complaint' },
+  'GET /api/complaints/{id}/attachments/{sha256}': { kind: 'read-complaint' },
   'GET /api/callbacks': { kind: 'cs-queue', query: `?siteId=${SITE}` },
   'GET /api/complaints/{id}/notices': { kind: 'read-complaint' },
   'POST /api/complaints/{id}/notices/retry': { kind: 'contact' },
@@ -150,7 +153,15 @@ const expectedAllowed = (rule: Rule, user: AuthUser): boolean => {
 
 const request = (key: string, rule: Rule): { method: string; path: string; body?: unknown } => {
   const [method, template] = key.split(' ');
-  let path = template.replace('{id}', complaintId).replace('{siteId}', SITE).replace('{year}', '2026').replace('{name}', 'complaint-view').replace('{complaintId}', complaintId).replace('{month}', '2026-01').replace('{week}', '2026-W01');
+  let path = template
+    .replace('{id}', complaintId)
+    .replace('{siteId}', SITE)
+    .replace('{year}', '2026')
+    .replace('{name}', 'complaint-view')
+    .replace('{complaintId}', complaintId)
+    .replace('{month}', '2026-01')
+    .replace('{week}', '2026-W01')
+    .replace('{sha256}', '0'.repeat(64));
   if (rule.kind === 'read-site' || rule.kind === 'cs-queue') path += rule.query;
   if (rule.kind === 'contact' && rule.query) path += rule.query;
   if (rule.kind === 'dashboard') path += `?siteId=${SITE}&department=${DEPARTMENT}`;

@@ -1,4 +1,6 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { crc32, deflateSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -16,6 +18,28 @@ const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SHOTS = join(workspaceRoot, 'docs', 'screenshots');
 const DASHBOARD = join(workspaceRoot, 'dist', 'dashboard', 'index.html');
+
+/** A real PNG (a colour gradient) the browser decodes, for the attachment thumbnails. */
+const gradientPng = (width: number, height: number, [r, g, b]: [number, number, number]): Buffer => {
+  const chunk = (type: string, data: Buffer) => {
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(data.length, 0);
+    head.write(type, 4, 'ascii');
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type, 'ascii'), data])) >>> 0, 0);
+    return Buffer.concat([head, data, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const rows = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    const row = y * (width * 3 + 1);
+    for (let x = 0; x < width; x++) rows.set([Math.round((r * x) / width), Math.round((g * y) / height), b], row + 1 + x * 3);
+  }
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+};
 
 const missing = !existsSync(CHROMIUM) ? `${CHROMIUM} is absent (install Debian's chromium: apt-get install -y chromium)` : !existsSync(DASHBOARD) ? `${DASHBOARD} is absent (npm test / npm start build it)` : undefined;
 if (missing) console.warn(`\n*** e2e-browser: SKIPPED — ${missing} ***\n`);
@@ -549,6 +573,97 @@ describeInBrowser('the dashboard in Chromium (embedded default)', () => {
 
     expect(consoleErrors.filter((e) => !/status of 40[134]/.test(e))).toEqual([]);
   }, 300_000);
+  it('attaches photos on the registration form and on a handling step, and shows them as thumbnails on the complaint’s page', async () => {
+    consoleErrors.splice(0);
+    const before = mkdtempSync(join(tmpdir(), 'attach-'));
+    const photoPath = join(before, '漏水现场.png');
+    writeFileSync(photoPath, gradientPng(320, 240, [30, 110, 200]));
+    const afterPath = join(before, '维修完成.png');
+    writeFileSync(afterPath, gradientPng(320, 240, [40, 170, 90]));
+    const pdfPath = join(before, '维修单.pdf');
+    writeFileSync(pdfPath, '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+
+    // The duty officer registers a complaint with the complainant's photo.
+    await signIn('duty.a');
+    await page.getByTestId('nav-register').click();
+    await page.getByTestId('register-form').waitFor();
+    await page.locator('#reg-channel').selectOption('visit');
+    await page.locator('#reg-title').fill('卫生间天花板漏水');
+    await page.locator('#reg-description').fill('7号楼701卫生间天花板漏水，业主带来了现场照片。');
+    await page.locator('#reg-name').fill('孙女士');
+    await page.locator('#reg-phone').fill('13800000123');
+    await page.locator('#reg-building').fill('7');
+    await page.locator('#reg-unit').fill('701');
+    await page.locator('#reg-photos').setInputFiles(photoPath);
+    await page.getByTestId('register-submit').click();
+    await page.waitForURL(/\/complaints\/[0-9a-f-]{36}\?registered=/);
+    const id = /\/complaints\/([0-9a-f-]{36})/.exec(page.url())?.[1] as string;
+    const thumb = page.getByTestId('attachments').getByTestId('attachment-thumb');
+    await thumb.first().waitFor();
+    // Decoded by the browser, shown small.
+    const size = () => thumb.first().evaluate((img) => [(img as unknown as { naturalWidth: number }).naturalWidth, (img as unknown as { clientWidth: number }).clientWidth]);
+    for (const until = Date.now() + 10_000; (await size())[0] === 0 && Date.now() < until; ) await page.waitForTimeout(100);
+    expect(await size()).toEqual([320, 96]);
+
+    // Triaged to engineering; the handler attaches the after-photo and the repair slip while handling.
+    const duty = await apiAs('duty.a');
+    await duty('POST', `/complaints/${id}/triage`, { nature: 'valid', severity: 'minor', urgency: 'normal', category: 'repairs', department: 'engineering' });
+    await signIn('handler.a');
+    await page.goto(`${server.url}/complaints/${id}`);
+    await waitForStatus('triaged');
+    const panel = page.getByTestId('attachments');
+    await panel.getByTestId('attach-stage').waitFor();
+    await panel.getByTestId('attach-file').setInputFiles(afterPath);
+    await panel.getByTestId('attach-stage').selectOption('resolution');
+    await panel.getByTestId('attach-submit').click();
+    await panel.getByTestId('attach-done').waitFor();
+    await panel.getByTestId('attach-file').setInputFiles(pdfPath);
+    await panel.getByTestId('attach-stage').selectOption('handling');
+    await panel.getByTestId('attach-submit').click();
+    const count = async (testId: string, n: number) => {
+      for (const until = Date.now() + 30_000; (await panel.getByTestId(testId).count()) !== n; ) {
+        if (Date.now() > until) throw new Error(`${testId}: ${await panel.getByTestId(testId).count()} shown, expected ${n}`);
+        await page.waitForTimeout(100);
+      }
+    };
+    await count('attachment', 3);
+    await count('attachment-thumb', 2);
+    await panel.getByRole('button', { name: '维修单.pdf' }).waitFor();
+    await noSpinner();
+    // The timeline follows (live stream) once reporting has applied the five events (registered,
+    // its photo, triaged, the two attachments); on a busy machine the refresh button helps it along.
+    const applied = page.locator('[data-testid="complaint-detail"][data-version="5"]');
+    for (let attempt = 0; (await applied.count()) === 0; attempt++) {
+      if (attempt === 60) throw new Error('the view never reached version 5');
+      if (attempt % 10 === 9) await page.getByRole('button', { name: '刷新' }).click();
+      await page.waitForTimeout(500);
+    }
+    await page.getByTestId('timeline').getByText('处理过程中').waitFor({ timeout: 30_000 });
+    await page.getByTestId('timeline').getByText('处理结果（完工照片）').waitFor();
+    await shot('26-complaint-attachments');
+    // The attachments card of a Chinese screen stays Chinese: sizes in 千字节, types as 图片
+    // (file names are data; PDF is a word of Chinese screens too).
+    const cardText = String(
+      await page.getByTestId('attachments').evaluate((el) => {
+        const copy = el.cloneNode(true) as unknown as { querySelectorAll: (q: string) => { forEach: (f: (e: { remove: () => void }) => void) => void }; textContent: string };
+        copy.querySelectorAll('input, select, [data-raw]').forEach((e) => e.remove());
+        return copy.textContent;
+      }),
+    );
+    expect([...cardText.matchAll(/[A-Za-z]+/g)].map((m) => m[0]).filter((w) => w !== 'PDF')).toEqual([]);
+
+    // What the page shows is what the chain records: the hashes of exactly these bytes.
+    const list = (await (await apiAs('assistant.a'))('GET', `/complaints/${id}/attachments`)) as { items: { sha256: string; stage: string }[] };
+    const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+    expect(list.items.map((i) => [i.stage, i.sha256])).toEqual([
+      ['registration', sha(photoPath)],
+      ['resolution', sha(afterPath)],
+      ['handling', sha(pdfPath)],
+    ]);
+    rmSync(before, { recursive: true, force: true });
+    expect(consoleErrors.filter((e) => !/status of 40[134]/.test(e))).toEqual([]);
+  }, 300_000);
+
   it('shows the records desk: last month’s pack generated by the scheduler, signed off by the CS centre manager, and a year sealed on demand (zh-CN and English)', async () => {
     await signIn('csmanager.a');
     await page.goto(`${server.url}/records`);

@@ -1,5 +1,8 @@
 import { isKnownCode, renderMessage, type Lang, type MessageParams } from '@complaints/contracts/i18n';
 import type {
+  AddedAttachment,
+  AttachmentList,
+  AttachmentStage,
   CallbackTask,
   ComplainantNotice,
   ComplaintView,
@@ -179,6 +182,36 @@ export class ApiClient {
     return this.post<unknown>(`/complaints/${id}/${action}`, body);
   }
 
+  attachments(id: string, signal?: AbortSignal) {
+    return this.get<AttachmentList>(`/complaints/${id}/attachments`, undefined, signal);
+  }
+  /** Uploads one photo or document (multipart, the file in the field `file`). */
+  async uploadAttachment(id: string, file: File, fields: { stage?: AttachmentStage; personal?: boolean; note?: string } = {}): Promise<AddedAttachment> {
+    const form = new FormData();
+    form.set('file', file, file.name);
+    if (fields.stage) form.set('stage', fields.stage);
+    if (fields.personal !== undefined) form.set('personal', String(fields.personal));
+    if (fields.note) form.set('note', fields.note);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    let res: Response;
+    try {
+      res = await fetch(`${this.base}/complaints/${id}/attachments`, { method: 'POST', headers, body: form });
+    } catch (error) {
+      throw new ApiError(0, 'Network Error', (error as Error).message || 'network error');
+    }
+    if (!res.ok) {
+      const error = await parseError(res);
+      if (res.status === 401) this.onUnauthorized?.();
+      throw error;
+    }
+    return (await res.json()) as AddedAttachment;
+  }
+  /** The bytes of one attachment, fetched with the token (an <img> cannot send it), for an object URL. */
+  async attachmentBlob(id: string, sha256: string, signal?: AbortSignal): Promise<Blob> {
+    const res = await this.raw('GET', `/complaints/${id}/attachments/${sha256}`, { headers: { accept: '*/*' }, signal });
+    return res.blob();
+  }
   complaintNotices(id: string, signal?: AbortSignal) {
     return this.get<{ items: ComplainantNotice[] }>(`/complaints/${id}/notices`, undefined, signal);
   }

@@ -153,3 +153,21 @@ export type ComplainantNotice = {
   createdAt: string;
   sentAt: string | null;
 };
+
+/** One attachment of a complaint (`GET /api/complaints/:id/attachments`). */
+export type AttachmentStage = 'registration' | 'handling' | 'resolution';
+export type Attachment = {
+  sha256: string;
+  size: number;
+  mediaType: string;
+  fileName: string;
+  stage: AttachmentStage;
+  personal: boolean;
+  note?: string;
+  at?: string;
+  actor?: { id: string; role: string; name?: string };
+  available?: boolean;
+  unavailableReason?: 'erased' | 'personal' | 'missing';
+};
+export type AttachmentList = { items: Attachment[]; stages: AttachmentStage[]; limits: { maxBytes: number; maxPerComplaint: number; mediaTypes: string[] } };
+export type AddedAttachment = Attachment & { complaintId: string; duplicate: boolean };

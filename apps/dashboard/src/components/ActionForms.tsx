@@ -29,21 +29,25 @@ import {
   type ResolveForm as ResolveFormState,
 } from '../lib/validation';
 import { ErrorBanner, Field, useFormErrors } from './ui';
+import { PhotoPicker, uploadFiles } from './Attachments';
 
-type FormProps = { view: ComplaintView; onDone: (action: Action) => void; onCancel: () => void };
+/** `refusedFiles`: attachments sent with the action that the server refused (the action itself was accepted). */
+type FormProps = { view: ComplaintView; onDone: (action: Action, refusedFiles?: string[]) => void; onCancel: () => void };
 
 /** Submits one action: checks first, then POSTs, and keeps the API's error for the fields. */
-const useAction = (view: ComplaintView, action: Action, path: string, onDone: (a: Action) => void) => {
+const useAction = (view: ComplaintView, action: Action, path: string, onDone: (a: Action, refusedFiles?: string[]) => void) => {
   const errors = useFormErrors();
   const [busy, setBusy] = useState(false);
-  const run = async (problems: Problems, body: () => Record<string, unknown>) => {
+  /** `after`: what follows once the write is accepted (e.g. the resolution's photos), before the form closes. */
+  const run = async (problems: Problems, body: () => Record<string, unknown>, after?: () => Promise<string[]>) => {
     errors.setProblems(problems);
     errors.setApiError(null);
     if (hasProblems(problems)) return;
     setBusy(true);
     try {
       await api.act(view.id, path, body());
-      onDone(action);
+      const refused = (await after?.()) ?? [];
+      onDone(action, refused.length > 0 ? refused : undefined);
     } catch (error) {
       errors.setApiError(error);
     } finally {
@@ -158,16 +162,22 @@ export const ResolveForm = ({ view, onDone, onCancel }: FormProps) => {
   const { t, l } = useI18n();
   const [f, setF] = useState<ResolveFormState>({ resolution: '', rootCause: '', responsibleDepartment: view.department ?? '', correctiveActions: '', preventiveActions: '' });
   const a = useAction(view, 'resolve', 'resolve', onDone);
+  // The after-photos (完工照片) go with the resolution, as `resolution` attachments.
+  const [photos, setPhotos] = useState<File[]>([]);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const opt = (v: string) => (v.trim() ? v.trim() : undefined);
-    void a.run(validateResolve(f), () => ({
-      resolution: f.resolution.trim(),
-      rootCause: opt(f.rootCause),
-      responsibleDepartment: opt(f.responsibleDepartment),
-      correctiveActions: opt(f.correctiveActions),
-      preventiveActions: opt(f.preventiveActions),
-    }));
+    void a.run(
+      validateResolve(f),
+      () => ({
+        resolution: f.resolution.trim(),
+        rootCause: opt(f.rootCause),
+        responsibleDepartment: opt(f.responsibleDepartment),
+        correctiveActions: opt(f.correctiveActions),
+        preventiveActions: opt(f.preventiveActions),
+      }),
+      () => uploadFiles(view.id, photos, 'resolution'),
+    );
   };
   return (
     <Shell title={t('action.resolve')} onSubmit={submit} testId="form-resolve" clear={a.clear}>
@@ -196,6 +206,7 @@ export const ResolveForm = ({ view, onDone, onCancel }: FormProps) => {
           <textarea id="resolve-preventive" name="preventiveActions" rows={2} value={f.preventiveActions} onChange={(e) => setF({ ...f, preventiveActions: e.target.value })} />
         </Field>
       </div>
+      <PhotoPicker id="resolve-photos" files={photos} onChange={setPhotos} />
       <Buttons busy={a.busy} onCancel={onCancel} label={t('common.submit')} testId="resolve-submit" />
     </Shell>
   );

@@ -95,6 +95,11 @@ export const useEventSummary = () => {
       case 'ComplaintReferredToManager':
         push(str(d.reason));
         break;
+      case 'AttachmentAdded':
+        // The stage (and the personal mark); names and pictures are in the attachments card.
+        push(`${l('attachmentStage', str(d.stage))}${d.personal === true ? ` · ${t('attach.personal')}` : ''}`);
+        push(str(d.note));
+        break;
       case 'ComplaintCorrected':
         push(t('event.summary.field', { field: String(d.field), from: JSON.stringify(d.previousValue ?? null), to: JSON.stringify(d.value ?? null) }));
         push(str(d.reason));

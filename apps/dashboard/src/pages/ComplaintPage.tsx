@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ComplaintView, DeadlineKey } from '../api/types';
 import { ACTION_FORMS } from '../components/ActionForms';
+import { AttachmentsPanel } from '../components/Attachments';
 import { Timeline } from '../components/Timeline';
 import { ComplainantNotices } from '../components/ComplainantNotices';
 import { Card, DateTime, ErrorBanner, Notice, Spinner, StatusBadge, TimeLeft } from '../components/ui';
@@ -146,7 +147,7 @@ export const ComplaintPage = ({ id }: { id: string }) => {
   const { view, events, error, loading, syncing, reload, waitForChange } = useComplaint(id);
   const [open, setOpen] = useState<Action | null>(null);
   // Kept as keys, so the notice follows a language switch.
-  const [notice, setNotice] = useState<{ kind: 'success' | 'warn'; key: MsgKey; number?: string; action?: Action } | null>(null);
+  const [notice, setNotice] = useState<{ kind: 'success' | 'warn'; key: MsgKey; number?: string; action?: Action; files?: string } | null>(null);
   const params = new URLSearchParams(search);
 
   useEffect(() => {
@@ -163,11 +164,13 @@ export const ComplaintPage = ({ id }: { id: string }) => {
   // What the server says this user may do now (the domain's policy), in its order.
   const actions = allowedActions(view);
 
-  const onDone = async (action: Action) => {
+  const onDone = async (action: Action, refusedFiles?: string[]) => {
     setOpen(null);
     setNotice({ kind: 'success', key: 'detail.waiting' });
     const settled = await waitForChange(view.version);
-    setNotice(settled ? { kind: 'success', key: 'detail.done', action } : { kind: 'warn', key: 'detail.notSettled' });
+    // The action went through but some of its attachments did not: say which, and why.
+    if (refusedFiles?.length) setNotice({ kind: 'warn', key: 'attach.uploadFailed', files: refusedFiles.join('；') });
+    else setNotice(settled ? { kind: 'success', key: 'detail.done', action } : { kind: 'warn', key: 'detail.notSettled' });
   };
 
   const Form = open ? ACTION_FORMS[open] : undefined;
@@ -197,7 +200,7 @@ export const ComplaintPage = ({ id }: { id: string }) => {
       </div>
       {notice && (
         <Notice kind={notice.kind}>
-          <span data-testid="action-notice">{t(notice.key, { number: notice.number ?? '', action: notice.action ? t(ACTION_LABEL[notice.action]) : '' })}</span>
+          <span data-testid="action-notice">{t(notice.key, { number: notice.number ?? '', action: notice.action ? t(ACTION_LABEL[notice.action]) : '', files: notice.files ?? '' })}</span>
         </Notice>
       )}
       {syncing && <Spinner label={t('detail.waiting')} />}
@@ -235,6 +238,9 @@ export const ComplaintPage = ({ id }: { id: string }) => {
               </div>
             )}
             {Form && open && <Form key={`${open}-${view.version}`} view={view} onDone={onDone} onCancel={() => setOpen(null)} />}
+          </Card>
+          <Card title={t('attach.title')} testId="attachments" className="o-4">
+            <AttachmentsPanel complaintId={id} version={view.version} />
           </Card>
           <Card title={t('detail.timeline')} className="o-4">{events ? <Timeline events={events} /> : <Spinner />}</Card>
         </div>

@@ -1,10 +1,11 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { api, newIdempotencyKey } from '../api/client';
 import { Card, ErrorBanner, Field, useFormErrors } from '../components/ui';
+import { PhotoPicker, uploadFiles } from '../components/Attachments';
 import { useI18n } from '../i18n/i18n';
 import { CATEGORIES, CHANNELS } from '../i18n/labels';
 import { emptyRegistration, hasProblems, registrationBody, validateRegistration, type RegistrationForm } from '../lib/validation';
-import { useRouter } from '../router';
+import { Link, useRouter } from '../router';
 import { useSession } from '../session';
 
 /** The fields the API may name in `details`, so they show beside their inputs. */
@@ -43,6 +44,9 @@ export const RegisterPage = ({ onRegistered }: { onRegistered?: (r: { id: string
   const { navigate } = useRouter();
   const [form, setForm] = useState<RegistrationForm>(() => emptyRegistration(siteId || sites[0] || ''));
   const [busy, setBusy] = useState(false);
+  const [photos, setPhotos] = useState<File[]>([]);
+  const [photoProblems, setPhotoProblems] = useState<string[]>([]);
+  const [registered, setRegistered] = useState<{ id: string; number: string } | null>(null);
   const key = useRef(newIdempotencyKey());
   const { problems, setProblems, apiError, setApiError, server, clear } = useFormErrors();
 
@@ -65,6 +69,15 @@ export const RegisterPage = ({ onRegistered }: { onRegistered?: (r: { id: string
       // One key per filled-in form: a double tap or a retry after a timeout registers once.
       const result = await api.register(registrationBody(form), key.current);
       key.current = newIdempotencyKey();
+      // The complainant's photos and papers go with the registration (stage `registration`).
+      const refused = await uploadFiles(result.id, photos, 'registration');
+      setPhotos([]);
+      if (refused.length > 0) {
+        // Registered, but some files were refused: say which and why; the complaint's page takes them again.
+        setPhotoProblems([t('attach.uploadFailed', { files: refused.join('；') })]);
+        setRegistered(result);
+        return;
+      }
       if (onRegistered) onRegistered(result);
       else navigate(`/complaints/${result.id}?registered=${encodeURIComponent(result.number)}`);
     } catch (error) {
@@ -181,6 +194,14 @@ export const RegisterPage = ({ onRegistered }: { onRegistered?: (r: { id: string
               <input id="reg-related" value={form.relatedComplaintId} placeholder="xxxxxxxx-xxxx-…" onChange={(e) => set('relatedComplaintId', e.target.value)} />
             </Field>
           </div>
+        </Card>
+        <Card title={t('attach.title')}>
+          <PhotoPicker id="reg-photos" files={photos} onChange={setPhotos} problems={photoProblems} />
+          {registered && (
+            <Link to={`/complaints/${registered.id}?registered=${encodeURIComponent(registered.number)}`} className="btn" data-testid="reg-open-registered">
+              {registered.number}
+            </Link>
+          )}
         </Card>
         <div className="form-actions sticky-actions">
           <button type="submit" className="btn btn-primary btn-large" disabled={busy} data-testid="register-submit">

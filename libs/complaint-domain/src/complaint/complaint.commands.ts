@@ -19,6 +19,7 @@ import type {
   Severity,
   Urgency,
 } from './complaint.types';
+import type { AddAttachment } from './complaint.attachments';
 
 export type CommandMetadata = {
   /** ISO-8601 instant at which the command is decided. */
@@ -193,7 +194,10 @@ export type ComplaintCommand =
   | RecordOutreach
   | ArchiveComplaint
   | ErasePersonalData
-  | RecordComplainantNotice;
+  | RecordComplainantNotice
+  | AddAttachment;
+
+export type { AddAttachment, AddAttachmentData } from './complaint.attachments';
 
 export type ComplaintCommandType = ComplaintCommand['type'];
 
@@ -218,4 +222,5 @@ export const COMPLAINT_COMMAND_TYPES: readonly ComplaintCommandType[] = [
   'ArchiveComplaint',
   'ErasePersonalData',
   'RecordComplainantNotice',
+  'AddAttachment',
 ];

@@ -23,6 +23,7 @@ import { exemptFromCallback, recordCallback } from './stages/callback';
 import { chaseOverdueDeadline, escalateEmergency, escalateOverdueDeadline } from './stages/scheduler';
 import { approveCompensation, archiveComplaint, erasePersonalData, recordOutreach } from './stages/records';
 import { decideComplainantNotice } from './complainant-notices';
+import { decideAddAttachment } from './complaint.attachments';
 
 export const decide = (command: ComplaintCommand, state: ComplaintState, context?: Partial<DecisionContext>): ComplaintEvent[] => {
   const ctx = resolveDecisionContext(context);
@@ -68,6 +69,8 @@ export const decide = (command: ComplaintCommand, state: ComplaintState, context
       return erasePersonalData(command, state, ctx);
     case 'RecordComplainantNotice':
       return decideComplainantNotice(command, state, ctx);
+    case 'AddAttachment':
+      return decideAddAttachment(command, state, ctx);
     default: {
       const exhaustive: never = command;
       throw new ValidationError([{ field: 'type', problem: `unknown command ${(exhaustive as { type: string }).type}` }]);

@@ -25,6 +25,7 @@ import type {
 import type { PersonalField } from './personal-data';
 import type { TriageReason } from '../triage/triage-suggestion';
 import type { ComplainantNoticeFailed, ComplainantNoticeSent } from './complainant-notices';
+import type { AttachmentAdded } from './complaint.attachments';
 
 export type Event<Type extends string, Data> = { type: Type; data: Data };
 
@@ -220,7 +221,10 @@ export type ComplaintEvent =
   | ComplaintArchived
   | PersonalDataErased
   | ComplainantNoticeSent
-  | ComplainantNoticeFailed;
+  | ComplainantNoticeFailed
+  | AttachmentAdded;
+
+export type { AttachmentAdded } from './complaint.attachments';
 
 export type ComplaintEventType = ComplaintEvent['type'];
 
@@ -250,6 +254,7 @@ export const COMPLAINT_EVENT_TYPES: readonly ComplaintEventType[] = [
   'PersonalDataErased',
   'ComplainantNoticeSent',
   'ComplainantNoticeFailed',
+  'AttachmentAdded',
 ];
 
 /** The stream holding one complaint's whole life (docs/architecture.md). */

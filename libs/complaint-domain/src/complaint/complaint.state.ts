@@ -22,6 +22,7 @@ import type {
 } from './complaint.types';
 import { ERASED_PERSONAL_VALUE } from './personal-data';
 import { evolveComplainantNotice, type NoticeOutcome } from './complainant-notices';
+import { evolveAttachmentAdded, type AttachmentRef } from './complaint.attachments';
 
 export type NoComplaint = { exists: false };
 
@@ -115,6 +116,8 @@ export type Complaint = {
   outreach: number;
   /** Complainant notices recorded on the stream, by notice key (absent until the first). */
   complainantNotices?: Record<string, NoticeOutcome>;
+  /** Attachments by content hash (complaint.attachments.ts); absent until the first. */
+  attachments?: AttachmentRef[];
   /** Number of events folded (the stream revision + 1). */
   version: number;
   lastEventAt: string;
@@ -360,6 +363,8 @@ const evolveExisting = (state: Complaint, event: Exclude<ComplaintEvent, { type:
     case 'ComplainantNoticeSent':
     case 'ComplainantNoticeFailed':
       return evolveComplainantNotice(state, event);
+    case 'AttachmentAdded':
+      return evolveAttachmentAdded(state, event);
     default: {
       // Compile-time: every event type is handled. Run time: an event this version does
       // not know (written by a newer one) leaves the state as it is — a tolerant reader.

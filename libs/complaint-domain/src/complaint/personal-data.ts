@@ -49,8 +49,9 @@ const mapRecord = <T extends Record<string, unknown>>(record: T, keys: readonly 
 /**
  * The event with every personal value passed through `transform` (encrypt, decrypt,
  * mask); everything else untouched, and the very same object when nothing changes.
- * Personal values live in ComplaintRegistered (`complainant.name`, `.phone`, `.unit`, `.email`)
- * and in corrections of those fields (`value`, `previousValue`). Erased markers are
+ * Personal values live in ComplaintRegistered (`complainant.name`, `.phone`, `.unit`, `.email`),
+ * in corrections of those fields (`value`, `previousValue`) and in the file name of an
+ * attachment marked personal (treated as the name). Erased markers are
  * never transformed.
  */
 export const mapPersonalValues = <E extends { type: string; data: object }>(event: E, transform: Transform): E => {
@@ -60,6 +61,12 @@ export const mapPersonalValues = <E extends { type: string; data: object }>(even
     if (typeof complainant !== 'object' || complainant === null) return event;
     const next = mapRecord(complainant as Record<string, unknown>, ['name', 'phone', 'unit', 'email'], (key) => `complainant.${key}` as PersonalField, transform);
     return next === complainant ? event : { ...event, data: { ...data, complainant: next } };
+  }
+  // A personal attachment's file name (e.g. 孙女士身份证.jpg) names the complainant: sealed like
+  // the name, read masked like it, erased with it (complaint.attachments.ts).
+  if (event.type === 'AttachmentAdded' && data['personal'] === true) {
+    const next = mapRecord(data, ['fileName'], () => 'complainant.name', transform);
+    return next === data ? event : { ...event, data: next };
   }
   if (event.type === 'ComplaintCorrected' && isPersonalField(data['field'])) {
     const field = data['field'];

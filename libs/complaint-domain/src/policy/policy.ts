@@ -12,6 +12,7 @@ import { isValidTimeZone, DEFAULT_TIME_ZONE } from '../calendar/time-zone';
 import type { DeadlineRule } from '../calendar/working-calendar';
 import type { ComplaintCommandType } from '../complaint/complaint.commands';
 import type { Channel, Nature, Severity, Urgency } from '../complaint/complaint.types';
+import { DEFAULT_ATTACHMENT_POLICY, SNIFFABLE_MEDIA_TYPES, type AttachmentPolicy } from '../complaint/complaint.attachments';
 
 /** The deadline rules a complaint is triaged under (snapshotted onto the complaint). */
 export type DeadlinePolicy = {
@@ -188,6 +189,8 @@ export type ComplaintPolicy = {
   };
   /** Which roles may issue each command. */
   permissions: Record<ComplaintCommandType, Role[]>;
+  /** Photos and documents (complaint.attachments.ts): size, count and type limits. */
+  attachments: AttachmentPolicy;
 };
 
 export type PolicyOverride = DeepPartial<Omit<ComplaintPolicy, 'version'>>;
@@ -348,7 +351,9 @@ export const DEFAULT_POLICY: ComplaintPolicy = {
     ArchiveComplaint: ['cs_manager', 'admin', 'system'],
     ErasePersonalData: ['admin'],
     RecordComplainantNotice: ['system'],
+    AddAttachment: ['duty_officer', ...CS_STAFF, 'department_head', 'handler'],
   },
+  attachments: DEFAULT_ATTACHMENT_POLICY,
 };
 
 /** One override layer: `{ level: 'site', id: 'SH-01', version: '4', override: { … } }`. */
@@ -432,6 +437,16 @@ export const assertValidPolicy = (policy: ComplaintPolicy): void => {
   }
   for (const [category, department] of Object.entries(policy.categoryDepartments)) {
     problems.check(policy.departments.includes(department), `categoryDepartments.${category}`, `unknown department ${department}`);
+  }
+  const attachments = policy.attachments;
+  if (attachments) {
+    problems.check(Number.isInteger(attachments.maxBytes) && attachments.maxBytes >= 1, 'attachments.maxBytes', 'must be a whole number of bytes ≥ 1');
+    problems.check(Number.isInteger(attachments.maxPerComplaint) && attachments.maxPerComplaint >= 1, 'attachments.maxPerComplaint', 'must be a whole number ≥ 1');
+    problems.check(
+      Array.isArray(attachments.mediaTypes) && attachments.mediaTypes.length > 0 && attachments.mediaTypes.every((t) => (SNIFFABLE_MEDIA_TYPES as readonly string[]).includes(t)),
+      'attachments.mediaTypes',
+      `must be a non-empty list among ${SNIFFABLE_MEDIA_TYPES.join(', ')} (types the content sniffer recognises)`,
+    );
   }
   problems.throwIfAny();
 };

@@ -249,6 +249,7 @@ export const LABELS: Record<string, Group> = {
     PersonalDataErased: { zh: '个人信息已删除', en: 'Personal data erased' },
     ComplainantNoticeSent: { zh: '已通知投诉人', en: 'Complainant notified' },
     ComplainantNoticeFailed: { zh: '通知投诉人失败', en: 'Complainant notice failed' },
+    AttachmentAdded: { zh: '添加附件（照片/文件）', en: 'Attachment added' },
   },
   rule: {
     category_hint: { zh: '类别提示', en: 'Category hint' },
@@ -271,6 +272,11 @@ export const LABELS: Record<string, Group> = {
     nature_default: { zh: '默认性质', en: 'Default nature' },
     major_cleared: { zh: '取消重大', en: 'Major cleared' },
     severity: { zh: '严重程度', en: 'Severity' },
+  },
+  attachmentStage: {
+    registration: { zh: '登记时（投诉人提供）', en: 'Registration (from the complainant)' },
+    handling: { zh: '处理过程中', en: 'During handling' },
+    resolution: { zh: '处理结果（完工照片）', en: 'Resolution (after-photo)' },
   },
   noticeTemplate: {
     received: { zh: '受理通知', en: 'Received' },

@@ -10,3 +10,4 @@ export * from './projections/complaint-stream';
 export * from './projections/service-projections';
 export * from './projections/service-read-model';
 export * from './projections/read-model-migration-sql';
+export * from './attachments';

@@ -73,6 +73,11 @@ export class FiveProcessSystem {
       JWT_SECRET: TEST_JWT_SECRET,
       PERSONAL_DATA_KEY: TEST_PERSONAL_DATA_KEY,
       SEED_DEMO_USERS: 'true',
+      // Attachments as the distributed topology keeps them: in the S3-compatible store the test
+      // command starts (Adobe S3Mock), else in PostgreSQL.
+      ...(process.env.S3_TEST_ENDPOINT
+        ? { ATTACHMENT_STORE: 's3', S3_ENDPOINT: process.env.S3_TEST_ENDPOINT, S3_BUCKET: this.topicPrefix, S3_ACCESS_KEY_ID: 'e2e', S3_SECRET_ACCESS_KEY: 'e2e-only-secret' }
+        : { ATTACHMENT_STORE: 'postgres' }),
     };
     this.env = env;
     for (const name of SERVICES) this.processes[name] = await startServiceProcess(name, { ...env, ...(extraEnv[name] ?? {}) });
@@ -97,7 +102,7 @@ export class FiveProcessSystem {
     if (p.startsWith('/api/callbacks')) return 'callback';
     if (/^\/api\/complaints\/[^/]+\/notices(\/(retry|letter))?$/.test(p) || p === '/api/complainant-notices') return 'handling';
     if (method === 'GET') return /\/triage(\/suggestion)?$/.test(p) ? 'triage' : 'reporting';
-    if (p === '/api/complaints' || p.endsWith('/corrections') || p.endsWith('/personal-data/erasure') || p.endsWith('/archive')) return 'intake';
+    if (p === '/api/complaints' || p.endsWith('/corrections') || p.endsWith('/personal-data/erasure') || p.endsWith('/archive') || p.endsWith('/attachments')) return 'intake';
     if (/\/triage(\/referral)?$/.test(p)) return 'triage';
     if (/\/(replies|plan|resolve|escalate|reassign|major|compensations|outreach)$/.test(p)) return 'handling';
     if (/\/(callbacks|callback-exemption)$/.test(p)) return 'callback';

@@ -35,7 +35,9 @@ export const configureHttpApp = (app: NestExpressApplication, title: string, opt
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'"],
           styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:'],
+          // blob: the dashboard shows attachment thumbnails from object URLs of bytes it
+          // fetched with the token (an <img> cannot send one).
+          imgSrc: ["'self'", 'data:', 'blob:'],
           connectSrc: ["'self'"],
           frameAncestors: ["'none'"],
           // Served over plain http on a LAN by the embedded default: do not force https.

@@ -3,7 +3,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import type { Pool } from 'pg';
-import { ComplaintPersonalData, ExecuteComplaintCommand } from '@complaints/service-common';
+import { ATTACHMENT_STORE, AttachmentReferences, ComplaintCommandRunner, ComplaintPersonalData, ExecuteComplaintCommand, type AttachmentContentStore } from '@complaints/service-common';
 import { PG_POOL, type ActingUser } from '@complaints/service-kit';
 
 /** `POST /api/complaints/:id/personal-data/erasure`. */
@@ -42,6 +42,9 @@ export class ErasePersonalDataHandler implements ICommandHandler<ErasePersonalDa
     private readonly commands: CommandBus,
     private readonly personalData: ComplaintPersonalData,
     @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly runner: ComplaintCommandRunner,
+    private readonly refs: AttachmentReferences,
+    @Inject(ATTACHMENT_STORE) private readonly attachments: AttachmentContentStore,
   ) {}
 
   async execute({ complaintId, reason, user, correlationId }: ErasePersonalDataCommand): Promise<ErasePersonalDataResultDto> {
@@ -49,7 +52,21 @@ export class ErasePersonalDataHandler implements ICommandHandler<ErasePersonalDa
     const { keyDestroyed } = await this.personalData.erase(complaintId);
     await this.pool.query(`DELETE FROM intake.contact_index WHERE complaint_id = $1`, [complaintId]).catch(ignoreMissingTable);
     await this.pool.query(`DELETE FROM intake.idempotency_keys WHERE complaint_id = $1`, [complaintId]).catch(ignoreMissingTable);
+    await this.eraseAttachments(complaintId);
     return { id: complaintId, erased: true, keyDestroyed };
+  }
+
+  /**
+   * Attachments marked personal go with the personal data: the complaint's reference is
+   * dropped and the bytes deleted from the store unless another complaint refers to the same
+   * content. Their events (hash, size, type) stay, as every event does.
+   */
+  private async eraseAttachments(complaintId: string): Promise<void> {
+    const state = await this.runner.stateOf(complaintId);
+    if (!state.exists) return;
+    for (const attachment of (state.attachments ?? []).filter((a) => a.personal)) {
+      if (await this.refs.release(complaintId, attachment.sha256)) await this.attachments.delete(attachment.sha256);
+    }
   }
 }
 
