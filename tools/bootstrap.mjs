@@ -7,7 +7,8 @@
 //      `npm ci` refuses such a lockfile, while `npm install` resolves it as is);
 //   2. compiles the workspace with tsc into dist/ (incremental, a few seconds);
 //   3. builds the dashboard (apps/dashboard) with vite into dist/dashboard/, only when its
-//      sources changed since the last build (hash of apps/dashboard/** in dist/dashboard/.source-hash).
+//      sources changed since the last build (hash of apps/dashboard/** and of the message catalogue
+//      it shares with the server, libs/contracts/src/i18n/**, in dist/dashboard/.source-hash).
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -47,6 +48,9 @@ if (process.env.SKIP_BUILD !== '1') {
   const dashboard = join(root, 'apps', 'dashboard');
   const hash = createHash('sha256');
   for (const file of dashboardSources(dashboard)) hash.update(file.slice(dashboard.length)).update(readFileSync(file));
+  // The shared message catalogue is bundled into the dashboard too.
+  const catalogue = join(root, 'libs', 'contracts', 'src', 'i18n');
+  for (const file of dashboardSources(catalogue).filter((f) => !f.endsWith('.spec.ts'))) hash.update(file.slice(root.length)).update(readFileSync(file));
   const sourceHash = hash.digest('hex');
   const stampFile = join(root, 'dist', 'dashboard', '.source-hash');
   const built = existsSync(join(root, 'dist', 'dashboard', 'index.html')) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === sourceHash;

@@ -14,6 +14,8 @@ export default defineConfig({
   root: here,
   base: '/',
   esbuild: { jsx: 'automatic' },
+  // The message catalogue shared with the server (codes → zh-CN/English): plain TypeScript, no dependencies.
+  resolve: { alias: { '@complaints/contracts/i18n': resolve(here, '../../libs/contracts/src/i18n/index.ts') } },
   build: {
     outDir: resolve(here, '../../dist/dashboard'),
     emptyOutDir: true,

@@ -91,6 +91,7 @@ export { containsKeyword, suggestTriage, TRIAGE_REASON_CODES } from './triage/tr
 export type { TriageReason, TriageReasonCode, TriageSuggestion, TriageSuggestionInput } from './triage/triage-suggestion';
 export { callbackQuotaReminderDay, callbackQuotaReminders, callbackQuotaShortfalls, callbackRate } from './reporting/callback-quota';
 export type { CallbackCount, CallbackQuotaReminder, CallbackShortfall } from './reporting/callback-quota';
+export { MAX_EXPLANATIONS, checkTriageExplanations, triageExplanations } from './triage/triage-explanations';
 
 // Test support (framework-free)
 export { deciderSpecification } from './testing/decider-spec';

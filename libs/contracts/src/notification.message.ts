@@ -6,6 +6,8 @@
  * event; a notifier adapter delivers it. It carries no personal data of the complainant:
  * ids, roles, the deadline and the level only (the first-contact owner is an employee).
  */
+import { renderMessage, type MessageParams } from './i18n/catalogue';
+
 export type NotificationKind = 'chase' | 'escalation' | 'major' | 'outcome' | 'emergency';
 
 /** `toRole` of an outcome notice: the person in `toUser`, whatever their role. */
@@ -30,6 +32,13 @@ export type NotificationMessage = {
   escalationLevel?: number;
   reason?: string;
   automatic?: boolean;
+  /**
+   * What to tell, as a code of the shared message catalogue (`notice.chase`, `notice.escalation`,
+   * `notice.major`, `notice.outcome`) with its parameters, for the notifier to render in each
+   * reader's language (`noticeTexts`). Absent on messages published before codes were added.
+   */
+  code?: string;
+  params?: MessageParams;
 };
 
 const NOTIFYING_EVENTS = new Set(['DeadlineChased', 'ComplaintEscalated', 'ComplaintMarkedMajor', 'ComplaintClosed', 'EmergencyDepartmentNotified']);
@@ -45,40 +54,90 @@ export const notificationFromEvent = (event: { id: string; type: string; data: R
   const base = { schemaVersion: 1 as const, eventId: event.id, complaintId, at: str(d.at) ?? '' };
   switch (event.type) {
     case 'DeadlineChased':
-      return { ...base, kind: 'chase', toRole: str(d.notifyRole) ?? 'cs_assistant', toDepartment: str(d.notifyDepartment), deadline: str(d.deadline), dueAt: str(d.dueAt), escalationLevel: num(d.escalationLevel) };
-    case 'ComplaintEscalated':
+      return {
+        ...base,
+        kind: 'chase',
+        toRole: str(d.notifyRole) ?? 'cs_assistant',
+        toDepartment: str(d.notifyDepartment),
+        deadline: str(d.deadline),
+        dueAt: str(d.dueAt),
+        escalationLevel: num(d.escalationLevel),
+        code: 'notice.chase',
+        params: { deadline: str(d.deadline) ?? '', dueAt: str(d.dueAt) ?? '' },
+      };
+    case 'ComplaintEscalated': {
+      const toRole = str(d.escalatedTo) ?? 'cs_manager';
       return {
         ...base,
         kind: 'escalation',
-        toRole: str(d.escalatedTo) ?? 'cs_manager',
+        toRole,
         deadline: str(d.deadline),
         dueAt: str(d.dueAt),
         escalationLevel: num(d.toLevel),
         reason: str(d.reason),
         automatic: d.automatic === true,
+        code: 'notice.escalation',
+        params: { level: num(d.toLevel) ?? 0, role: toRole },
       };
-    case 'ComplaintMarkedMajor':
+    }
+    case 'ComplaintMarkedMajor': {
+      const toRole = str(d.escalatedTo) ?? 'general_manager';
+      const reasons = Array.isArray(d.reasons) ? d.reasons.filter((r): r is string => typeof r === 'string') : [];
       return {
         ...base,
         kind: 'major',
-        toRole: str(d.escalatedTo) ?? 'general_manager',
+        toRole,
         alsoNotify: Array.isArray(d.notify) ? d.notify.filter((r): r is string => typeof r === 'string') : undefined,
         escalationLevel: num(d.escalationLevel),
         reason: Array.isArray(d.reasons) ? d.reasons.join(',') : undefined,
+        code: 'notice.major',
+        params: { reasons, role: toRole },
       };
+    }
     case 'ComplaintClosed': {
       // The first-contact owner (首问责任人) stays responsible to the end: they are told the outcome.
       const owner = d.informFirstContactOwner as { id?: unknown; name?: unknown } | undefined;
       const id = str(owner?.id);
       if (!id) return undefined;
       const name = str(owner?.name);
-      return { ...base, kind: 'outcome', toRole: FIRST_CONTACT_OWNER, toUser: name ? { id, name } : { id }, reason: str(d.basis) };
+      return { ...base, kind: 'outcome', toRole: FIRST_CONTACT_OWNER, toUser: name ? { id, name } : { id }, reason: str(d.basis), code: 'notice.outcome', params: { basis: str(d.basis) ?? '' } };
     }
     case 'EmergencyDepartmentNotified':
       // The emergency chain's first link: the department's head, by `dueBy` (3 minutes after receipt).
-      return { ...base, kind: 'emergency', toRole: str(d.notifyRole) ?? 'department_head', toDepartment: str(d.department), dueAt: str(d.dueBy), reason: d.late === true ? 'late' : undefined };
+      return {
+        ...base,
+        kind: 'emergency',
+        toRole: str(d.notifyRole) ?? 'department_head',
+        toDepartment: str(d.department),
+        dueAt: str(d.dueBy),
+        reason: d.late === true ? 'late' : undefined,
+        code: 'notice.emergency',
+        params: { department: str(d.department) ?? '', role: str(d.notifyRole) ?? 'department_head', dueAt: str(d.dueBy) ?? '' },
+      };
     default:
       return undefined;
+  }
+};
+
+/** A notification's text in both languages, from its code (older messages: from its kind and fields). */
+export const noticeTexts = (n: NotificationMessage): { 'zh-CN': string; en: string } => {
+  const coded = n.code ? { code: n.code, params: n.params ?? {} } : codedNotice(n);
+  return { 'zh-CN': renderMessage('zh', coded.code, coded.params), en: renderMessage('en', coded.code, coded.params) };
+};
+
+/** The code a notification published before codes were added stands for. */
+const codedNotice = (n: NotificationMessage): { code: string; params: MessageParams } => {
+  switch (n.kind) {
+    case 'chase':
+      return { code: 'notice.chase', params: { deadline: n.deadline ?? '', dueAt: n.dueAt ?? '' } };
+    case 'escalation':
+      return { code: 'notice.escalation', params: { level: n.escalationLevel ?? 0, role: n.toRole } };
+    case 'major':
+      return { code: 'notice.major', params: { reasons: (n.reason ?? '').split(',').filter(Boolean), role: n.toRole } };
+    case 'emergency':
+      return { code: 'notice.emergency', params: { department: n.toDepartment ?? '', role: n.toRole, dueAt: n.dueAt ?? '' } };
+    default:
+      return { code: 'notice.outcome', params: { basis: n.reason ?? '' } };
   }
 };
 

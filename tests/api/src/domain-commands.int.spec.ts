@@ -70,6 +70,8 @@ describe('POST /api/complaints/:id/compensations (核决权限)', () => {
     const over = await system.request('POST', `/api/complaints/${id}/compensations`, { username: 'csmanager.a', body: { amount: 500, reason: '家具损坏' } });
     expect(over.status).toBe(403);
     expect(String(over.body.message)).toContain('general_manager');
+    // The same refusal for the reader's language: a catalogue code with the total, the limit and the next approver.
+    expect(over.body).toMatchObject({ code: 'error.forbidden.over_limit', params: { total: 1300, limit: 1000, role: 'cs_manager', next: 'general_manager' } });
     const byGm = await system.request('POST', `/api/complaints/${id}/compensations`, { username: 'gm.a', body: { amount: 500, reason: '家具损坏' } });
     expect(byGm.status).toBe(202);
     const view = await viewUntil('gm.a', (v) => v.compensationTotal === 1300);

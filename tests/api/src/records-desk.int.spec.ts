@@ -60,7 +60,7 @@ describe('Monthly pack over HTTP', () => {
   it('should refuse December’s pack while December runs (422 naming month), then generate it on 1 January', async () => {
     const early = await system.request('POST', '/api/records/monthly-packs/site-a/2026-12/generate', { username: 'csmanager.a' });
     expect(early.status).toBe(422);
-    expect(early.body.details).toEqual([{ field: 'month', problem: 'the pack of 2026-12 can be generated from 2027-01-01 on' }]);
+    expect(early.body.details).toEqual([{ field: 'month', problem: 'the pack of 2026-12 can be generated from 2027-01-01 on', code: 'problem.invalid' }]);
     at('2027-01-01T08:00:00');
     const res = await ok('POST', '/api/records/monthly-packs/site-a/2026-12/generate', 'csmanager.a');
     expect(res.body).toMatchObject({ generated: true, pack: { siteId: 'site-a', month: '2026-12', status: 'awaiting_sign_off', dueBy: '2027-01-03', overdue: false } });

@@ -471,6 +471,13 @@ describeInBrowser('the dashboard in Chromium (embedded default)', () => {
       const manager = await contexts[2].newPage();
       manager.setDefaultTimeout(30_000);
       manager.on('pageerror', (e) => errors.push(String(e)));
+      // The sign-in page's refusal (401 from the server) is a page too.
+      await manager.goto(`${server.url}/`);
+      await manager.locator('#login-username').fill('csmanager.a');
+      await manager.locator('#login-password').fill('wrong-password');
+      await manager.getByTestId('login-submit').click();
+      await manager.locator('.error-banner').waitFor();
+      await check(manager, 'sign-in refused');
       await signInOn(manager, 'csmanager.a');
       for (const [p, who] of [
         [dutyPage, 'duty.a'],
@@ -487,6 +494,20 @@ describeInBrowser('the dashboard in Chromium (embedded default)', () => {
         await p.getByTestId('complaint-detail').waitFor();
         await check(p, `${who} complaint`);
       }
+      // An error banner is a page too: a complaint of another site, refused by the server (403), its code rendered in Chinese.
+      const elsewhere = (await (await apiAs('assistant.b'))('POST', '/complaints', {
+        siteId: 'site-b',
+        channel: 'phone',
+        complainant: { name: '周女士', phone: '13600136000', building: '2', unit: '302' },
+        title: '地库积水',
+        description: '地下车库入口积水，车辆无法进出',
+      })) as { id: string };
+      await dutyPage.goto(`${server.url}/complaints/${elsewhere.id}`);
+      await dutyPage.locator('.error-banner [data-testid="server-message"]').waitFor({ timeout: 30_000 });
+      expect(await dutyPage.locator('.error-banner .server-message').getAttribute('data-code')).toMatch(/^error\./);
+      expect(await dutyPage.getByTestId('server-message').textContent()).toMatch(/[\u4e00-\u9fff]/);
+      await check(dutyPage, 'duty.a error banner');
+      await shotOf(dutyPage, '13-error-banner-zh');
       expect(found).toEqual({});
       expect(errors).toEqual([]);
     } finally {
@@ -521,12 +542,12 @@ describeInBrowser('the dashboard in Chromium (embedded default)', () => {
     await page.getByTestId('markMajor-submit').click();
     await page.locator('.badge-major').first().waitFor({ timeout: 30_000 });
 
-    // Compensation over the CS centre manager's 1,000: the API's answer names the next approver.
+    // Compensation over the CS centre manager's 1,000: the API's answer names the next approver (总物业经理, from its code's parameters).
     await page.getByTestId('action-compensate').click();
     await page.locator('#compensate-amount').fill('5000');
     await page.locator('#compensate-reason').fill('更换整屋地板');
     await page.getByTestId('compensate-submit').click();
-    await page.getByTestId('form-compensate').getByRole('alert').getByText(/general_manager/).waitFor();
+    await page.getByTestId('form-compensate').getByRole('alert').getByText(/须由总物业经理审批/).waitFor();
     await shot('22-compensation-over-limit');
     await page.locator('#compensate-amount').fill('800');
     await page.getByTestId('compensate-submit').click();

@@ -1,3 +1,4 @@
+import { isKnownCode, renderMessage, type Lang, type MessageParams } from '@complaints/contracts/i18n';
 import type {
   AddedAttachment,
   AttachmentList,
@@ -18,8 +19,8 @@ import type {
 /**
  * The one door to the API of docs/api.md: `/api` on the same origin, JSON both ways,
  * `Authorization: Bearer <token>` on every call once signed in. Every non-2xx answer
- * becomes an ApiError carrying the body's `message` and `details` so forms can show them
- * beside the inputs.
+ * becomes an ApiError carrying the body's `message`, `code`/`params` and `details` so forms
+ * can show them beside the inputs, in the reader's language.
  */
 export class ApiError extends Error {
   constructor(
@@ -27,16 +28,30 @@ export class ApiError extends Error {
     readonly error: string,
     message: string,
     readonly details: ErrorDetail[] = [],
+    /** The error in the shared message catalogue; absent from older servers or a proxy's page. */
+    readonly code?: string,
+    readonly params: MessageParams = {},
   ) {
     super(message);
     this.name = 'ApiError';
   }
 
-  /** The problems the API named for one field (e.g. `complainant.phone`). */
-  problemsFor(field: string): string[] {
-    return this.details.filter((d) => d.field === field).map((d) => d.problem);
+  /** The error in `lang` from its code; the server's English `message` when the code is unknown. */
+  describe(lang: Lang): string {
+    return this.code && isKnownCode(this.code) ? renderMessage(lang, this.code, this.params, this.message) : this.message;
+  }
+
+  /**
+   * The problems the API named for one field (e.g. `complainant.phone`): in Chinese from
+   * their codes; in English the server's own words (they say more than the code's).
+   */
+  problemsFor(field: string, lang: Lang = 'en'): string[] {
+    return this.details.filter((d) => d.field === field).map((d) => problemText(lang, d));
   }
 }
+
+/** One field problem in `lang`: from its code in Chinese (the server writes English), as written in English. */
+export const problemText = (lang: Lang, d: ErrorDetail): string => (lang === 'zh' && d.code && isKnownCode(d.code) ? renderMessage(lang, d.code, {}, d.problem) : d.problem);
 
 type Query = Record<string, string | number | boolean | undefined | null>;
 type Options = { query?: Query; body?: unknown; headers?: Record<string, string>; signal?: AbortSignal };
@@ -72,14 +87,15 @@ export const queryString = (query: Query = {}): string => {
 };
 
 const parseError = async (res: Response): Promise<ApiError> => {
-  let body: { statusCode?: number; error?: string; message?: string | string[]; details?: ErrorDetail[] } = {};
+  let body: { statusCode?: number; error?: string; message?: string | string[]; details?: ErrorDetail[]; code?: unknown; params?: unknown } = {};
   try {
     body = (await res.json()) as typeof body;
   } catch {
     /* not JSON (a proxy's error page): keep the status line */
   }
   const message = Array.isArray(body.message) ? body.message.join('; ') : (body.message ?? res.statusText ?? `HTTP ${res.status}`);
-  return new ApiError(body.statusCode ?? res.status, body.error ?? res.statusText, message, Array.isArray(body.details) ? body.details : []);
+  const params = typeof body.params === 'object' && body.params !== null ? (body.params as MessageParams) : {};
+  return new ApiError(body.statusCode ?? res.status, body.error ?? res.statusText, message, Array.isArray(body.details) ? body.details : [], typeof body.code === 'string' ? body.code : undefined, params);
 };
 
 export class ApiClient {

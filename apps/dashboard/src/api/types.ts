@@ -135,7 +135,8 @@ export type MonthlyReport = {
   sites?: MonthlyReport[];
 };
 
-export type ErrorDetail = { field: string; problem: string };
+/** One field at fault: `problem` in English, `code` the same in the shared catalogue (@complaints/contracts/i18n). */
+export type ErrorDetail = { field: string; problem: string; code?: string };
 
 /** A notice to the complainant (GET /api/complaints/:id/notices, GET /api/complainant-notices): what, how, when — never to whom. */
 export type ComplainantNotice = {

@@ -55,7 +55,13 @@ export const ComplainantNotices = ({ complaintId, tick = 0 }: { complaintId: str
               <span className="muted small">
                 <DateTime iso={n.sentAt ?? n.createdAt} />
                 {n.attempts > 1 && ` · ${t('notices.attempts', { n: n.attempts })}`}
-                {n.lastError && n.status !== 'sent' && ` · ${n.lastError}`}
+                {/* The channel's own diagnostic (a gateway's or mail server's words): shown as data, and not for a channel that is off (its status says so). */}
+                {n.lastError && n.status !== 'sent' && n.status !== 'off' && (
+                  <>
+                    {' · '}
+                    <code className="diagnostic">{n.lastError}</code>
+                  </>
+                )}
               </span>
               {mayAct && n.channel === 'letter' && (n.status === 'ready' || n.status === 'sent') && (
                 <button type="button" className="btn btn-small" onClick={() => void printLetter(n.template)} data-testid="notice-letter">

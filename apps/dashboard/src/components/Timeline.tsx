@@ -1,5 +1,9 @@
 import type { HistoryEvent } from '../api/types';
 import { formatDateTime, useI18n } from '../i18n/i18n';
+import { renderMessage, renderTriageReason, type MessageParams } from '../i18n/labels';
+
+/** An automatic triage recorded before its reasons were kept as codes: its note mixes a Chinese tag with English reasons. */
+const OLD_AUTOMATIC_NOTE = /^自动判别 automatic:/;
 
 type Actor = { id?: string; role?: string; name?: string };
 
@@ -9,7 +13,7 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim
 
 /** One line on what an event did, in the user's language, from its data. */
 export const useEventSummary = () => {
-  const { t, l } = useI18n();
+  const { t, l, lang } = useI18n();
   return (e: HistoryEvent): string[] => {
     const d = e.data;
     const out: string[] = [];
@@ -22,7 +26,10 @@ export const useEventSummary = () => {
         push([l('nature', str(d.nature)), l('severity', str(d.severity)), l('urgency', str(d.urgency)), l('category', str(d.category)), `→ ${l('department', str(d.department))}`].join(' · '));
         if (d.major === true) push(t('complaint.major'));
         push(str(d.assignee) && `${t('complaint.assignee')}: ${d.assignee as string}`);
-        push(str(d.note));
+        // An automatic triage's reasons, as codes with parameters, in the reader's language (the shared catalogue).
+        if (Array.isArray(d.explanations)) for (const r of d.explanations as { code: string; params?: MessageParams }[]) push(renderTriageReason(lang, r));
+        // Older automatic triages kept English reasons in the note: a Chinese reader is told it was automatic (below) instead.
+        if (!(lang === 'zh' && d.automatic === true && OLD_AUTOMATIC_NOTE.test(str(d.note) ?? ''))) push(str(d.note));
         if (d.automatic === true) push(t('event.summary.automatic'));
         break;
       case 'FirstReplyGiven':
@@ -47,7 +54,10 @@ export const useEventSummary = () => {
         break;
       case 'ComplaintEscalated':
         push(t('event.summary.level', { n: Number(d.toLevel), role: l('role', str(d.escalatedTo)) }));
-        push(str(d.reason));
+        // The system's own escalations record an English reason: said from their data in the reader's language instead.
+        if (d.automatic === true && str(d.deadline)) push(renderMessage(lang, 'event.escalation.overdue', { deadline: str(d.deadline), dueAt: formatDateTime(str(d.dueAt)) }));
+        else if (d.automatic === true) push(renderMessage(lang, 'event.escalation.emergency', { role: str(d.escalatedTo) }));
+        else push(str(d.reason));
         if (d.automatic === true) push(t('event.summary.automatic'));
         break;
       case 'ComplaintReassigned':
@@ -67,7 +77,9 @@ export const useEventSummary = () => {
         break;
       case 'CallbackExempted':
         push(l('exemptionReason', str(d.reason)));
-        push(str(d.note));
+        // The system's own note ('not reached after N attempts') is English: the reason and the automatic tag say it.
+        if (d.automatic === true) push(t('event.summary.automatic'));
+        if (d.automatic !== true || lang === 'en') push(str(d.note));
         break;
       case 'ComplaintClosed':
         push(t('event.summary.basis', { basis: l('closeBasis', str(d.basis)) }));

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { ApiError } from '../api/client';
+import { ApiError, problemText } from '../api/client';
 import { formatDateTime, timeLeft, useI18n, type MsgKey } from '../i18n/i18n';
 import type { Problem, Problems } from '../lib/validation';
 
@@ -17,21 +17,27 @@ const STATUS_KEYS = [0, 400, 401, 403, 404, 409, 422, 429, 500];
 
 /** What went wrong, in the user's language, with the server's own message and named fields. */
 export const ErrorBanner = ({ error, shownFields = [], onRetry }: { error: unknown; shownFields?: string[]; onRetry?: () => void }) => {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   if (!error) return null;
   const api = error instanceof ApiError ? error : new ApiError(0, 'Error', error instanceof Error ? error.message : String(error));
   const status = api.statusCode >= 500 ? 500 : api.statusCode;
   const summary = STATUS_KEYS.includes(status) ? t(`error.status.${status}` as MsgKey) : t('error.status.other', { status: api.statusCode });
   const rest = api.details.filter((d) => !shownFields.includes(d.field));
+  // The server's error from its catalogue code, in the reader's language; without a code (an
+  // older server, a proxy's page, the browser's own network error) its message as it came.
+  const said = api.code ? api.describe(lang) : api.message;
+  // In English the server's own message may say more than its code (names, limits): shown too.
+  const english = lang === 'en' && api.code && api.message && api.message !== said ? api.message : '';
   return (
     <div className="error-banner" role="alert">
       <strong>
         {summary} <span className="muted">({api.statusCode || t('error.network')})</span>
       </strong>
-      {api.message && (
-        <div className="server-message">
+      {said && (
+        <div className="server-message" data-code={api.code}>
           {t('error.serverSays')}
-          <span data-testid="server-message">{api.message}</span>
+          <span data-testid="server-message">{said}</span>
+          {english && <div className="muted" data-testid="server-message-detail">{english}</div>}
         </div>
       )}
       {rest.length > 0 && (
@@ -40,7 +46,7 @@ export const ErrorBanner = ({ error, shownFields = [], onRetry }: { error: unkno
           <ul>
             {rest.map((d, i) => (
               <li key={i}>
-                <code>{d.field}</code>: {d.problem}
+                <code>{d.field}</code>: {problemText(lang, d)}
               </li>
             ))}
           </ul>
@@ -103,7 +109,8 @@ export const Field = ({
 export const useFormErrors = () => {
   const [problems, setProblems] = useState<Problems>({});
   const [apiError, setApiError] = useState<unknown>(null);
-  const server = (field: string) => (apiError instanceof ApiError ? apiError.problemsFor(field) : []);
+  const { lang } = useI18n();
+  const server = (field: string) => (apiError instanceof ApiError ? apiError.problemsFor(field, lang) : []);
   const reset = () => {
     setProblems({});
     setApiError(null);
@@ -113,7 +120,7 @@ export const useFormErrors = () => {
     setProblems((p) => (fields.some((f) => f in p) ? Object.fromEntries(Object.entries(p).filter(([k]) => !fields.includes(k))) : p));
     setApiError((e: unknown) =>
       e instanceof ApiError && e.details.some((d) => fields.includes(d.field))
-        ? new ApiError(e.statusCode, e.error, e.message, e.details.filter((d) => !fields.includes(d.field)))
+        ? new ApiError(e.statusCode, e.error, e.message, e.details.filter((d) => !fields.includes(d.field)), e.code, e.params)
         : e,
     );
   };

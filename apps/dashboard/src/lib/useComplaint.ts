@@ -35,7 +35,7 @@ export const useComplaint = (id: string) => {
         400,
       );
       if (!alive.current) return;
-      if (!value) throw new ApiError(404, 'Not Found', `Complaint ${id} not found`);
+      if (!value) throw new ApiError(404, 'Not Found', `Complaint ${id} not found`, [], 'error.complaint_not_found');
       setView(value);
       await loadHistory();
     } catch (e) {

@@ -37,6 +37,16 @@ describe('sign-in', () => {
     expect(screen.getByText(/Wrong username or password/)).toBeTruthy();
   });
 
+  it('says it in Chinese only when the server names the refusal by its catalogue code', async () => {
+    vi.spyOn(api, 'login').mockRejectedValue(new ApiError(401, 'Unauthorized', 'Wrong username or password', [], 'error.wrong_credentials'));
+    app();
+    fireEvent.change(await screen.findByLabelText(/用户名/), { target: { value: 'duty.a' } });
+    fireEvent.change(screen.getByLabelText(/密码/), { target: { value: 'nope' } });
+    fireEvent.click(screen.getByTestId('login-submit'));
+    expect(await screen.findByText(/用户名或密码错误。/)).toBeTruthy();
+    expect(screen.queryByText(/Wrong username or password/)).toBeNull();
+  });
+
   it('signs in, keeps the token for every call, and opens the role’s work queue; English on request', async () => {
     vi.spyOn(api, 'login').mockResolvedValue({ accessToken: 'token-1', expiresIn: 3600 });
     vi.spyOn(api, 'me').mockResolvedValue({ id: 'u1', username: 'duty.a', name: '值班员甲', role: 'duty_officer', siteIds: ['site-a'], departments: [] });

@@ -19,7 +19,7 @@ const DEMO_USERS: [string, string][] = [
 ];
 
 export const LoginPage = ({ expired, inDialog, username: initialUsername = '' }: { expired?: boolean; inDialog?: boolean; username?: string }) => {
-  const { t, l } = useI18n();
+  const { t, l, lang } = useI18n();
   const { login } = useSession();
   const [username, setUsername] = useState(initialUsername);
   const [password, setPassword] = useState('');
@@ -68,7 +68,7 @@ export const LoginPage = ({ expired, inDialog, username: initialUsername = '' }:
             <strong>{t('login.failed')}</strong>
             <div className="server-message">
               {t('error.serverSays')}
-              {apiError.message}
+              {apiError.describe(lang)}
             </div>
           </div>
         ) : (
@@ -84,7 +84,8 @@ export const LoginPage = ({ expired, inDialog, username: initialUsername = '' }:
           {busy ? t('login.signingIn') : t('login.submit')}
         </button>
         {!inDialog && (
-        <details className="demo-users">
+        // Account names and their password: identifiers typed as they are, not words (data-raw).
+        <details className="demo-users" data-raw>
           <summary>{t('login.demoUsers')}</summary>
           <ul>
             {DEMO_USERS.map(([u, role]) => (

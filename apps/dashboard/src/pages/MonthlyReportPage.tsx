@@ -33,7 +33,7 @@ const CaseList = ({ items }: { items: CaseItem[] }) => {
 
 /** GET /api/reports/monthly: the monthly statistical pack (月度统计报告) with charts and the three exports. */
 export const MonthlyReportPage = () => {
-  const { t, l, site } = useI18n();
+  const { t, l, site, lang } = useI18n();
   const { siteId, sites, groupWide } = useSession();
   const [month, setMonth] = useState(thisMonth);
   const [scope, setScope] = useState<string>(siteId || (groupWide ? '' : (sites[0] ?? '')));
@@ -83,7 +83,7 @@ export const MonthlyReportPage = () => {
     setExporting(format);
     setExportResult(null);
     try {
-      const name = await api.download('/reports/monthly', { siteId: scope || undefined, month, format }, `monthly-report-${scope || 'group'}-${month}.${format}`);
+      const name = await api.download('/reports/monthly', { siteId: scope || undefined, month, format, lang: lang === 'zh' ? 'zh-CN' : 'en' }, `monthly-report-${scope || 'group'}-${month}.${format}`);
       setExportResult({ ok: true, text: t('report.exported', { name }) });
     } catch (e) {
       setExportResult({ ok: false, error: e });

@@ -56,7 +56,7 @@ export const NoticeQueuePage = () => {
                   <td>
                     <NoticeStatusBadge status={n.status} /> <span className="muted small">{t('notices.attempts', { n: n.attempts })}</span>
                   </td>
-                  <td>{n.lastError ?? '—'}</td>
+                  <td>{n.lastError ? <code className="diagnostic">{n.lastError}</code> : '—'}</td>
                   <td>
                     <DateTime iso={n.createdAt} />
                   </td>

@@ -75,7 +75,7 @@ describe('the monthly report', () => {
     expect(within(screen.getByText('客服经理').closest('tr') as HTMLElement).getByText('✘ −1')).toBeTruthy();
     fireEvent.click(screen.getByTestId('export-xlsx'));
     await screen.findByText('已下载 monthly-report-site-a-2026-11.xlsx');
-    expect(download).toHaveBeenCalledWith('/reports/monthly', expect.objectContaining({ siteId: 'site-a', format: 'xlsx' }), expect.any(String));
+    expect(download).toHaveBeenCalledWith('/reports/monthly', expect.objectContaining({ siteId: 'site-a', format: 'xlsx', lang: 'zh-CN' }), expect.any(String));
   });
 
   it('a group-wide user may report on the whole group', async () => {

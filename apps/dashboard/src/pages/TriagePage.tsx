@@ -2,7 +2,8 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api/client';
 import type { ComplaintView, TriageSuggestion } from '../api/types';
 import { Card, DateTime, ErrorBanner, Field, Notice, Spinner, StatusBadge, useFormErrors } from '../components/ui';
-import { useI18n, type MsgKey } from '../i18n/i18n';
+import { useI18n, type Lang } from '../i18n/i18n';
+import { renderTriageReason } from '../i18n/labels';
 import { CATEGORIES, DEPARTMENTS, INVALID_REASONS, MAJOR_REASONS, NATURES, SEVERITIES, URGENCIES } from '../i18n/labels';
 import { allowedActions, factsFromHistory } from '../lib/permissions';
 import { useComplaint } from '../lib/useComplaint';
@@ -24,29 +25,8 @@ export const formFromSuggestion = (s: TriageSuggestion | null, view?: ComplaintV
   invalidReason: '',
 });
 
-/** Which label group each parameter of a suggestion's explanation names (the rest are shown as given: words, numbers). */
-const PARAM_GROUP: Record<string, string> = { category: 'category', department: 'department', urgency: 'urgency', severity: 'severity', nature: 'nature', channel: 'channel' };
-
-/** A reason of the suggestion in the reader's language, from its code and parameters (docs/api.md: `explanations`). */
-export const explain = (
-  e: NonNullable<TriageSuggestion['explanations']>[number],
-  t: (key: MsgKey, vars?: Record<string, string | number>) => string,
-  l: (group: string, key: string) => string,
-): string => {
-  const vars: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries(e.params)) vars[k] = Array.isArray(v) ? v.map((w) => `“${w}”`).join('、') : PARAM_GROUP[k] ? l(PARAM_GROUP[k], String(v)) : v;
-  // Values a rule implies without naming them as parameters.
-  if (e.code === 'emergency_keyword') vars.urgency = l('urgency', 'emergency');
-  if (e.code === 'urgent_keyword') vars.urgency = l('urgency', 'urgent');
-  if (e.code === 'urgency_default') vars.urgency = l('urgency', 'normal');
-  if (e.code === 'repeat_important') vars.severity = l('severity', 'important');
-  if (e.code === 'late_staff_attitude') vars.nature = l('nature', 'invalid');
-  if (e.code.startsWith('to_be_improved_')) vars.nature = l('nature', 'to_be_improved');
-  if (e.code === 'nature_default') vars.nature = l('nature', 'valid');
-  const key = (e.code === 'severity' ? `reason.severity.${String(e.params.basis)}` : `reason.${e.code}`) as MsgKey;
-  const text = t(key, vars);
-  return text === key ? Object.values(vars).join(' · ') : text;
-};
+/** A reason of the suggestion in the reader's language, from its code and parameters (docs/api.md: `explanations`), by the shared catalogue. */
+export const explain = (e: NonNullable<TriageSuggestion['explanations']>[number], lang: Lang): string => renderTriageReason(lang, e);
 
 /** The triage form: pre-filled from the suggestion, every field editable, the reasons shown. */
 export const TriageForm = ({
@@ -244,7 +224,7 @@ export const ComplaintSummary = ({ view }: { view: ComplaintView }) => {
 };
 
 export const TriagePage = ({ id }: { id: string }) => {
-  const { t, l } = useI18n();
+  const { t, l, lang } = useI18n();
   const { navigate } = useRouter();
   const { view, events, error, loading, waitForChange, syncing } = useComplaint(id);
   const [suggestion, setSuggestion] = useState<TriageSuggestion | null>(null);
@@ -364,7 +344,7 @@ export const TriagePage = ({ id }: { id: string }) => {
                 <ul className="reasons" data-testid="suggestion-reasons">
                   {suggestion.explanations?.map((e, i) => (
                     <li key={i} data-code={e.code}>
-                      <strong>{l('rule', e.code)}</strong> <span>{explain(e, t, l)}</span>
+                      <strong>{l('rule', e.code)}</strong> <span>{explain(e, lang)}</span>
                     </li>
                   )) ??
                     suggestion.reasons.map((r, i) => {

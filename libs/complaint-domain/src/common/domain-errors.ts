@@ -42,6 +42,8 @@ export class ForbiddenError extends DomainError {
   constructor(
     readonly reason: ForbiddenReason,
     message: string,
+    /** What the refusal is about, for a reader's language (e.g. the limit and the next approver). */
+    readonly params?: Record<string, string | number>,
   ) {
     super(message);
   }

@@ -4,6 +4,7 @@
  * The HTTP bodies of docs/api.md map onto `data` one to one; fields the services add are marked.
  */
 import type { Actor } from '../common/actor';
+import type { TriageReason } from '../triage/triage-suggestion';
 import type { RecordComplainantNotice } from './complainant-notices';
 import type {
   CallbackExemptionReason,
@@ -109,6 +110,8 @@ export type TriageComplaintData = {
   assignee?: string | null;
   note?: string | null;
   subjectEmployeeIds?: string[] | null;
+  /** The reasons of an automatic triage as codes with parameters (triage/triage-explanations.ts). */
+  explanations?: TriageReason[] | null;
 };
 export type TriageComplaint = Command<'TriageComplaint', TriageComplaintData>;
 

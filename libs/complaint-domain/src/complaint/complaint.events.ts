@@ -23,6 +23,7 @@ import type {
   Urgency,
 } from './complaint.types';
 import type { PersonalField } from './personal-data';
+import type { TriageReason } from '../triage/triage-suggestion';
 import type { ComplainantNoticeFailed, ComplainantNoticeSent } from './complainant-notices';
 import type { AttachmentAdded } from './complaint.attachments';
 
@@ -80,6 +81,8 @@ export type ComplaintTriaged = Event<
     department: string;
     assignee?: string;
     note?: string;
+    /** The reasons of an automatic triage as codes with parameters, for the reader's language (older events: in `note`). */
+    explanations?: TriageReason[];
     subjectEmployeeIds: string[];
     escalationLevel: number;
     /** The policy in force, recorded so later policy changes never rewrite this complaint's deadlines. */

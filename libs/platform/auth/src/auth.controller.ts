@@ -61,7 +61,7 @@ export class AuthController {
     }
     if (!user) {
       recordLoginFailure(this.limits, ip, username);
-      throw new UnauthorizedException('Wrong username or password');
+      throw new UnauthorizedException({ message: 'Wrong username or password', code: 'error.wrong_credentials' });
     }
     recordLoginSuccess(this.limits, ip, username);
     return { accessToken: await this.tokens.issue(user), expiresIn: this.tokens.ttlSeconds, tokenType: 'Bearer' };

@@ -46,7 +46,7 @@ export class AuthGuard implements CanActivate {
     } catch {
       throw new UnauthorizedException('The token is invalid or has expired');
     }
-    if (await this.status?.isDisabled(user.id)) throw new UnauthorizedException('This user is disabled');
+    if (await this.status?.isDisabled(user.id)) throw new UnauthorizedException({ message: 'This user is disabled', code: 'error.user_disabled' });
     request.user = user;
     return true;
   }

@@ -180,6 +180,22 @@ describe('Reporting over HTTP', () => {
       expect(text).toContain('site:site-http,站点 site-http,totals,总体情况,received,本月受理,3,,,');
     });
 
+    it('should export in the language asked for (lang=en), and refuse a language it has not with a 400 naming lang', async () => {
+      const res = await get(`/reports/monthly?siteId=${SITE}&month=2025-03&format=csv&lang=en`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-disposition')).toContain('monthly-report-site-http-2025-03-en.csv');
+      const text = Buffer.from(await res.arrayBuffer()).toString('utf8');
+      expect(text).toContain('site:site-http,Site site-http,totals,Totals,received,Received,3,,,');
+      expect(text).not.toMatch(/总体情况|本月受理/);
+      const zh = Buffer.from(await (await get(`/reports/monthly?siteId=${SITE}&month=2025-03&format=csv&lang=zh-CN`)).arrayBuffer()).toString('utf8');
+      expect(zh).toContain('site:site-http,站点 site-http,totals,总体情况,received,本月受理,3,,,');
+      const bad = await get(`/reports/monthly?siteId=${SITE}&month=2025-03&format=csv&lang=fr`);
+      expect(bad.status).toBe(400);
+      const body = (await bad.json()) as { code: string; details: { field: string; code: string }[] };
+      expect(body.code).toBe('error.validation');
+      expect(body.details).toContainEqual(expect.objectContaining({ field: 'lang', code: 'problem.not_one_of' }));
+    });
+
     it('should export XLSX that a spreadsheet can open', async () => {
       const res = await get(`/reports/monthly?siteId=${SITE}&month=2025-03&format=xlsx`);
       expect(res.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');

@@ -63,7 +63,8 @@ export class TriageComplaintEventsConsumer extends ComplaintEventsConsumer {
             majorReasons: suggestion.majorReasons.length ? suggestion.majorReasons : null,
             category: suggestion.category,
             department: suggestion.department,
-            note: `自动判别 automatic: ${suggestion.reasons.join('; ')}`.slice(0, 2000),
+            // The reasons as codes with parameters: each reader sees them in their language (the shared catalogue).
+            explanations: suggestion.explanations,
           },
           metadata: { now: this.clock.now().toISOString(), actor: AUTO_TRIAGE_ACTOR },
         },

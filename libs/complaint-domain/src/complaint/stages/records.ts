@@ -45,6 +45,7 @@ export const approveCompensation = (command: ApproveCompensation, state: Complai
     throw new ForbiddenError(
       'authority_limit',
       `${command.data.amount} ${policy.compensation.currency}${already} exceeds the ${actor.role} limit of ${limit}; ${next ? `it goes to the ${next} for approval` : 'no role may approve that much'}`,
+      { amount: command.data.amount, total, limit, currency: policy.compensation.currency, role: actor.role, ...(next ? { next } : {}) },
     );
   }
   return [{ type: 'CompensationApproved', data: { ...base(complaint.id, command), amount: command.data.amount, currency: policy.compensation.currency, reason: command.data.reason } }];

@@ -11,6 +11,7 @@ import { type ComplaintState } from '../complaint.state';
 import { type DecisionContext } from '../decision-context';
 import { INVALID_REASONS, MAJOR_REASONS, NATURES, SEVERITIES, URGENCIES, type MajorReason } from '../complaint.types';
 import { base, checkEmployeeIds, checkText, isAbsent, isOneOf, isText, markedMajor, optionalText } from './shared';
+import { checkTriageExplanations, triageExplanations } from '../../triage/triage-explanations';
 
 
 /** If the duty officer cannot judge the nature, the case goes to the CS centre manager. */
@@ -57,6 +58,7 @@ export const triageComplaint = (command: TriageComplaint, state: ComplaintState,
   if (!isAbsent(d.majorReasons)) problems.check(Array.isArray(d.majorReasons) && d.majorReasons.every((r) => isOneOf(MAJOR_REASONS, r)), 'majorReasons', `must be among ${MAJOR_REASONS.join(', ')}`);
   problems.check(isAbsent(d.assignee) || isText(d.assignee), 'assignee', 'must be an employee id');
   problems.check(isAbsent(d.note) || typeof d.note === 'string', 'note', 'must be text');
+  checkTriageExplanations(problems, d.explanations);
   checkEmployeeIds(problems, d.subjectEmployeeIds, 'subjectEmployeeIds');
   problems.throwIfAny();
 
@@ -99,6 +101,7 @@ export const triageComplaint = (command: TriageComplaint, state: ComplaintState,
       department: d.department,
       assignee,
       note: optionalText(d.note),
+      explanations: triageExplanations(d.explanations),
       subjectEmployeeIds,
       escalationLevel,
       policyVersion: policy.version,

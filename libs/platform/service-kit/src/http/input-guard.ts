@@ -41,7 +41,14 @@ export const findUnsafeInput = (value: unknown, root = ''): ErrorDetail | undefi
 };
 
 const refuse = (res: Response, details: ErrorDetail[]): void => {
-  res.status(400).json({ statusCode: 400, error: STATUS_TEXT[400], message: `Invalid request: ${details.map((d) => d.field).join(', ')}`, details });
+  res.status(400).json({
+    statusCode: 400,
+    error: STATUS_TEXT[400],
+    message: `Invalid request: ${details.map((d) => d.field).join(', ')}`,
+    code: 'error.validation',
+    params: { fields: details.map((d) => d.field) },
+    details: details.map((d) => ({ ...d, code: d.code ?? 'problem.invalid' })),
+  });
 };
 
 /** Runs after the body parser: refuses unsafe bodies and query values with a 400 naming the field, before any handler. */

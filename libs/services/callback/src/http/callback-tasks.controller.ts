@@ -34,11 +34,11 @@ export class CallbackTasksController {
   async list(@Query() query: CallbackTasksQueryDto, @CurrentUser() user: ActingUser) {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 50;
-    if (query.siteId && !mayAccessSite(user, query.siteId)) throw new ApiError(403, `Site ${query.siteId} is outside your sites`);
+    if (query.siteId && !mayAccessSite(user, query.siteId)) throw new ApiError(403, `Site ${query.siteId} is outside your sites`, undefined, 'error.outside_scope');
     // The queue lists complaints of every department and this service does not know their
     // departments: department staff, who may open only their own, are not shown it (their
     // department's callback backlog is on the department dashboard).
-    if (DEPARTMENT_ROLES.has(user.role)) throw new ApiError(403, 'The callback queue is the customer-service staff\'s; department staff see their callback backlog on the department dashboard');
+    if (DEPARTMENT_ROLES.has(user.role)) throw new ApiError(403, 'The callback queue is the customer-service staff\'s; department staff see their callback backlog on the department dashboard', undefined, 'error.forbidden.role');
     // Never more than the user's own sites.
     const sites = seesAllSites(user) ? null : user.siteIds;
     const params = [query.status ?? 'open', query.siteId ?? null, query.dueBefore ?? null, sites];

@@ -48,6 +48,11 @@ describe('Webhook notifier (a real HTTP server on loopback)', () => {
     expect(received[0].headers['idempotency-key']).toBe(chase.eventId);
     expect(received[0].body).toMatchObject({ kind: 'chase', complaintId: chase.complaintId, toRole: 'cs_assistant', deadline: 'plan' });
     expect(String(received[0].body.text)).toContain('催办');
+    // What to tell, in both languages, from the catalogue (this message has no code: from its kind and fields).
+    expect(received[0].body.texts).toEqual({
+      'zh-CN': '催办：投诉的“整改措施”已于 2026-03-04T15:59:59.999Z 到期，请尽快办理。',
+      en: 'Chase: the complaint’s “Rectification plan” was due 2026-03-04T15:59:59.999Z.',
+    });
   });
 
   it('should fail the delivery when the webhook answers with an error, so the bus retries it', async () => {

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { NotificationMessage } from '@complaints/contracts';
+import { noticeTexts, type NotificationMessage } from '@complaints/contracts';
 
 /** Delivers a chase, escalation, major-complaint or outcome notice to the people concerned. */
 export type Notifier = { readonly channel: string; deliver(notification: NotificationMessage): Promise<void> };
@@ -25,7 +25,7 @@ export class LogNotifier implements Notifier {
   readonly channel = 'log';
   private readonly logger = new Logger('notifier');
   async deliver(notification: NotificationMessage): Promise<void> {
-    this.logger.log(describe(notification));
+    this.logger.log(`${describe(notification)} — ${noticeTexts(notification)['zh-CN']}`);
   }
 }
 
@@ -45,7 +45,8 @@ export class WebhookNotifier implements Notifier {
     const response = await fetch(this.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': notification.eventId },
-      body: JSON.stringify({ ...notification, text: describe(notification) }),
+      // `texts`: what to tell, in each language, from the notice's catalogue code; `text` the operator's summary.
+      body: JSON.stringify({ ...notification, text: describe(notification), texts: noticeTexts(notification) }),
       signal: AbortSignal.timeout(this.timeoutMs),
     });
     if (!response.ok) throw new Error(`webhook answered ${response.status}`);

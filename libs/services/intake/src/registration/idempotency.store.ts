@@ -101,7 +101,7 @@ export class IdempotencyStore implements OnModuleInit {
       const row = stored.get(item.key);
       if (!row) return { ok: false, error: new Error(`idempotency key ${item.key} vanished`) };
       if (row.request_hash !== item.hash) {
-        return { ok: false, error: conflict('Idempotency-Key was already used with a different request body', [{ field: 'Idempotency-Key', problem: 'reused with a different body' }]) };
+        return { ok: false, error: conflict('Idempotency-Key was already used with a different request body', [{ field: 'Idempotency-Key', problem: 'reused with a different body', code: 'problem.invalid' }], 'error.idempotency_key_reused') };
       }
       const fresh = claimedNow.delete(item.key);
       return { ok: true, value: { complaintId: row.complaint_id, response: row.response ?? undefined, claimedAt: row.created_at, fresh } };

@@ -48,7 +48,7 @@ export class RegisterComplaintHandler implements ICommandHandler<RegisterComplai
   ) {}
 
   async execute(command: RegisterComplaintCommand): Promise<RegisteredComplaintDto> {
-    if (!mayAccessSite(command.user, command.body.siteId)) throw new ApiError(403, `You may not register complaints for site ${command.body.siteId}`);
+    if (!mayAccessSite(command.user, command.body.siteId)) throw new ApiError(403, `You may not register complaints for site ${command.body.siteId}`, undefined, 'error.outside_scope');
     return this.store.commitUnit ? this.registerAsUnit(command) : this.registerStepByStep(command);
   }
 

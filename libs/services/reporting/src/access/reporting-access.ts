@@ -6,14 +6,14 @@ import { ApiError } from '@complaints/service-kit';
  * department"). Users see their own sites ('*': the whole group); department staff (department
  * heads, handlers) see their departments' complaints only.
  */
-export const forbidden = (message: string): ApiError => new ApiError(403, message);
+export const forbidden = (message: string, code = 'error.forbidden'): ApiError => new ApiError(403, message, undefined, code);
 
 export const assertSite = (user: AuthUser, siteId: string): void => {
-  if (!mayAccessSite(user, siteId)) throw forbidden(`Site ${siteId} is outside your sites`);
+  if (!mayAccessSite(user, siteId)) throw forbidden(`Site ${siteId} is outside your sites`, 'error.outside_scope');
 };
 
 export const assertComplaint = (user: AuthUser, complaint: { siteId: string; department?: string | null }): void => {
-  if (!mayAccessComplaint(user, complaint)) throw forbidden('This complaint is outside your sites or departments');
+  if (!mayAccessComplaint(user, complaint)) throw forbidden('This complaint is outside your sites or departments', 'error.outside_scope');
 };
 
 /** What a list may show this user: null = no limit. */
@@ -28,13 +28,13 @@ export const listScope = (user: AuthUser): ListScope => ({
 export const dashboardDepartment = (user: AuthUser, requested: string | undefined): string | undefined => {
   if (!DEPARTMENT_ROLES.has(user.role)) return requested;
   if (requested === undefined && user.departments.length === 1) return user.departments[0];
-  if (requested === undefined || !user.departments.includes(requested)) throw forbidden(`Department staff see their own department's dashboard (${user.departments.join(', ') || 'none'})`);
+  if (requested === undefined || !user.departments.includes(requested)) throw forbidden(`Department staff see their own department's dashboard (${user.departments.join(', ') || 'none'})`, 'error.outside_scope');
   return requested;
 };
 
 /** The group and region roll-ups span every site: for users who see the whole group. */
 export const assertWholeGroup = (user: AuthUser, what: string): void => {
-  if (!seesAllSites(user)) throw forbidden(`${what} covers every site; ask for one of your sites with siteId`);
+  if (!seesAllSites(user)) throw forbidden(`${what} covers every site; ask for one of your sites with siteId`, 'error.whole_group_only');
 };
 
 /** Who may take a sealed archive out: auditors (稽核), administrators and management. */

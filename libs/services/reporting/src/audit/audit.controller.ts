@@ -45,7 +45,7 @@ export class AuditController {
   /** The stream, for a user allowed to see the complaint (its site and department now). */
   private async stream(id: string, user: ActingUser): Promise<RecordedEvent[]> {
     const events = await this.store.readStream(complaintStreamId(id));
-    if (events.length === 0) throw notFound(`Complaint ${id} not found`);
+    if (events.length === 0) throw notFound(`Complaint ${id} not found`, 'error.complaint_not_found');
     const state = fold(events);
     if (state.exists) assertComplaint(user, state);
     return events;
@@ -62,7 +62,7 @@ export class AuditController {
     let cutoff: number | undefined;
     if (asOf !== undefined) {
       cutoff = Date.parse(asOf);
-      if (!/^\d{4}-\d{2}-\d{2}T/.test(asOf) || Number.isNaN(cutoff)) throw badRequest('asOf must be an ISO-8601 time', [{ field: 'asOf', problem: 'must be an ISO-8601 time' }]);
+      if (!/^\d{4}-\d{2}-\d{2}T/.test(asOf) || Number.isNaN(cutoff)) throw badRequest('asOf must be an ISO-8601 time', [{ field: 'asOf', problem: 'must be an ISO-8601 time', code: 'problem.not_a_time' }]);
     }
     const all = await this.stream(id, user);
     const events = cutoff === undefined ? all : all.filter((e) => e.recordedAt.getTime() <= (cutoff as number));

@@ -38,7 +38,7 @@ export class ComplaintViewController {
   @ApiOkResponse({ description: 'The complaint view, with the actions the caller may take now (`actions`, `replyKinds`)' })
   async view(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: ActingUser): Promise<ComplaintView> {
     const row = await this.dataSource.getRepository(ComplaintViewEntity).findOne({ where: { id } });
-    if (!row) throw notFound(`Complaint ${id} not found`);
+    if (!row) throw notFound(`Complaint ${id} not found`, 'error.complaint_not_found');
     assertComplaint(user, { siteId: row.siteId, department: row.department });
     const [view] = await presentComplaints([row.state as unknown as Complaint], user.role, this.clock.now(), (states) => this.personalData.openComplaints(states), this.caller(user));
     return view;

@@ -1,10 +1,11 @@
-import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { mayAccessComplaint, type AuthUser } from '@complaints/auth';
 import { COMPLAINT_STREAM_PREFIX, complaintIdFromStream } from '@complaints/contracts';
 import type { EventStore } from '@complaints/event-store';
 import type { ProjectedEvent } from '@complaints/read-model';
-import { EVENT_STORE } from '@complaints/service-kit';
+import { EVENT_STORE, PLATFORM_CONFIG, type PlatformConfig } from '@complaints/service-kit';
 import { REPORTING_DATA_SOURCE } from '../reporting.tokens';
 
 /**
@@ -39,23 +40,101 @@ const byPosition = (a: { position: string }, b: { position: string }): number =>
   return x < y ? -1 : x > y ? 1 : 0;
 };
 
+/** The PostgreSQL channel on which every replica of reporting announces what it applied. */
+export const CHANGE_CHANNEL = 'reporting_changes';
+/** NOTIFY carries at most 8000 bytes: a batch's changes go in chunks below that. */
+const MAX_NOTIFY_BYTES = 7_000;
+
+/** The changes as NOTIFY payloads (JSON arrays), each under MAX_NOTIFY_BYTES. */
+export const notifyPayloads = (changes: readonly ComplaintChange[]): string[] => {
+  const payloads: string[] = [];
+  let chunk: string[] = [];
+  let bytes = 2;
+  for (const change of changes) {
+    const json = JSON.stringify(change);
+    const size = Buffer.byteLength(json) + 1;
+    if (chunk.length > 0 && bytes + size > MAX_NOTIFY_BYTES) {
+      payloads.push(`[${chunk.join(',')}]`);
+      chunk = [];
+      bytes = 2;
+    }
+    chunk.push(json);
+    bytes += size;
+  }
+  if (chunk.length) payloads.push(`[${chunk.join(',')}]`);
+  return payloads;
+};
+
 /**
  * Announces read-model changes once the reporting projections have applied them, to the
- * live streams open in this process (`GET /api/events/stream`), and replays them for a
- * client that comes back with a `Last-Event-ID` (a store position): the events after it
- * that the complaint view has already folded, read from the event store.
+ * live streams open in every replica of reporting (`GET /api/events/stream`), and replays
+ * them for a client that comes back with a `Last-Event-ID` (a store position): the events
+ * after it that the complaint view has already folded, read from the event store.
+ *
+ * Replicas: the replica whose consumer applied a batch sends its changes with PostgreSQL
+ * NOTIFY on CHANGE_CHANNEL (after the commit, so a reader can fetch what is announced);
+ * every replica LISTENs on its own connection and tells its own streams — so a client
+ * connected to one replica hears of what another applied. Without that connection (not yet
+ * open, or lost and reconnecting) the changes go to this replica's streams only; a client
+ * that missed some while its replica was cut off catches up with Last-Event-ID when it reconnects.
  */
 @Injectable()
-export class ChangeFeed implements BeforeApplicationShutdown {
+export class ChangeFeed implements OnApplicationBootstrap, BeforeApplicationShutdown {
   /** A replay reads at most this many events; a client further behind is told to reload everything. */
   static readonly REPLAY_LIMIT = 2_000;
   private readonly listeners = new Set<ChangeListener>();
   private readonly closers = new Set<() => void>();
+  private readonly logger = new Logger('live');
+  private channel: Client | undefined;
+  private listening = false;
+  private stopping = false;
+  private retry: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(REPORTING_DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Optional() @Inject(PLATFORM_CONFIG) private readonly config?: PlatformConfig,
   ) {}
+
+  /** Whether this replica hears the other replicas' announcements (LISTEN is open). */
+  get hearsReplicas(): boolean {
+    return this.listening;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config?.databaseUrl) await this.listen();
+  }
+
+  private async listen(): Promise<void> {
+    if (this.stopping || !this.config) return;
+    const client = new Client({ connectionString: this.config.databaseUrl, application_name: 'reporting-live' });
+    const lost = (error?: unknown) => {
+      if (this.channel !== client) return;
+      this.channel = undefined;
+      this.listening = false;
+      if (error) this.logger.warn(`live channel lost: ${error instanceof Error ? error.message : String(error)}`);
+      client.end().catch(() => undefined);
+      if (!this.stopping) this.retry = setTimeout(() => void this.listen(), 1_000);
+    };
+    client.on('error', lost);
+    client.on('end', () => lost());
+    client.on('notification', (message) => {
+      if (message.channel !== CHANGE_CHANNEL || !message.payload) return;
+      try {
+        this.publish(JSON.parse(message.payload) as ComplaintChange[]);
+      } catch (error) {
+        this.logger.warn(`unreadable live announcement: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
+    this.channel = client;
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+      if (this.channel === client) this.listening = true;
+    } catch (error) {
+      lost(error);
+    }
+  }
 
   get subscribers(): number {
     return this.listeners.size;
@@ -70,11 +149,17 @@ export class ChangeFeed implements BeforeApplicationShutdown {
     };
   }
 
-  /** Ends every open stream (the server is stopping: clients reconnect to the next one). */
-  beforeApplicationShutdown(): void {
+  /** Ends every open stream (the server is stopping: clients reconnect to the next one) and the LISTEN connection. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.retry) clearTimeout(this.retry);
     for (const close of [...this.closers]) close();
     this.listeners.clear();
     this.closers.clear();
+    const channel = this.channel;
+    this.channel = undefined;
+    this.listening = false;
+    await channel?.end().catch(() => undefined);
   }
 
   async placements(ids: string[]): Promise<Map<string, Placement>> {
@@ -91,17 +176,19 @@ export class ChangeFeed implements BeforeApplicationShutdown {
   /**
    * Called by the projections' consumer with a batch it is about to apply: returns the
    * function to call once it has been applied (announces each complaint of the batch with
-   * the version its last event gives it). Nobody listening: nothing is looked up — but whether
-   * anyone listens is asked again once applied, so a stream opened meanwhile (whose replay
-   * may have run before the commit) still hears of the batch.
+   * the version its last event gives it). When this replica hears the others (LISTEN), the
+   * changes are announced to all of them, whoever listens where; otherwise to this replica's
+   * own streams — and then, nobody listening here, nothing is looked up (whether anyone listens
+   * is asked again once applied, so a stream opened meanwhile still hears of the batch).
    */
   async beforeApply(events: readonly ProjectedEvent[]): Promise<() => Promise<void>> {
     if (events.length === 0) return async () => undefined;
     const ids = [...new Set(events.map((e) => e.key))];
+    const anyone = () => this.listening || this.listeners.size > 0;
     // Where each complaint stood before (a reassignment is told to the department it leaves).
-    const before = this.listeners.size > 0 ? await this.placements(ids) : new Map<string, Placement>();
+    const before = anyone() ? await this.placements(ids) : new Map<string, Placement>();
     return async () => {
-      if (this.listeners.size === 0) return;
+      if (!anyone()) return;
       const after = await this.placements(ids);
       const changes: (ComplaintChange & { previousDepartment?: string | null })[] = [];
       for (const id of ids) {
@@ -120,8 +207,20 @@ export class ChangeFeed implements BeforeApplicationShutdown {
           ...(previous && previous.department !== placement.department ? { previousDepartment: previous.department } : {}),
         });
       }
-      this.publish(changes.sort(byPosition));
+      await this.announce(changes.sort(byPosition));
     };
+  }
+
+  /** To every replica's streams by NOTIFY (this one's included, through its own LISTEN), or to this replica's only. */
+  private async announce(changes: ComplaintChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    if (!this.listening) return this.publish(changes);
+    try {
+      for (const payload of notifyPayloads(changes)) await this.dataSource.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, payload]);
+    } catch (error) {
+      this.logger.warn(`live announcement to the other replicas failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.publish(changes);
+    }
   }
 
   publish(changes: ComplaintChange[]): void {

@@ -60,7 +60,7 @@ export class ChangeStreamController {
     @Res() res: Response,
   ): Promise<void> {
     const resumeFrom = header?.trim() || query.lastEventId;
-    if (resumeFrom !== undefined && !POSITION.test(resumeFrom)) throw badRequest('Last-Event-ID must be an event id of this stream', [{ field: 'Last-Event-ID', problem: 'not an event id (digits)' }]);
+    if (resumeFrom !== undefined && !POSITION.test(resumeFrom)) throw badRequest('Last-Event-ID must be an event id of this stream', [{ field: 'Last-Event-ID', problem: 'not an event id (digits)', code: 'problem.bad_format' }], 'error.validation', { fields: ['Last-Event-ID'] });
 
     // Listen first, then replay: a change applied meanwhile is either replayed or heard live (a client may get it twice; versions tell).
     const pending: ComplaintChange[][] = [];

@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Query, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { DataSource } from 'typeorm';
+import { parseLang } from '@complaints/contracts';
 import { SiteDirectory, type Site } from '@complaints/service-common';
 import { CLOCK, CurrentUser, badRequest, notFound, type ActingUser, type Clock } from '@complaints/service-kit';
 import { assertSite, assertWholeGroup, isDepartmentStaff, listedComplaintIds, withListedOnly } from '../access/reporting-access';
@@ -14,6 +15,8 @@ import { monthlyReportPdf } from './export/monthly-report.pdf';
 
 export const REPORT_FORMATS = ['json', 'csv', 'xlsx', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export const REPORT_LANGS = ['zh-CN', 'en'] as const;
+export type ReportLang = (typeof REPORT_LANGS)[number];
 
 export class MonthlyReportQueryDto {
   @ApiPropertyOptional({ description: 'One site; omitted: the whole group with its regions and sites' })
@@ -40,6 +43,15 @@ export class MonthlyReportQueryDto {
   @IsOptional()
   @IsIn(REPORT_FORMATS as unknown as string[])
   format?: ReportFormat;
+
+  @ApiPropertyOptional({
+    enum: REPORT_LANGS,
+    default: 'zh-CN',
+    description: 'The language of an export’s labels, headings and notes (csv, xlsx, pdf), from the shared message catalogue; the JSON keeps its keys and Chinese `label`s',
+  })
+  @IsOptional()
+  @IsIn(REPORT_LANGS as unknown as string[])
+  lang?: ReportLang;
 }
 
 const CONTENT_TYPES: Record<ReportFormat, string> = {
@@ -82,7 +94,7 @@ export class MonthlyReportController {
   }
 
   private async wholePack(query: MonthlyReportQueryDto, user: ActingUser): Promise<MonthlyPack> {
-    if (query.siteId && query.regionId) throw badRequest('Give siteId or regionId, not both', [{ field: 'regionId', problem: 'not together with siteId' }]);
+    if (query.siteId && query.regionId) throw badRequest('Give siteId or regionId, not both', [{ field: 'regionId', problem: 'not together with siteId', code: 'problem.invalid' }], 'error.validation', { fields: ['regionId'] });
     const now = this.clock.now();
     const timeZone = query.siteId ? this.sites.site(query.siteId).timeZone : this.sites.policy('*').timeZone;
     const common = { month: query.month ?? defaultReportMonth(now, timeZone), asOf: now, generatedAt: now, groupPolicy: this.sites.policy('*') };
@@ -95,7 +107,7 @@ export class MonthlyReportController {
     if (query.regionId) {
       const regionId = query.regionId;
       sites = sites.filter((s) => s.regionId === regionId);
-      if (sites.length === 0) throw notFound(`Region ${regionId} has no configured site and no complaints`);
+      if (sites.length === 0) throw notFound(`Region ${regionId} has no configured site and no complaints`, 'error.region_not_found', { regionId });
       return buildMonthlyPack(this.dataSource, { ...common, level: 'region', sites, regionNames: { [regionId]: this.sites.region(regionId)?.name }, scopeId: regionId });
     }
     return buildMonthlyPack(this.dataSource, { ...common, level: 'group', sites, regionNames });
@@ -111,8 +123,9 @@ export class MonthlyReportController {
     const pack = await this.pack(query, user);
     const format = query.format ?? 'json';
     if (format === 'json') return pack;
-    const body = format === 'csv' ? monthlyReportCsv(pack) : format === 'xlsx' ? await monthlyReportXlsx(pack) : await monthlyReportPdf(pack);
-    const name = `monthly-report-${pack.scope.id}-${pack.month}.${format}`;
+    const lang = parseLang(query.lang) ?? 'zh';
+    const body = format === 'csv' ? monthlyReportCsv(pack, lang) : format === 'xlsx' ? await monthlyReportXlsx(pack, lang) : await monthlyReportPdf(pack, lang);
+    const name = `monthly-report-${pack.scope.id}-${pack.month}${lang === 'en' ? '-en' : ''}.${format}`;
     return new StreamableFile(body, {
       type: CONTENT_TYPES[format],
       length: body.length,

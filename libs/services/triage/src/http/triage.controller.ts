@@ -22,8 +22,8 @@ export class TriageController {
   @ApiOkResponse({ description: '{ nature, severity, urgency, major, majorReasons, category, department, reasons[], explanations: [{ code, params }] } — reasons in English; explanations the same reasons as stable codes with parameters, for a client to render in the reader’s language' })
   async suggestion(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: ActingUser): Promise<TriageSuggestion> {
     const state = await this.runner.stateOf(id);
-    if (!state.exists) throw notFound(`Complaint ${id} not found`);
-    if (!mayAccessComplaint(user, state)) throw new ApiError(403, 'This complaint is outside your sites or departments');
+    if (!state.exists) throw notFound(`Complaint ${id} not found`, 'error.complaint_not_found');
+    if (!mayAccessComplaint(user, state)) throw new ApiError(403, 'This complaint is outside your sites or departments', undefined, 'error.outside_scope');
     return suggestTriage(suggestionInput(state), this.sites.policy(state.siteId));
   }
 

@@ -1,5 +1,6 @@
 import type { MonthlyPack } from '../monthly-report.query';
-import { SECTION_LABELS, reportRows } from './report-table';
+import type { Lang } from '../report-labels';
+import { reportRows, sectionLabel } from './report-table';
 
 const HEADER = ['scope', 'scope_name', 'section', 'section_label', 'key', 'label', 'value', 'base', 'rate', 'note'];
 
@@ -15,13 +16,13 @@ const cell = (value: string | number | null): string => {
 
 /**
  * The pack as CSV (RFC 4180, CRLF): one row per figure (see report-table.ts), English keys
- * beside Chinese labels. It starts with a UTF-8 byte-order mark so Excel opens the Chinese
- * text correctly.
+ * beside labels in `lang` (zh-CN by default). It starts with a UTF-8 byte-order mark so Excel
+ * opens the Chinese text correctly. The header names the columns by key, in every language.
  */
-export const monthlyReportCsv = (pack: MonthlyPack): Buffer => {
+export const monthlyReportCsv = (pack: MonthlyPack, lang: Lang = 'zh'): Buffer => {
   const lines = [HEADER.join(',')];
-  for (const r of reportRows(pack)) {
-    lines.push([r.scope, r.scopeName, r.section, SECTION_LABELS[r.section], r.key, r.label, r.value, r.base, r.rate, r.note].map(cell).join(','));
+  for (const r of reportRows(pack, lang)) {
+    lines.push([r.scope, r.scopeName, r.section, sectionLabel(r.section, lang), r.key, r.label, r.value, r.base, r.rate, r.note].map(cell).join(','));
   }
   return Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
 };

@@ -105,7 +105,8 @@ const pdfText = (pdf: Buffer): string => {
   for (const cmap of streams.filter((s) => s.includes('beginbfrange'))) {
     for (const range of cmap.matchAll(/<([0-9a-f]{4})> <[0-9a-f]{4}> \[([^\]]*)\]/gi)) {
       const first = parseInt(range[1], 16);
-      [...range[2].matchAll(/<([0-9a-f]+)>/gi)].forEach((u, i) => toUnicode.set(first + i, String.fromCharCode(...(u[1].match(/.{4}/g) ?? []).map((h) => parseInt(h, 16)))));
+      // A glyph of several characters (a Latin ligature such as "fi") is written <0066 0069>.
+      [...range[2].matchAll(/<([0-9a-f ]*)>/gi)].forEach((u, i) => toUnicode.set(first + i, String.fromCharCode(...(u[1].replace(/ /g, '').match(/.{4}/g) ?? []).map((h) => parseInt(h, 16)))));
     }
   }
   return streams
@@ -132,5 +133,47 @@ describe('PDF export', () => {
     for (const expected of ['客户投诉月度统计报告', '统计月份：2025年3月', '一、总体情况', '二、分类统计', '三、各环节及时率', '一次答复', '四、回访与满意度', '非常满意', '五、重大、重复与重开投诉', '六、热点问题', '七、各站点概览', '站点 一号站']) {
       expect(text).toContain(expected);
     }
+  });
+});
+
+describe('Exports in the requested language (?lang=en), labels from the shared catalogue', () => {
+  /** Han characters outside the complaints' own words (titles, names the data carries). */
+  const hanOutside = (text: string, allowed: string[]) => {
+    let rest = text;
+    for (const a of allowed) rest = rest.split(a).join(' ');
+    return [...rest.matchAll(/[\u4e00-\u9fff]+/g)].map((m) => m[0]);
+  };
+  const DATA_WORDS = ['一号站', '楼道灯不亮', '垃圾', '没人', '清理', '陈经理'];
+
+  it('given lang en, when the CSV is written, then every label, section and note is English, the keys unchanged', () => {
+    const csv = monthlyReportCsv(sitePack, 'en').toString('utf8');
+    const lines = csv.split('\r\n');
+    expect(lines[0]).toBe('\uFEFFscope,scope_name,section,section_label,key,label,value,base,rate,note');
+    expect(lines).toContain('site:site-1,Site 一号站,totals,Totals,received,Received,3,,,');
+    expect(lines).toContain('site:site-1,Site 一号站,byCategory,By category,repairs,Repairs,2,3,0.6667,');
+    expect(lines).toContain('site:site-1,Site 一号站,onTime,On-time rate,firstReply,First reply,1,2,0.5,"1 late, 0 not yet due"');
+    expect(lines).toContain('site:site-1,Site 一号站,callbackQuota,Managers’ callback quotas,u-m,陈经理 (CS centre manager),1,3,,"not met, 2 missing"');
+    expect(hanOutside(csv, DATA_WORDS)).toEqual([]);
+  });
+
+  it('given lang en, when the workbook is written, then its sheets, headers and labels are English', async () => {
+    const workbook = new Workbook();
+    await workbook.xlsx.load((await monthlyReportXlsx(groupPack, 'en')) as unknown as Parameters<typeof workbook.xlsx.load>[0]);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Overview', 'Counts', 'On time', 'Callback & satisfaction', 'Major, repeat, reopened', 'Top issues']);
+    const overview = workbook.getWorksheet('Overview');
+    expect(overview?.getRow(1).getCell(1).value).toBe('Scope');
+    expect(overview?.getRow(2).getCell(1).value).toBe('Group group');
+    expect(workbook.getWorksheet('On time')?.getRow(2).values).toEqual([undefined, 'Group group', 'On-time rate', 'firstReply', 'First reply', 1, 2, 0.5, '1 late, 0 not yet due']);
+    const cells: string[] = [];
+    workbook.eachSheet((sheet) => sheet.eachRow((row) => row.eachCell((cell) => void cells.push(String(cell.value)))));
+    expect(hanOutside(cells.join('\n'), DATA_WORDS)).toEqual([]);
+  });
+
+  it('given lang en, when the PDF is written, then its title, headings and labels are English', async () => {
+    const text = pdfText(await monthlyReportPdf(groupPack, 'en'));
+    for (const expected of ['Monthly complaints report', 'month: 3/2025', '1. Summary', '2. Counts', '3. On-time rate per stage', 'First reply', '4. Callbacks and satisfaction', 'Very satisfied', '6. Top issues', '7. Sites', 'Site 一号站']) {
+      expect(text).toContain(expected);
+    }
+    expect(hanOutside(text, DATA_WORDS)).toEqual([]);
   });
 });

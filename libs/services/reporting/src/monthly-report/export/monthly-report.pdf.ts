@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { toLocalDateTime } from '@complaints/domain';
-import { labelOf } from '../report-labels';
+import { labelOf, reportText, type Lang } from '../report-labels';
 import { TIMED_STAGES } from '../monthly-report.rules';
 import type { MonthlyPack } from '../monthly-report.query';
-import { SCOPE_LABELS, monthLabel, percent, scopeName } from './report-table';
+import { monthLabel, percent, scopeName } from './report-table';
+
+type Tr = ReturnType<typeof reportText>;
 
 /**
  * The CJK font: Noto Sans SC Regular (SIL Open Font License) from the
@@ -89,148 +91,169 @@ const paragraph = (doc: Doc, text: string): void => {
   doc.moveDown(0.4);
 };
 
-const countTable = (doc: Doc, title: string, items: { label: string; key: string; count: number }[], received: number): void => {
+type Group = 'category' | 'nature' | 'channel' | 'department';
+
+const countTable = (doc: Doc, tr: Tr, lang: Lang, group: Group, items: { label: string; key: string; count: number }[], received: number): void => {
+  // A code the shared catalogue knows is named in the report's language; a site's own code as the pack names it.
+  const name = (i: { label: string; key: string }) => (labelOf(group, i.key, lang) !== i.key ? labelOf(group, i.key, lang) : i.label);
   table(
     doc,
     [
-      { header: title, width: 200 },
-      { header: '数量', width: 80, align: 'right' },
-      { header: '占比', width: 80, align: 'right' },
+      { header: tr(`report.pdf.${group}`), width: 200 },
+      { header: tr('report.pdf.count'), width: 80, align: 'right' },
+      { header: tr('report.pdf.share'), width: 80, align: 'right' },
     ],
-    items.length ? items.map((i) => [i.label, i.count, percent(received ? i.count / received : null)]) : [['（无）', 0, '—']],
+    items.length ? items.map((i) => [name(i), i.count, percent(received ? i.count / received : null)]) : [[tr('report.pdf.none'), 0, '—']],
   );
 };
 
-const summarySection = (doc: Doc, pack: MonthlyPack): void => {
-  heading(doc, '一、总体情况');
+const summarySection = (doc: Doc, tr: Tr, pack: MonthlyPack): void => {
+  heading(doc, tr('report.pdf.h.summary'));
   table(
     doc,
     [
-      { header: '本月受理', width: 82, align: 'right' },
-      { header: '本月关闭', width: 82, align: 'right' },
-      { header: '月末未结', width: 82, align: 'right' },
-      { header: '回访率', width: 82, align: 'right' },
-      { header: '满意率', width: 82, align: 'right' },
-      { header: '重大投诉', width: 85, align: 'right' },
+      { header: tr('report.row.received'), width: 82, align: 'right' },
+      { header: tr('report.row.closed'), width: 82, align: 'right' },
+      { header: tr('report.row.openAtMonthEnd'), width: 82, align: 'right' },
+      { header: tr('report.row.callbackRate'), width: 82, align: 'right' },
+      { header: tr('report.row.satisfiedRate'), width: 82, align: 'right' },
+      { header: tr('report.section.major'), width: 85, align: 'right' },
     ],
     [[pack.totals.received, pack.totals.closed, pack.totals.openAtMonthEnd, percent(pack.callback.rate), percent(pack.satisfaction.satisfiedRate), pack.major.count]],
   );
 };
 
-const fullPack = (doc: Doc, pack: MonthlyPack): void => {
-  summarySection(doc, pack);
-  heading(doc, '二、分类统计');
-  countTable(doc, '投诉类别', pack.byCategory, pack.totals.received);
-  countTable(doc, '投诉性质', pack.byNature, pack.totals.received);
-  countTable(doc, '投诉渠道', pack.byChannel, pack.totals.received);
-  countTable(doc, '责任部门', pack.byDepartment, pack.totals.received);
+const fullPack = (doc: Doc, tr: Tr, lang: Lang, pack: MonthlyPack): void => {
+  summarySection(doc, tr, pack);
+  heading(doc, tr('report.pdf.h.counts'));
+  countTable(doc, tr, lang, 'category', pack.byCategory, pack.totals.received);
+  countTable(doc, tr, lang, 'nature', pack.byNature, pack.totals.received);
+  countTable(doc, tr, lang, 'channel', pack.byChannel, pack.totals.received);
+  countTable(doc, tr, lang, 'department', pack.byDepartment, pack.totals.received);
 
-  heading(doc, '三、各环节及时率');
-  paragraph(doc, '按本月到期的环节统计：及时 = 在当时有效的期限内完成；已过期仍未完成或期限撤销前已超时的计为超时；尚未到期的不计入。');
+  heading(doc, tr('report.pdf.h.onTime'));
+  paragraph(doc, tr('report.pdf.onTimeNote'));
   table(
     doc,
     [
-      { header: '环节', width: 110 },
-      { header: '应完成', width: 70, align: 'right' },
-      { header: '及时', width: 70, align: 'right' },
-      { header: '超时', width: 70, align: 'right' },
-      { header: '及时率', width: 85, align: 'right' },
-      { header: '未到期', width: 90, align: 'right' },
+      { header: tr('report.pdf.stage'), width: 110 },
+      { header: tr('report.pdf.measured'), width: 70, align: 'right' },
+      { header: tr('report.pdf.onTime'), width: 70, align: 'right' },
+      { header: tr('report.pdf.late'), width: 70, align: 'right' },
+      { header: tr('report.pdf.rate'), width: 85, align: 'right' },
+      { header: tr('report.pdf.notYetDue'), width: 90, align: 'right' },
     ],
     TIMED_STAGES.map((s) => {
       const f = pack.onTime[s];
-      return [f.label, f.measured, f.onTime, f.late, percent(f.rate), f.notYetDue];
+      return [labelOf('stage', s, lang), f.measured, f.onTime, f.late, percent(f.rate), f.notYetDue];
     }),
   );
 
-  heading(doc, '四、回访与满意度');
+  heading(doc, tr('report.pdf.h.callback'));
   const c = pack.callback;
   paragraph(
     doc,
-    `本月处理完成 ${c.resolved} 件，免回访 ${c.exempt} 件，应回访 ${c.callable} 件，已回访 ${c.done} 件，待回访 ${c.pending} 件；` +
-      `回访率 ${percent(c.rate)}（目标 ${percent(c.target)}，${c.meetsTarget ? '达标' : '未达标'}）。`,
+    tr('report.pdf.callbackLine', {
+      resolved: c.resolved,
+      exempt: c.exempt,
+      callable: c.callable,
+      done: c.done,
+      pending: c.pending,
+      rate: percent(c.rate),
+      target: percent(c.target),
+      verdict: tr(c.meetsTarget ? 'report.note.met' : 'report.note.notMet'),
+    }),
   );
   const sat = pack.satisfaction;
   table(
     doc,
     [
-      { header: '满意度', width: 160 },
-      { header: '回访数', width: 80, align: 'right' },
-      { header: '占比', width: 80, align: 'right' },
+      { header: tr('report.pdf.satisfaction'), width: 160 },
+      { header: tr('report.pdf.responses'), width: 80, align: 'right' },
+      { header: tr('report.pdf.share'), width: 80, align: 'right' },
     ],
     [
-      ...(['1', '2', '3', '4', '5'] as const).map((s) => [`${s} ${labelOf('satisfaction', s)}`, sat.distribution[s], percent(sat.responses ? sat.distribution[s] / sat.responses : null)]),
-      ['满意（1–3）合计', sat.satisfied, percent(sat.satisfiedRate)],
+      ...(['1', '2', '3', '4', '5'] as const).map((s) => [
+        tr('report.row.satisfaction', { score: s, label: labelOf('satisfaction', s, lang) }),
+        sat.distribution[s],
+        percent(sat.responses ? sat.distribution[s] / sat.responses : null),
+      ]),
+      [tr('report.pdf.satisfiedTotal'), sat.satisfied, percent(sat.satisfiedRate)],
     ],
   );
   if (pack.callbackQuotas.length) {
     table(
       doc,
       [
-        { header: '经理', width: 150 },
-        { header: '岗位', width: 110 },
-        { header: '本月回访', width: 70, align: 'right' },
-        { header: '要求', width: 60, align: 'right' },
-        { header: '结论', width: 105 },
+        { header: tr('report.pdf.manager'), width: 150 },
+        { header: tr('report.pdf.role'), width: 110 },
+        { header: tr('report.pdf.callbacks'), width: 70, align: 'right' },
+        { header: tr('report.pdf.required'), width: 60, align: 'right' },
+        { header: tr('report.pdf.verdict'), width: 105 },
       ],
-      pack.callbackQuotas.map((q) => [q.name ?? q.actorId, labelOf('role', q.role), q.callbacks, q.required, q.met ? '达标' : `未达标（缺 ${q.missing}）`]),
+      pack.callbackQuotas.map((q) => [q.name ?? q.actorId, labelOf('role', q.role, lang), q.callbacks, q.required, q.met ? tr('report.note.met') : tr('report.pdf.missing', { missing: q.missing })]),
     );
   }
 
-  heading(doc, '五、重大、重复与重开投诉');
+  heading(doc, tr('report.pdf.h.lists'));
   const list = (title: string, items: { number: string; title: string }[], extra = '') => {
-    paragraph(doc, `${title}：${items.length} 件${extra}`);
+    paragraph(doc, `${tr('report.pdf.listLine', { title, count: items.length })}${extra}`);
     if (items.length)
       table(
         doc,
         [
-          { header: '编号', width: 150 },
-          { header: '标题', width: 345 },
+          { header: tr('report.pdf.number'), width: 150 },
+          { header: tr('report.pdf.complaintTitle'), width: 345 },
         ],
         items.map((i) => [i.number, i.title]),
       );
   };
-  list('重大投诉', pack.major.items);
-  list('重复投诉', pack.repeat.items);
-  list('重开投诉', pack.reopened.items, `（重开 ${pack.reopened.events} 次）`);
+  list(tr('report.section.major'), pack.major.items);
+  list(tr('report.section.repeat'), pack.repeat.items);
+  list(tr('report.section.reopened'), pack.reopened.items, tr('report.pdf.reopenedTimes', { events: pack.reopened.events }));
 
-  heading(doc, '六、热点问题');
+  heading(doc, tr('report.pdf.h.topIssues'));
   table(
     doc,
     [
-      { header: '热点类别', width: 200 },
-      { header: '数量', width: 80, align: 'right' },
-      { header: '占比', width: 80, align: 'right' },
+      { header: tr('report.pdf.topCategory'), width: 200 },
+      { header: tr('report.pdf.count'), width: 80, align: 'right' },
+      { header: tr('report.pdf.share'), width: 80, align: 'right' },
     ],
-    pack.topIssues.categories.length ? pack.topIssues.categories.map((i) => [i.label, i.count, percent(i.share)]) : [['（无）', 0, '—']],
+    pack.topIssues.categories.length
+      ? pack.topIssues.categories.map((i) => [labelOf('category', i.key, lang) !== i.key ? labelOf('category', i.key, lang) : i.label, i.count, percent(i.share)])
+      : [[tr('report.pdf.none'), 0, '—']],
   );
-  paragraph(doc, `高频关键词：${pack.topIssues.keywords.length ? pack.topIssues.keywords.map((k) => `${k.keyword}（${k.complaints}）`).join('、') : '无'}`);
+  const keywords = pack.topIssues.keywords.map((k) => tr('report.pdf.keyword', { keyword: k.keyword, complaints: k.complaints })).join(lang === 'zh' ? '、' : ', ');
+  paragraph(doc, tr('report.pdf.keywords', { keywords: keywords || tr('report.pdf.noneWord') }));
 };
 
-const overviewTable = (doc: Doc, title: string, packs: MonthlyPack[]): void => {
+const overviewTable = (doc: Doc, tr: Tr, lang: Lang, title: string, packs: MonthlyPack[]): void => {
   heading(doc, title);
   table(
     doc,
     [
-      { header: '范围', width: 130 },
-      { header: '受理', width: 50, align: 'right' },
-      { header: '关闭', width: 50, align: 'right' },
-      { header: '一次答复及时率', width: 90, align: 'right' },
-      { header: '处理及时率', width: 70, align: 'right' },
-      { header: '回访率', width: 55, align: 'right' },
-      { header: '满意率', width: 50, align: 'right' },
+      { header: tr('report.column.scope'), width: 130 },
+      { header: tr('report.pdf.received'), width: 50, align: 'right' },
+      { header: tr('report.pdf.closed'), width: 50, align: 'right' },
+      { header: tr('report.pdf.firstReplyRate'), width: 90, align: 'right' },
+      { header: tr('report.pdf.resolveRate'), width: 70, align: 'right' },
+      { header: tr('report.row.callbackRate'), width: 55, align: 'right' },
+      { header: tr('report.row.satisfiedRate'), width: 50, align: 'right' },
     ],
-    packs.map((p) => [scopeName(p), p.totals.received, p.totals.closed, percent(p.onTime.firstReply.rate), percent(p.onTime.resolve.rate), percent(p.callback.rate), percent(p.satisfaction.satisfiedRate)]),
+    packs.map((p) => [scopeName(p, lang), p.totals.received, p.totals.closed, percent(p.onTime.firstReply.rate), percent(p.onTime.resolve.rate), percent(p.callback.rate), percent(p.satisfaction.satisfiedRate)]),
   );
 };
 
 /**
- * The pack as a printable A4 report (月度统计报告) with the Chinese text set in the
- * embedded CJK font. A group or region report adds an overview line per region and site.
+ * The pack as a printable A4 report (月度统计报告) in `lang` (zh-CN by default, or English),
+ * set in the embedded CJK font (which has Latin letters too). A group or region report adds
+ * an overview line per region and site.
  */
-export const monthlyReportPdf = (pack: MonthlyPack): Promise<Buffer> =>
+export const monthlyReportPdf = (pack: MonthlyPack, lang: Lang = 'zh'): Promise<Buffer> =>
   new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: `客户投诉月度统计报告 ${pack.month}`, Author: 'complaints reporting' } });
+    const tr = reportText(lang);
+    const doc = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: `${tr('report.pdf.title')} ${pack.month}`, Author: 'complaints reporting' } });
     const chunks: Buffer[] = [];
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));
     doc.on('end', () => resolve(Buffer.concat(chunks)));
@@ -238,16 +261,19 @@ export const monthlyReportPdf = (pack: MonthlyPack): Promise<Buffer> =>
     doc.registerFont(CJK_FONT_NAME, cjkFont());
     doc.font(CJK_FONT_NAME);
 
-    doc.fillColor(ACCENT).fontSize(20).text('客户投诉月度统计报告', { align: 'center' });
+    doc.fillColor(ACCENT).fontSize(20).text(tr('report.pdf.title'), { align: 'center' });
     doc.moveDown(0.3);
-    const scope = `${SCOPE_LABELS[pack.scope.level]}：${pack.scope.name ?? pack.scope.id}${pack.scope.name ? `（${pack.scope.id}）` : ''}`;
-    const zone = pack.scope.timeZone ? ` · 时区 ${pack.scope.timeZone}` : '';
-    doc.fillColor('#444444').fontSize(11).text(`${scope} · 统计月份：${monthLabel(pack.month)}${zone}`, { align: 'center' });
-    doc.fontSize(9).text(`统计截至 ${stamp(pack.asOf, pack.scope.timeZone)} · 生成于 ${stamp(pack.generatedAt, pack.scope.timeZone)}`, { align: 'center' });
+    const scope = pack.scope.name
+      ? tr('report.pdf.scopeWithId', { scope: pack.scope.level, name: pack.scope.name, id: pack.scope.id })
+      : tr('report.pdf.scope', { scope: pack.scope.level, name: pack.scope.id });
+    const zone = pack.scope.timeZone ? tr('report.pdf.timeZone', { timeZone: pack.scope.timeZone }) : '';
+    doc.fillColor('#444444').fontSize(11).text(`${tr('report.pdf.monthLine', { where: scope, month: monthLabel(pack.month, lang) })}${zone}`, { align: 'center' });
+    doc.fontSize(9).text(tr('report.pdf.asOf', { asOf: stamp(pack.asOf, pack.scope.timeZone), generatedAt: stamp(pack.generatedAt, pack.scope.timeZone) }), { align: 'center' });
     doc.moveDown(0.8);
 
-    fullPack(doc, pack);
-    if (pack.regions?.length) overviewTable(doc, '七、各区域概览', pack.regions);
-    if (pack.sites?.length) overviewTable(doc, pack.regions?.length ? '八、各站点概览' : '七、各站点概览', pack.sites);
+    fullPack(doc, tr, lang, pack);
+    const numeral = (n: number) => (lang === 'zh' ? '一二三四五六七八九十'[n - 1] : String(n));
+    if (pack.regions?.length) overviewTable(doc, tr, lang, tr('report.pdf.h.regions', { n: numeral(7) }), pack.regions);
+    if (pack.sites?.length) overviewTable(doc, tr, lang, tr('report.pdf.h.sites', { n: numeral(pack.regions?.length ? 8 : 7) }), pack.sites);
     doc.end();
   });

@@ -1,8 +1,8 @@
 import ExcelJS from 'exceljs';
-import { labelOf } from '../report-labels';
+import { labelOf, reportText, type Lang } from '../report-labels';
 import { TIMED_STAGES } from '../monthly-report.rules';
 import type { MonthlyPack } from '../monthly-report.query';
-import { SECTION_LABELS, monthLabel, packsOf, reportRows, scopeName, type ReportSection } from './report-table';
+import { monthLabel, packsOf, reportRows, scopeName, sectionLabel, type ReportSection } from './report-table';
 
 type Column = { header: string; key: string; width: number; percent?: boolean };
 
@@ -13,50 +13,55 @@ const addSheet = (workbook: ExcelJS.Workbook, name: string, columns: Column[], r
   for (const row of rows) sheet.addRow(row);
 };
 
-const sectionRows = (pack: MonthlyPack, sections: ReportSection[]) =>
-  reportRows(pack)
+const sectionRows = (pack: MonthlyPack, sections: ReportSection[], lang: Lang) =>
+  reportRows(pack, lang)
     .filter((r) => sections.includes(r.section))
-    .map((r) => ({ scope: r.scopeName, section: SECTION_LABELS[r.section], key: r.key, label: r.label, value: r.value, base: r.base, rate: r.rate, note: r.note }));
+    .map((r) => ({ scope: r.scopeName, section: sectionLabel(r.section, lang), key: r.key, label: r.label, value: r.value, base: r.base, rate: r.rate, note: r.note }));
 
-const FIGURE_COLUMNS: Column[] = [
-  { header: '范围', key: 'scope', width: 22 },
-  { header: '指标', key: 'section', width: 14 },
-  { header: '代码', key: 'key', width: 20 },
-  { header: '项目', key: 'label', width: 30 },
-  { header: '数值', key: 'value', width: 10 },
-  { header: '基数', key: 'base', width: 10 },
-  { header: '比率', key: 'rate', width: 10, percent: true },
-  { header: '说明', key: 'note', width: 40 },
-];
+const figureColumns = (lang: Lang): Column[] => {
+  const tr = reportText(lang);
+  return [
+    { header: tr('report.column.scope'), key: 'scope', width: 22 },
+    { header: tr('report.column.section'), key: 'section', width: 14 },
+    { header: tr('report.column.key'), key: 'key', width: 20 },
+    { header: tr('report.column.label'), key: 'label', width: 30 },
+    { header: tr('report.column.value'), key: 'value', width: 10 },
+    { header: tr('report.column.base'), key: 'base', width: 10 },
+    { header: tr('report.column.rate'), key: 'rate', width: 10, percent: true },
+    { header: tr('report.column.note'), key: 'note', width: 40 },
+  ];
+};
 
 /**
  * The pack as an Excel workbook: an overview (one line per site / region / group), then
  * one sheet per group of figures. Rates are numbers formatted as percentages, so they can
  * be summed and charted.
  */
-export const monthlyReportXlsx = async (pack: MonthlyPack): Promise<Buffer> => {
+export const monthlyReportXlsx = async (pack: MonthlyPack, lang: Lang = 'zh'): Promise<Buffer> => {
+  const tr = reportText(lang);
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'complaints reporting';
-  workbook.title = `客户投诉月度统计报告 ${monthLabel(pack.month)}`;
+  workbook.title = tr('report.title', { month: monthLabel(pack.month, lang) });
   const overviewColumns: Column[] = [
-    { header: '范围', key: 'scope', width: 24 },
-    { header: '月份', key: 'month', width: 10 },
-    { header: '本月受理', key: 'received', width: 10 },
-    { header: '本月关闭', key: 'closed', width: 10 },
-    { header: '月末未结', key: 'open', width: 10 },
-    ...TIMED_STAGES.map((s) => ({ header: `${labelOf('stage', s)}及时率`, key: s, width: 14, percent: true })),
-    { header: '回访率', key: 'callbackRate', width: 10, percent: true },
-    { header: '满意率', key: 'satisfiedRate', width: 10, percent: true },
-    { header: '重大投诉', key: 'major', width: 10 },
-    { header: '重复投诉', key: 'repeat', width: 10 },
-    { header: '重开投诉', key: 'reopened', width: 10 },
+    { header: tr('report.column.scope'), key: 'scope', width: 24 },
+    { header: tr('report.column.monthOf'), key: 'month', width: 10 },
+    { header: tr('report.row.received'), key: 'received', width: 10 },
+    { header: tr('report.row.closed'), key: 'closed', width: 10 },
+    { header: tr('report.row.openAtMonthEnd'), key: 'open', width: 10 },
+    ...TIMED_STAGES.map((s) => ({ header: tr('report.column.onTimeOf', { stage: labelOf('stage', s, lang) }), key: s, width: 14, percent: true })),
+    { header: tr('report.row.callbackRate'), key: 'callbackRate', width: 10, percent: true },
+    { header: tr('report.row.satisfiedRate'), key: 'satisfiedRate', width: 10, percent: true },
+    { header: tr('report.section.major'), key: 'major', width: 10 },
+    { header: tr('report.section.repeat'), key: 'repeat', width: 10 },
+    { header: tr('report.section.reopened'), key: 'reopened', width: 10 },
   ];
+  const figures = figureColumns(lang);
   addSheet(
     workbook,
-    '概览',
+    tr('report.sheet.overview'),
     overviewColumns,
     packsOf(pack).map((p) => ({
-      scope: scopeName(p),
+      scope: scopeName(p, lang),
       month: p.month,
       received: p.totals.received,
       closed: p.totals.closed,
@@ -69,10 +74,10 @@ export const monthlyReportXlsx = async (pack: MonthlyPack): Promise<Buffer> => {
       reopened: p.reopened.count,
     })),
   );
-  addSheet(workbook, '分类统计', FIGURE_COLUMNS, sectionRows(pack, ['totals', 'byCategory', 'byNature', 'byChannel', 'byDepartment']));
-  addSheet(workbook, '及时率', FIGURE_COLUMNS, sectionRows(pack, ['onTime']));
-  addSheet(workbook, '回访与满意度', FIGURE_COLUMNS, sectionRows(pack, ['callback', 'satisfaction', 'callbackQuota']));
-  addSheet(workbook, '重大重复重开', FIGURE_COLUMNS, sectionRows(pack, ['major', 'repeat', 'reopened']));
-  addSheet(workbook, '热点问题', FIGURE_COLUMNS, sectionRows(pack, ['topCategories', 'keywords']));
+  addSheet(workbook, tr('report.sheet.counts'), figures, sectionRows(pack, ['totals', 'byCategory', 'byNature', 'byChannel', 'byDepartment'], lang));
+  addSheet(workbook, tr('report.sheet.onTime'), figures, sectionRows(pack, ['onTime'], lang));
+  addSheet(workbook, tr('report.sheet.callback'), figures, sectionRows(pack, ['callback', 'satisfaction', 'callbackQuota'], lang));
+  addSheet(workbook, tr('report.sheet.lists'), figures, sectionRows(pack, ['major', 'repeat', 'reopened'], lang));
+  addSheet(workbook, tr('report.sheet.topIssues'), figures, sectionRows(pack, ['topCategories', 'keywords'], lang));
   return Buffer.from(await workbook.xlsx.writeBuffer());
 };
