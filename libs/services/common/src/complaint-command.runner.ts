@@ -142,6 +142,8 @@ export class ComplaintCommandRunner {
     const correlationId = options.correlationId ?? command.metadata.correlationId ?? commandId;
     const causationId = options.causationId ?? command.metadata.causationId ?? commandId;
     const actor = { id: command.metadata.actor.id, role: command.metadata.actor.role };
+    // The request's log lines name the complaint and the command's ids, as `run` does.
+    annotateLogContext({ complaintId, actor, correlationId, causationId }, () => undefined);
     return prepareAppend<ComplaintState, ComplaintCommand, ComplaintEvent>(
       this.store,
       complaintStreamId(complaintId),
