@@ -8,7 +8,10 @@
  */
 import { renderMessage, type MessageParams } from './i18n/catalogue';
 
-export type NotificationKind = 'chase' | 'escalation' | 'major' | 'outcome' | 'emergency';
+export type NotificationKind = 'chase' | 'escalation' | 'major' | 'outcome' | 'emergency' | 'pack_sign_off_chase' | 'weekly_check_chase' | 'callback_quota';
+
+/** What a records-desk notice is about when it is not one complaint: a site's month (pack, callback quota) or week (supervisor check). */
+export type NotificationSubject = { siteId: string; month?: string; week?: string };
 
 /** `toRole` of an outcome notice: the person in `toUser`, whatever their role. */
 export const FIRST_CONTACT_OWNER = 'first_contact_owner';
@@ -18,7 +21,9 @@ export type NotificationMessage = {
   /** Id of the complaint event this notification comes from (de-duplication key). */
   eventId: string;
   kind: NotificationKind;
-  complaintId: string;
+  /** The complaint told about; absent on a records-desk notice, which names its `subject` instead. */
+  complaintId?: string;
+  subject?: NotificationSubject;
   at: string;
   /** Role to tell (the owner of the overdue step, or the level escalated to; `first_contact_owner` for an outcome). */
   toRole: string;
@@ -119,6 +124,70 @@ export const notificationFromEvent = (event: { id: string; type: string; data: R
   }
 };
 
+/** Stream prefixes of the records desk whose chases are notices (monthly pack sign-off, weekly supervisor check, callback quota). */
+export const RECORDS_NOTICE_STREAM_PREFIXES = ['monthly-pack-', 'record-check-', 'callback-quota-'] as const;
+
+/**
+ * The notification a stored records-desk event calls for, if any: the chase of an unsigned
+ * monthly pack (to the roles the domain names in `notifyRoles`), the chase of an overdue
+ * weekly supervisor check (to the role in `to`), the month-end callback-quota reminder (to
+ * the person short of the minimum). Its `eventId` is the event's id: delivered once.
+ */
+export const notificationFromRecordsEvent = (event: { id: string; type: string; data: Record<string, unknown> }): NotificationMessage | undefined => {
+  const d = event.data;
+  const siteId = str(d.siteId);
+  if (!siteId) return undefined;
+  const base = { schemaVersion: 1 as const, eventId: event.id, at: str(d.at) ?? '' };
+  switch (event.type) {
+    case 'MonthlyPackSignOffChased': {
+      const roles = Array.isArray(d.notifyRoles) ? d.notifyRoles.filter((r): r is string => typeof r === 'string') : [];
+      const toRole = roles[0] ?? 'cs_manager';
+      const month = str(d.month) ?? '';
+      return {
+        ...base,
+        kind: 'pack_sign_off_chase',
+        subject: { siteId, month },
+        toRole,
+        alsoNotify: roles.length > 1 ? roles.slice(1) : undefined,
+        dueAt: str(d.dueBy),
+        code: 'notice.packSignOffChase',
+        params: { siteId, month, dueBy: str(d.dueBy) ?? '', role: roles.join(', ') || toRole },
+      };
+    }
+    case 'WeeklyCheckChased': {
+      const toRole = str(d.to) ?? 'cs_manager';
+      const week = str(d.week) ?? '';
+      return {
+        ...base,
+        kind: 'weekly_check_chase',
+        subject: { siteId, week },
+        toRole,
+        dueAt: str(d.dueAt),
+        escalationLevel: num(d.level),
+        code: 'notice.weeklyCheckChase',
+        params: { siteId, week, dueAt: str(d.dueAt) ?? '', level: num(d.level) ?? 0, role: toRole },
+      };
+    }
+    case 'CallbackQuotaReminded': {
+      const actorId = str(d.actorId);
+      if (!actorId) return undefined;
+      const name = str(d.actorName);
+      const month = str(d.month) ?? '';
+      return {
+        ...base,
+        kind: 'callback_quota',
+        subject: { siteId, month },
+        toRole: str(d.role) ?? 'cs_manager',
+        toUser: name ? { id: actorId, name } : { id: actorId },
+        code: 'notice.callbackQuota',
+        params: { siteId, month, callbacks: num(d.callbacks) ?? 0, required: num(d.required) ?? 0, missing: num(d.missing) ?? 0, daysLeft: num(d.daysLeft) ?? 0 },
+      };
+    }
+    default:
+      return undefined;
+  }
+};
+
 /** A notification's text in both languages, from its code (older messages: from its kind and fields). */
 export const noticeTexts = (n: NotificationMessage): { 'zh-CN': string; en: string } => {
   const coded = n.code ? { code: n.code, params: n.params ?? {} } : codedNotice(n);
@@ -143,7 +212,8 @@ const codedNotice = (n: NotificationMessage): { code: string; params: MessagePar
 
 export const parseNotificationMessage = (value: string): NotificationMessage => {
   const parsed = JSON.parse(value) as Partial<NotificationMessage>;
-  if (parsed.schemaVersion !== 1 || typeof parsed.eventId !== 'string' || typeof parsed.kind !== 'string' || typeof parsed.complaintId !== 'string') {
+  const about = typeof parsed.complaintId === 'string' || (typeof parsed.subject === 'object' && parsed.subject !== null && typeof parsed.subject.siteId === 'string');
+  if (parsed.schemaVersion !== 1 || typeof parsed.eventId !== 'string' || typeof parsed.kind !== 'string' || !about) {
     throw new Error('not a notification message (schemaVersion 1)');
   }
   return parsed as NotificationMessage;

@@ -13,7 +13,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { EventStoreDbEventStore, PostgresEventStore, chainKeyFrom, type EventStore, type RecordedEvent } from '@complaints/event-store';
 import { EventRelay, StoreFedMessageBus, toComplaintEventMessage, type BusMessage, type MessageBus } from '@complaints/messaging';
-import { COMPLAINT_STREAM_PREFIX, complaintIdFromStream, notificationFromEvent, topicNames, type TopicNames } from '@complaints/contracts';
+import { RECORDS_NOTICE_STREAM_PREFIXES, complaintIdFromStream, notificationFromEvent, notificationFromRecordsEvent, topicNames, type TopicNames } from '@complaints/contracts';
 import { ConfigError, type PlatformConfig } from './config';
 import { AdjustableClock, CLOCK, systemClock, type Clock } from './clock';
 import { ClockController } from './http/clock.controller';
@@ -47,6 +47,13 @@ const userStoreProvider = (config: PlatformConfig) => ({
   },
 });
 
+/**
+ * What the relay and the embedded bus read: every stream (complaint streams for the events
+ * topic and notices, the records desk's streams for their chases' notices); `routeComplaintEvent`
+ * keeps what is published.
+ */
+const RELAYED_STREAM_PREFIX = '';
+
 /** The relay's name (its checkpoint row); the embedded bus starts where it left off. */
 const RELAY_NAME = 'complaint-events';
 
@@ -55,10 +62,12 @@ const COMPLAINT_STREAM = /^complaint-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 /**
  * What the relay publishes for a stored event: every complaint event on the events
  * topic, and chases, escalations and major flags also on the notifications topic.
- * Other streams (e.g. the numbering counters) stay inside the event store.
+ * The records desk's chases (an unsigned monthly pack, an overdue weekly supervisor check, the
+ * month-end callback-quota reminder) go on the notifications topic only. Other streams (e.g.
+ * the numbering counters) stay inside the event store.
  */
 export const routeComplaintEvent = (event: RecordedEvent, topics: TopicNames): BusMessage[] => {
-  if (!COMPLAINT_STREAM.test(event.streamId)) return [];
+  if (!COMPLAINT_STREAM.test(event.streamId)) return routeRecordsEvent(event, topics);
   // The trace context the command stored travels in the message headers (README "Traces").
   const trace = traceHeadersFrom(event.metadata);
   const eventMessage = toComplaintEventMessage(event, topics.complaintEvents);
@@ -67,12 +76,27 @@ export const routeComplaintEvent = (event: RecordedEvent, topics: TopicNames): B
   if (notification) {
     messages.push({
       topic: topics.notifications,
-      key: notification.complaintId,
+      key: notification.complaintId ?? event.streamId,
       value: JSON.stringify(notification),
       headers: { 'event-id': event.id, 'event-type': event.type, 'schema-version': '1', ...trace },
     });
   }
   return messages;
+};
+
+/** The notice a records-desk chase calls for, on the notifications topic (keyed by its site). */
+const routeRecordsEvent = (event: RecordedEvent, topics: TopicNames): BusMessage[] => {
+  if (!RECORDS_NOTICE_STREAM_PREFIXES.some((prefix) => event.streamId.startsWith(prefix))) return [];
+  const notification = notificationFromRecordsEvent(event);
+  if (!notification) return [];
+  return [
+    {
+      topic: topics.notifications,
+      key: notification.subject?.siteId ?? event.streamId,
+      value: JSON.stringify(notification),
+      headers: { 'event-id': event.id, 'event-type': event.type, 'schema-version': '1', ...traceHeadersFrom(event.metadata) },
+    },
+  ];
 };
 
 /**
@@ -105,7 +129,7 @@ export class RelayService implements OnApplicationBootstrap {
       pool: this.pool,
       connectionString: this.config.databaseUrl,
       name: RELAY_NAME,
-      streamPrefix: COMPLAINT_STREAM_PREFIX,
+      streamPrefix: RELAYED_STREAM_PREFIX,
       route: (event) => routeComplaintEvent(event, this.topics),
       log: (line) => this.logger.log(line),
     });
@@ -171,7 +195,7 @@ const createBus = (config: PlatformConfig, store: EventStore, pool: Pool, topics
       pool,
       route: (event) => routeComplaintEvent(event, topics),
       storeTopics: [topics.complaintEvents, topics.notifications],
-      streamPrefix: COMPLAINT_STREAM_PREFIX,
+      streamPrefix: RELAYED_STREAM_PREFIX,
       relayName: RELAY_NAME,
       log: (line) => logger.warn(line),
     });

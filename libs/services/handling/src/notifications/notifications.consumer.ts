@@ -31,8 +31,16 @@ export class NotificationsConsumer implements OnModuleInit {
       const notification = parseNotificationMessage(message.value);
       await applyOnce(this.pool, 'handling', 'notifier', notification.eventId, async (client) => {
         await client.query(
-          `INSERT INTO handling.notifications (event_id, kind, complaint_id, to_role, channel, payload) VALUES ($1, $2, $3, $4, $5, $6)`,
-          [notification.eventId, notification.kind, notification.complaintId, notification.toRole, this.notifier.channel, JSON.stringify(notification)],
+          `INSERT INTO handling.notifications (event_id, kind, complaint_id, subject, to_role, channel, payload) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          [
+            notification.eventId,
+            notification.kind,
+            notification.complaintId ?? null,
+            notification.subject ? JSON.stringify(notification.subject) : null,
+            notification.toRole,
+            this.notifier.channel,
+            JSON.stringify(notification),
+          ],
         );
         await this.notifier.deliver(notification);
       });

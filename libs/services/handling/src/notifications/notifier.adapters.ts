@@ -6,7 +6,19 @@ export type Notifier = { readonly channel: string; deliver(notification: Notific
 
 export const NOTIFIER = Symbol('NOTIFIER');
 
+const RECORDS_NOTICES: Partial<Record<NotificationMessage['kind'], string>> = {
+  pack_sign_off_chase: '月度档案包催签 monthly pack sign-off chase',
+  weekly_check_chase: '督导检查催办 weekly supervisor check chase',
+  callback_quota: '回访提醒 callback minimum reminder',
+};
+
 const describe = (n: NotificationMessage): string => {
+  const records = RECORDS_NOTICES[n.kind];
+  if (records) {
+    const s = n.subject;
+    const about = s ? `${s.siteId}${s.month ? ` ${s.month}` : ''}${s.week ? ` ${s.week}` : ''}` : '';
+    return `${records}: ${about} → ${n.toUser ? `${n.toUser.name ?? n.toUser.id} (${n.toRole})` : n.toRole}${n.alsoNotify?.length ? `, also ${n.alsoNotify.join(', ')}` : ''}`;
+  }
   const what =
     n.kind === 'chase'
       ? `催办 chase: ${n.deadline} was due ${n.dueAt}`

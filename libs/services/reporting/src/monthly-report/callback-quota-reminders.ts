@@ -3,12 +3,17 @@ import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags 
 import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import { callbackQuotaReminderDay, callbackQuotaReminders, type CallbackQuotaReminder } from '@complaints/domain';
-import { SiteDirectory } from '@complaints/service-common';
-import { CLOCK, CurrentUser, PLATFORM_CONFIG, type ActingUser, type Clock, type PlatformConfig } from '@complaints/service-kit';
+import type { EventStore } from '@complaints/event-store';
+import { SiteDirectory, deterministicUuid } from '@complaints/service-common';
+import { CLOCK, CurrentUser, EVENT_STORE, PLATFORM_CONFIG, type ActingUser, type Clock, type PlatformConfig } from '@complaints/service-kit';
 import { assertSite } from '../access/reporting-access';
 import { REPORTING_DATA_SOURCE } from '../reporting.tokens';
 import { staffOf } from './monthly-report.controller';
 import { countSite, sitesWithComplaints } from './monthly-report.query';
+
+/** The stream of a site's month of callback-quota reminders (read by the relay for the notices). */
+export const callbackQuotaStreamName = (siteId: string, month: string): string => `callback-quota-${siteId}-${month}`;
+const CALLBACK_QUOTA_ACTOR_ID = 'system:callback-quota-reminders';
 
 /**
  * The month-end reminder of the managers' callback minimums (seed: the CS centre manager does
@@ -31,6 +36,7 @@ export class CallbackQuotaReminderService implements OnApplicationBootstrap, OnM
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     private readonly sites: SiteDirectory,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -72,6 +78,20 @@ export class CallbackQuotaReminderService implements OnApplicationBootstrap, OnM
       );
       for (const r of reminders) {
         const name = people.get(`${r.actorId}\u0000${r.role}`) ?? null;
+        // The reminder reaches the person through the notifier (notice `notice.callbackQuota`): an event whose id
+        // comes from the reminder's key, appended before the row, so a pass cut short re-appends the same id (idempotent).
+        await this.store.appendToStream(
+          callbackQuotaStreamName(r.siteId, r.month),
+          [
+            {
+              id: deterministicUuid(`callback-quota-reminder:${r.key}`),
+              type: 'CallbackQuotaReminded',
+              data: { siteId: r.siteId, month: r.month, actorId: r.actorId, ...(name ? { actorName: name } : {}), role: r.role, callbacks: r.callbacks, required: r.required, missing: r.missing, daysLeft: r.daysLeft, key: r.key, at: now.toISOString() },
+              metadata: { actor: { id: CALLBACK_QUOTA_ACTOR_ID, role: 'system' }, occurredAt: now.toISOString() },
+            },
+          ],
+          { expectedRevision: 'any' },
+        );
         const inserted = (await this.dataSource.query(
           `INSERT INTO reporting.callback_quota_reminder (key, site_id, month, actor_id, actor_name, role, callbacks, required, missing, days_left, reminded_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (key) DO NOTHING RETURNING key`,

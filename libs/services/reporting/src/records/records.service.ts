@@ -188,7 +188,7 @@ export class RecordsService {
     const result = await this.runPack({ type: 'ChaseMonthlyPackSignOff', data: { siteId, month }, metadata: { now: this.clock.now().toISOString(), actor: RECORDS_SCHEDULER_ACTOR } });
     for (const event of result.newEvents) {
       if (event.type === 'MonthlyPackSignOffChased') {
-        // The chase is on the pack's stream and on the records page; the log line is the notice here.
+        // The chase is on the pack's stream and on the records page; the relay makes it a notice (notice.packSignOffChase).
         this.logger.warn(`monthly pack ${siteId} ${month} not signed off (due ${event.data.dueBy}): chasing ${event.data.notifyRoles.join(', ')}`);
       }
     }
