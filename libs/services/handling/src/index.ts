@@ -9,3 +9,4 @@ export * from './complainant-notices/complainant-notices.sender';
 export * from './complainant-notices/notice-channels';
 export * from './complainant-notices/notice-templates';
 export * from './complainant-notices/complainant-notices.consumer';
+export { NotificationsConsumer } from './notifications/notifications.consumer';
