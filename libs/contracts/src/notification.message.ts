@@ -151,7 +151,7 @@ export const notificationFromRecordsEvent = (event: { id: string; type: string; 
         alsoNotify: roles.length > 1 ? roles.slice(1) : undefined,
         dueAt: str(d.dueBy),
         code: 'notice.packSignOffChase',
-        params: { siteId, month, dueBy: str(d.dueBy) ?? '', role: roles.join(', ') || toRole },
+        params: { siteId, month, dueBy: str(d.dueBy) ?? '', role: roles.length ? roles : [toRole] },
       };
     }
     case 'WeeklyCheckChased': {

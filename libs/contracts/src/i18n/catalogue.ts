@@ -78,7 +78,7 @@ export const NOTICE_MESSAGES = {
   'notice.major': { zh: '重大投诉（{reasons}），请{role}督办。', en: 'Major complaint ({reasons}) for the {role}.' },
   'notice.outcome': { zh: '您首问的投诉已办结：{basis}。', en: 'A complaint you first received is closed: {basis}.' },
   'notice.emergency': { zh: '抢险抢修投诉已派至{department}，请{role}立即派员处理（{dueAt}前通知）。', en: 'Emergency complaint routed to {department}: the {role} must act at once (to be told by {dueAt}).' },
-  'notice.packSignOffChase': { zh: '催办：{siteId} 的 {month} 月度档案包应于 {dueBy} 前签署，至今未签，请{role}尽快签署。', en: 'Chase: the {month} monthly pack of {siteId} was due for sign-off by {dueBy} and is still unsigned: the {role} must sign it.' },
+  'notice.packSignOffChase': { zh: '催办：{siteId} 的 {month} 月度档案包应于 {dueBy} 前签署，至今未签，请{role}尽快签署。', en: 'Chase: the {month} monthly pack of {siteId} was due for sign-off by {dueBy} and is still unsigned; to sign: {role}.' },
   'notice.weeklyCheckChase': { zh: '催办：{siteId} 第 {week} 周的督导检查应于 {dueAt} 完成，至今未完成（第 {level} 级），请{role}跟进。', en: 'Chase: the supervisor check of {siteId} for week {week} was due {dueAt} and is not done (level {level}): the {role} must follow up.' },
   'notice.callbackQuota': { zh: '回访提醒：您在 {siteId} 本月（{month}）已回访 {callbacks} 次，最低要求 {required} 次，尚差 {missing} 次，本月还剩 {daysLeft} 天。', en: 'Callback reminder: you made {callbacks} of the {required} callbacks required at {siteId} for {month}: {missing} missing, {daysLeft} day(s) left.' },
 } as const satisfies Record<string, Pair>;
