@@ -6,7 +6,8 @@ import { PostgresEventStore } from '@complaints/event-store';
 import { HandlingModule, NotificationsConsumer } from '@complaints/handling-service';
 import type { DeliveredMessage } from '@complaints/messaging';
 import { AdjustableClock, composeRootModule, createHttpApp, loadConfig, startConsumers } from '@complaints/service-kit';
-import { createTestDatabase, eventually, type TestDatabase } from '@complaints/testing';
+import { randomUUID } from 'node:crypto';
+import { createTestDatabase, eventually, kafkaBrokers, kafkaSkipReason, type TestDatabase } from '@complaints/testing';
 import { ReportingModule } from '../reporting.module';
 import { ComplaintStory, appendStories, cst } from '../testing/complaint-story';
 import { CallbackQuotaReminderService } from '../monthly-report/callback-quota-reminders';
@@ -19,6 +20,7 @@ import { RecordsDeskService } from './desk.service';
  * (to the signers the domain names), the overdue weekly supervisor check's chase (to the role of
  * its step) and the month-end callback-quota reminder (to the manager short of the minimum).
  * Each yields exactly one notification, keyed by its event's id; a redelivery yields none.
+ * The same again on the real Kafka broker, the relay publishing (the path of the five-process form).
  * The clock stands at Tuesday 8 April 2025 10:00 in Shanghai: March's pack was due by the 3rd,
  * week 2025-W14 is past due.
  */
@@ -28,7 +30,14 @@ const MANAGER: Actor = { id: 'u-csm', role: 'cs_manager', name: '陈经理' };
 
 type Row = { event_id: string; kind: string; complaint_id: string | null; subject: Record<string, string> | null; to_role: string; payload: Record<string, unknown> };
 
-describe('Records desk chases as notifications (delivered once, by the chase event’s id)', () => {
+const brokers = kafkaBrokers();
+if (!brokers) console.warn(`\n*** records notices over Kafka SKIPPED: ${kafkaSkipReason()} ***\n`);
+const FORMS = [
+  { form: 'the embedded default (store-fed bus)', bus: 'memory' as const, env: {} as Record<string, string>, run: true },
+  { form: 'the relay and the Kafka broker (as in the five-process form)', bus: 'kafka' as const, env: { KAFKA_BROKERS: (brokers ?? []).join(','), KAFKA_TOPIC_PREFIX: `notices-${randomUUID().slice(0, 8)}` }, run: !!brokers },
+];
+
+describe.each(FORMS.filter((f) => f.run))('Records desk chases as notifications (delivered once, by the chase event’s id), in $form', ({ bus, env }) => {
   let db: TestDatabase;
   let app: INestApplication;
   let pool: Pool;
@@ -67,8 +76,9 @@ describe('Records desk chases as notifications (delivered once, by the chase eve
         LOG_LEVEL: 'error',
         JWT_SECRET: 'records-notices-test-secret-of-32-characters!',
         PERSONAL_DATA_KEY: 'records-notices-test-personal-data-key-0123',
+        ...env,
       },
-      { processName: 'embedded', port: 3000, bus: 'memory', relayEnabled: true, host: '127.0.0.1' },
+      { processName: 'embedded', port: 3000, bus, relayEnabled: true, host: '127.0.0.1' },
     );
     clock = new AdjustableClock();
     clock.set(new Date(cst('2025-04-08 10:00')));
