@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags 
 import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import { callbackQuotaReminderDay, callbackQuotaReminders, type CallbackQuotaReminder } from '@complaints/domain';
-import type { EventStore } from '@complaints/event-store';
+import { linkForAppend, type EventStore } from '@complaints/event-store';
 import { SiteDirectory, deterministicUuid } from '@complaints/service-common';
 import { CLOCK, CurrentUser, EVENT_STORE, PLATFORM_CONFIG, type ActingUser, type Clock, type PlatformConfig } from '@complaints/service-kit';
 import { assertSite } from '../access/reporting-access';
@@ -78,20 +78,12 @@ export class CallbackQuotaReminderService implements OnApplicationBootstrap, OnM
       );
       for (const r of reminders) {
         const name = people.get(`${r.actorId}\u0000${r.role}`) ?? null;
+        // Once a month per person: a reminder already recorded (row) is neither appended nor told again.
+        const known = (await this.dataSource.query(`SELECT 1 FROM reporting.callback_quota_reminder WHERE key = $1`, [r.key])) as unknown[];
+        if (known.length > 0) continue;
         // The reminder reaches the person through the notifier (notice `notice.callbackQuota`): an event whose id
-        // comes from the reminder's key, appended before the row, so a pass cut short re-appends the same id (idempotent).
-        await this.store.appendToStream(
-          callbackQuotaStreamName(r.siteId, r.month),
-          [
-            {
-              id: deterministicUuid(`callback-quota-reminder:${r.key}`),
-              type: 'CallbackQuotaReminded',
-              data: { siteId: r.siteId, month: r.month, actorId: r.actorId, ...(name ? { actorName: name } : {}), role: r.role, callbacks: r.callbacks, required: r.required, missing: r.missing, daysLeft: r.daysLeft, key: r.key, at: now.toISOString() },
-              metadata: { actor: { id: CALLBACK_QUOTA_ACTOR_ID, role: 'system' }, occurredAt: now.toISOString() },
-            },
-          ],
-          { expectedRevision: 'any' },
-        );
+        // comes from the reminder's key, appended before the row, so a pass cut short appends nothing twice.
+        await this.recordReminded(r, name, now);
         const inserted = (await this.dataSource.query(
           `INSERT INTO reporting.callback_quota_reminder (key, site_id, month, actor_id, actor_name, role, callbacks, required, missing, days_left, reminded_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (key) DO NOTHING RETURNING key`,
@@ -105,6 +97,22 @@ export class CallbackQuotaReminderService implements OnApplicationBootstrap, OnM
       }
     }
     return given;
+  }
+
+  /** Appends the reminder's event, hash-chained like every stored event, unless its id is on the stream already. */
+  private async recordReminded(r: CallbackQuotaReminder, name: string | null, now: Date): Promise<void> {
+    const streamId = callbackQuotaStreamName(r.siteId, r.month);
+    const id = deterministicUuid(`callback-quota-reminder:${r.key}`);
+    const history = await this.store.readStream(streamId);
+    if (history.some((e) => e.id === id)) return;
+    const event = {
+      id,
+      type: 'CallbackQuotaReminded',
+      data: { siteId: r.siteId, month: r.month, actorId: r.actorId, ...(name ? { actorName: name } : {}), role: r.role, callbacks: r.callbacks, required: r.required, missing: r.missing, daysLeft: r.daysLeft, key: r.key, at: now.toISOString() },
+      metadata: { actor: { id: CALLBACK_QUOTA_ACTOR_ID, role: 'system' }, occurredAt: now.toISOString() },
+    };
+    const link = linkForAppend(this.store, streamId, history, [event]);
+    await this.store.appendToStream(streamId, link.events, link.options);
   }
 
 }

@@ -155,6 +155,9 @@ describe.each(FORMS.filter((f) => f.run))('Records desk chases as notifications 
       });
       await redeliver(rows);
       expect(await notices('callback_quota')).toHaveLength(1);
+      // Its event is hash-chained like every stored event.
+      const [stored] = (await pool.query<{ metadata: { hash?: string } }>(`SELECT metadata FROM event_store.events WHERE type = 'CallbackQuotaReminded'`)).rows;
+      expect(stored.metadata.hash).toMatch(/^[0-9a-f]{64}$/);
     });
   });
 });
