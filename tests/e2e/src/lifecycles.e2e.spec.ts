@@ -358,4 +358,72 @@ describeKafka('Complaint lifecycles across five processes (real Kafka, real Post
     expect((await fetch(`${system.processes.reporting.url}/api/health`)).status).toBe(200);
     expect(await system.eventCount()).toBe(before);
   });
+
+  it('should run the emergency chain on the test clock (department at once, +5 min site head, +10 min company head), start a letter\'s clock at its earlier receipt, and take a plan beyond the cap only as an approved extension', async () => {
+    const MINUTE = 60_000;
+    const HOUR = 60 * MINUTE;
+    const setClock = async (to: number) => expect((await system.request('POST', '/api/admin/clock', { set: new Date(to).toISOString() })).status).toBe(200);
+    const events = async (id: string) =>
+      (await system.sql.query<{ type: string; data: Record<string, unknown> }>(`SELECT type, data FROM event_store.events WHERE stream_id = $1 ORDER BY stream_revision`, [`complaint-${id}`])).rows;
+    const eventsUntil = (id: string, what: string, done: (all: { type: string; data: Record<string, unknown> }[]) => boolean) =>
+      eventually(async () => {
+        const all = await events(id);
+        return done(all) ? all : undefined;
+      }, what, 30_000).catch(async (error: Error) => {
+        throw new Error(`${error.message}; events: ${JSON.stringify((await events(id)).map((e) => e.type))}`);
+      });
+    await setClock(Date.now());
+
+    // Three processes started side by side.
+    const emergency = await system.register(complaintBody({ title: '地下室水管爆裂', description: '3号楼地下室水管爆裂，水漫车库' }));
+    const letterReceivedAt = new Date(Date.now() - 50 * HOUR).toISOString();
+    const letter = await system.register(complaintBody({ channel: 'letter', receivedAt: letterReceivedAt, title: '来信反映电梯异响', description: '信中反映2号楼电梯运行有异响' }));
+    const special = await system.register(complaintBody({ title: '外墙大面积渗水', description: '1802室外墙渗水，需搭架施工' }));
+    await triage(emergency.id, { urgency: 'emergency', severity: 'important' });
+    await triage(special.id, { severity: 'important' });
+
+    // Emergency: the department is told at once (due within 3 minutes of receipt), nobody escalated yet.
+    const notified = await eventsUntil(emergency.id, 'the department notice', (all) => all.some((e) => e.type === 'EmergencyDepartmentNotified'));
+    const notice = notified.find((e) => e.type === 'EmergencyDepartmentNotified') as { data: Record<string, unknown> };
+    expect(notice.data).toMatchObject({ department: 'engineering', notifyRole: 'department_head', late: false });
+    const receivedAt = Date.parse(String(notified[0].data.receivedAt));
+    expect(Date.parse(String(notice.data.dueBy))).toBe(receivedAt + 3 * MINUTE);
+    expect(notified.some((e) => e.type === 'ComplaintEscalated')).toBe(false);
+
+    // The letter: its first reply was due 24 h after it arrived, not after its registration — chased at once.
+    const chased = await eventsUntil(letter.id, 'the letter\'s first reply to be chased', (all) => all.some((e) => e.type === 'DeadlineChased' && e.data.deadline === 'firstReply'));
+    expect((chased.find((e) => e.type === 'DeadlineChased') as { data: Record<string, unknown> }).data.dueAt).toBe(new Date(Date.parse(letterReceivedAt) + 24 * HOUR).toISOString());
+    expect((await system.view(letter.id)).receivedAt).toBe(letterReceivedAt);
+
+    // The plan: a date 40 days out is beyond the special-case cap for the handler (422 naming dueAt) …
+    const far = new Date(Date.now() + 40 * 24 * HOUR).toISOString();
+    const refused = await system.request('POST', `/api/complaints/${special.id}/plan`, { measures: '搭架修补外墙防水层', dueAt: far }, ACTORS.handler);
+    expect([refused.status, (refused.body.details as { field: string }[]).map((d) => d.field)]).toEqual([422, ['dueAt']]);
+    expect(await system.eventTypes(special.id)).not.toContain('RectificationPlanRecorded');
+    // … and taken from the CS centre manager as an approved extension (on time only up to the cap).
+    await system.post(`/api/complaints/${special.id}/plan`, { measures: '搭架修补外墙防水层（经理批准延期）', dueAt: far }, ACTORS.csManager);
+    const plan = (await eventsUntil(special.id, 'the plan', (all) => all.some((e) => e.type === 'RectificationPlanRecorded'))).find((e) => e.type === 'RectificationPlanRecorded') as { data: Record<string, unknown> };
+    expect(Date.parse(String((plan.data.deadlines as Record<string, string>).resolve))).toBe(Date.parse(far));
+    expect(Date.parse(String((plan.data.extension as { onTimeLimit: string }).onTimeLimit))).toBeLessThan(Date.parse(far));
+    const extended = await system.view(special.id, (v) => Date.parse(String((v.deadlines as Record<string, string | null>).resolve)) === Date.parse(far), 'the extended plan');
+    expect(Date.parse(String((extended.deadlines as Record<string, string | null>).resolve))).toBe(Date.parse(far));
+
+    // Emergency, +5 minutes: the site head (general manager) …
+    await setClock(receivedAt + 5 * MINUTE + 1_000);
+    const atFive = await eventsUntil(emergency.id, 'the site head escalation', (all) => all.some((e) => e.type === 'ComplaintEscalated'));
+    expect(atFive.filter((e) => e.type === 'ComplaintEscalated').map((e) => e.data.escalatedTo)).toEqual(['general_manager']);
+    // … +10 minutes: the company head (leadership); each step once.
+    await setClock(receivedAt + 10 * MINUTE + 1_000);
+    const atTen = await eventsUntil(emergency.id, 'the company head escalation', (all) => all.filter((e) => e.type === 'ComplaintEscalated').length >= 2);
+    expect(atTen.filter((e) => e.type === 'ComplaintEscalated' && String(e.data.reason).startsWith('emergency chain')).map((e) => e.data.escalatedTo)).toEqual(['general_manager', 'leadership']);
+    await new Promise((r) => setTimeout(r, 1_000));
+    const keys = (await events(emergency.id)).map((e) => e.data.key).filter((k): k is string => typeof k === 'string');
+    expect(new Set(keys).size).toBe(keys.length);
+    const kinds = await eventually(async () => {
+      const { rows } = await system.sql.query<{ kind: string }>(`SELECT kind FROM handling.notifications WHERE complaint_id = $1`, [emergency.id]);
+      return rows.some((r) => r.kind === 'emergency') && rows.filter((r) => r.kind === 'escalation').length >= 2 ? rows.map((r) => r.kind) : undefined;
+    }, 'the emergency notifications');
+    expect(kinds.filter((k) => k === 'emergency')).toHaveLength(1);
+    await setClock(Date.now());
+  }, 150_000);
 });
