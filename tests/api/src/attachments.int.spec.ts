@@ -113,7 +113,7 @@ const suite = (name: string, env: Record<string, string>) =>
     it('refuses PNG bytes declared as JPEG, an HTML page declared as an image, and a missing file — each naming the field, storing nothing', async () => {
       const mismatch = await upload('assistant.a', Buffer.concat([PNG_1X1, Buffer.from('x')]), { type: 'image/jpeg' });
       expect(mismatch.status).toBe(422);
-      expect(mismatch.body.details).toEqual([{ field: 'mediaType', problem: 'the content is image/png, not image/jpeg' }]);
+      expect(mismatch.body.details).toEqual([{ field: 'mediaType', problem: 'the content is image/png, not image/jpeg', code: 'problem.invalid' }]);
       const html = Buffer.from('<html><script>alert(1)</script></html>');
       const disguised = await upload('assistant.a', html, { type: 'image/png' });
       expect(disguised.status).toBe(422);
@@ -224,7 +224,7 @@ const suite = (name: string, env: Record<string, string>) =>
       it('stops an upload over ATTACHMENT_MAX_UPLOAD_BYTES (12 MiB here) early with 413 naming file', async () => {
         const res = await upload('handler.a', jpeg(13 * 1024), { stage: 'handling' });
         expect(res.status).toBe(413);
-        expect(res.body.details).toEqual([{ field: 'file', problem: `at most ${12 * 1024 * 1024} bytes per upload` }]);
+        expect(res.body.details).toEqual([{ field: 'file', problem: `at most ${12 * 1024 * 1024} bytes per upload`, code: 'problem.invalid' }]);
       });
     } else {
       it('keeps the bytes in the bucket under attachments/<sha256>, and an erased personal attachment’s nowhere', async () => {

@@ -60,7 +60,10 @@ describeKafka('One trace per registration across the processes (OpenTelemetry)',
     // The command under the request, the append of the complaint's stream under the command.
     const command = named(trace, 'command RegisterComplaint', 'complaints-intake')[0];
     expect(command.parentSpanId).toBe(root.spanId);
-    const appends = trace.filter((s) => s.name === 'event-store append' && s.attributes['complaints.stream_id'] === `complaint-${registered.id}`);
+    // A registration commits as one unit of work (its serial number's stream and the complaint's); other commands append.
+    const appends = trace.filter(
+      (s) => (s.name === 'event-store append' || s.name === 'event-store unit of work') && String(s.attributes['complaints.stream_id']).split(' ').includes(`complaint-${registered.id}`),
+    );
     expect(appends).toHaveLength(1);
     expect(appends[0].parentSpanId).toBe(command.spanId);
 

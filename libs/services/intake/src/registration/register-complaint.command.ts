@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { decide, initialState, type Actor, type RegisterComplaint, type RepeatPredecessor, type Role } from '@complaints/domain';
-import { ApiError, CLOCK, EVENT_STORE, type ActingUser, type Clock } from '@complaints/service-kit';
+import { ApiError, CLOCK, EVENT_STORE, inSpan, type ActingUser, type Clock } from '@complaints/service-kit';
 import { isUnitRecordError, isWrongExpectedRevision, type EventStore, type UnitRecord } from '@complaints/event-store';
 import { mayAccessSite } from '@complaints/auth';
 import { ComplaintCommandRunner, ComplaintPersonalData, deterministicUuid, SiteDirectory } from '@complaints/service-common';
@@ -49,7 +49,10 @@ export class RegisterComplaintHandler implements ICommandHandler<RegisterComplai
 
   async execute(command: RegisterComplaintCommand): Promise<RegisteredComplaintDto> {
     if (!mayAccessSite(command.user, command.body.siteId)) throw new ApiError(403, `You may not register complaints for site ${command.body.siteId}`, undefined, 'error.outside_scope');
-    return this.store.commitUnit ? this.registerAsUnit(command) : this.registerStepByStep(command);
+    if (!this.store.commitUnit) return this.registerStepByStep(command);
+    // The command's span (as the runner opens for every other command): the events carry its
+    // trace context, so the relay's publish and every consumer continue this trace under it.
+    return inSpan('command RegisterComplaint', { attributes: { 'complaints.command': 'RegisterComplaint' } }, () => this.registerAsUnit(command));
   }
 
   /** What the registration will append, once it has a number: the domain's command, with the repeat it continues. */
