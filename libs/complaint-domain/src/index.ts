@@ -116,3 +116,7 @@ export * from './records-desk';
 // Records desk: the monthly pack's sign-off and the year-end seal with its retention
 export * from './records/monthly-pack.decider';
 export * from './records/year-seal.decider';
+
+// The monthly report's and the department dashboard's rules (folded by reporting's projections).
+export * from './reporting/monthly-report.rules';
+export * from './reporting/department-dashboard.rules';
