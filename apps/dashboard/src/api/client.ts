@@ -249,10 +249,18 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Reads are eventually consistent (docs/api.md): after a write, poll until the change shows.
  * Resolves with the first value `done` accepts, or the last one read after `timeoutMs`.
  */
-export const pollUntil = async <T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000, intervalMs = 300): Promise<{ value: T | undefined; settled: boolean }> => {
+export const pollUntil = async <T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 15_000,
+  intervalMs = 300,
+  /** Checked before every read: true stops polling (the page that waits is gone). */
+  stopped: () => boolean = () => false,
+): Promise<{ value: T | undefined; settled: boolean }> => {
   const until = Date.now() + timeoutMs;
   let last: T | undefined;
   for (;;) {
+    if (stopped()) return { value: last, settled: false };
     try {
       last = await read();
       if (done(last)) return { value: last, settled: true };

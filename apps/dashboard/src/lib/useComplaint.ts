@@ -89,9 +89,13 @@ export const useComplaint = (id: string) => {
         } catch {
           // Without the history, settle for any newer version.
         }
-        const { value, settled } = await pollUntil(() => api.complaint(id), (v) => v.version >= latest && done(v), 20_000, 300);
+        // A page closed meanwhile stops the polling; a network failure while waiting is "not
+        // settled yet" (the write itself went through), never an unhandled error.
+        const { value, settled } = await pollUntil(() => api.complaint(id), (v) => v.version >= latest && done(v), 20_000, 300, () => !alive.current).catch(
+          () => ({ value: undefined, settled: false }),
+        );
         if (value && alive.current) setView(value);
-        await loadHistory();
+        if (alive.current) await loadHistory();
         return settled;
       } finally {
         if (alive.current) setSyncing(false);
