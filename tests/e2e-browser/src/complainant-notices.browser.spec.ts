@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { ARGS, CHROMIUM, SHOTS, ZH_CONTEXT, fullPageShot } from './support/browser';
 import { createTestDatabase, eventually, greenMail, greenMailSkipReason, readMailbox, startServiceProcess, workspaceRoot, type ServiceProcess, type TestDatabase } from '@complaints/testing';
 
 /**
@@ -11,9 +12,6 @@ import { createTestDatabase, eventually, greenMail, greenMailSkipReason, readMai
  * connection, so the SMS fails (one attempt here) and lands on the failed-notice queue.
  * Screenshots: the complaint page's notice list, and the failed-notice queue in zh-CN and English.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SHOTS = join(workspaceRoot, 'docs', 'screenshots');
 const DASHBOARD = join(workspaceRoot, 'dist', 'dashboard', 'index.html');
 const mail = greenMail();
 /** The mail server (only called in tests that run when it exists). */
@@ -68,7 +66,7 @@ const refusingGateway = async (): Promise<{ server: Server; url: string }> => {
       { healthTimeoutMs: 120_000 },
     );
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const context = await browser.newContext({ ...ZH_CONTEXT });
     page = await context.newPage();
     page.setDefaultTimeout(30_000);
   }, 240_000);
@@ -81,16 +79,7 @@ const refusingGateway = async (): Promise<{ server: Server; url: string }> => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
 
-  const shot = async (name: string) => {
-    await page.evaluate('window.scrollTo(0, 0)');
-    await page.evaluate('document.fonts ? document.fonts.ready.then(() => true) : true');
-    await page.waitForTimeout(300);
-    const height = Number(await page.evaluate('document.documentElement.scrollHeight'));
-    await page.setViewportSize({ width: 1366, height: Math.max(900, Math.min(height, 6000)) });
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: join(SHOTS, `${name}.png`) });
-    await page.setViewportSize({ width: 1366, height: 900 });
-  };
+  const shot = (name: string) => fullPageShot(page, name);
 
   const signIn = async (username: string) => {
     await page.goto(`${server.url}/login`);

@@ -4,6 +4,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ARGS, CHROMIUM, SHOTS, ZH_CONTEXT, fullPageShot } from './support/browser';
 import { createTestDatabase, startServiceProcess, workspaceRoot, type ServiceProcess, type TestDatabase } from '@complaints/testing';
 
 /**
@@ -14,9 +15,6 @@ import { createTestDatabase, startServiceProcess, workspaceRoot, type ServicePro
  * every main page go to docs/screenshots/ (also the forms for marking major, compensation, outreach
  * and correction).
  */
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SHOTS = join(workspaceRoot, 'docs', 'screenshots');
 const DASHBOARD = join(workspaceRoot, 'dist', 'dashboard', 'index.html');
 
 /** A real PNG (a colour gradient) the browser decodes, for the attachment thumbnails. */
@@ -80,7 +78,7 @@ describeInBrowser('the dashboard in Chromium (embedded default)', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'dashboard-e2e-'));
     server = await startEmbeddedDefault(db.url, dataDir);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-    context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+    context = await browser.newContext({ ...ZH_CONTEXT, acceptDownloads: true });
     page = await context.newPage();
     page.setDefaultTimeout(30_000);
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
@@ -94,19 +92,7 @@ describeInBrowser('the dashboard in Chromium (embedded default)', () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
 
-  const shot = async (name: string) => {
-    // The whole page with fonts and charts settled: the viewport grows to the page's height
-    // for the picture (a full-page capture would leave sticky bars mid-page).
-    await page.evaluate('window.scrollTo(0, 0)');
-    await page.evaluate('document.fonts ? document.fonts.ready.then(() => true) : true');
-    await page.waitForTimeout(300);
-    const viewport = page.viewportSize() ?? { width: 1366, height: 900 };
-    const height = Number(await page.evaluate('document.documentElement.scrollHeight'));
-    await page.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, Math.min(height, 6000)) });
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: join(SHOTS, `${name}.png`) });
-    await page.setViewportSize(viewport);
-  };
+  const shot = (name: string) => fullPageShot(page, name);
 
   // (Not waitForFunction: the server's Content-Security-Policy forbids the eval it needs.)
   const noSpinner = async () => {
@@ -392,7 +378,7 @@ describeInBrowser('the dashboard in Chromium (embedded default)', () => {
 
   it('shows one user’s registration and triage on another’s screen without a reload, resumes after a server restart, and keeps a Chinese screen free of English', async () => {
     // Three separate browsers' worth of sessions (a context each: sessions live in localStorage).
-    const contexts = await Promise.all([0, 1, 2].map(() => browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })));
+    const contexts = await Promise.all([0, 1, 2].map(() => browser.newContext({ ...ZH_CONTEXT })));
     const [dutyPage, headPage] = await Promise.all(contexts.slice(0, 2).map((c) => c.newPage()));
     const errors: string[] = [];
     for (const p of [dutyPage, headPage]) {

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { ARGS, CHROMIUM, SHOTS, ZH_CONTEXT, fullPageShot } from './support/browser';
 import { createTestDatabase, startServiceProcess, workspaceRoot, type ServiceProcess, type TestDatabase } from '@complaints/testing';
 
 /**
@@ -10,9 +11,6 @@ import { createTestDatabase, startServiceProcess, workspaceRoot, type ServicePro
  * the CS supervisor records a finding on the previous week's check. Screenshots of each page
  * (zh-CN, and the notice in English) go to docs/screenshots/3x-*.png.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SHOTS = join(workspaceRoot, 'docs', 'screenshots');
 const DASHBOARD = join(workspaceRoot, 'dist', 'dashboard', 'index.html');
 
 const missing = !existsSync(CHROMIUM) ? `${CHROMIUM} is absent (install Debian's chromium: apt-get install -y chromium)` : !existsSync(DASHBOARD) ? `${DASHBOARD} is absent (npm test / npm start build it)` : undefined;
@@ -37,7 +35,7 @@ describeInBrowser('the records desk in Chromium (embedded default)', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'desk-e2e-'));
     server = await startServiceProcess('server', { DATABASE_URL: db.url, DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, { healthTimeoutMs: 120_000 });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+    const context = await browser.newContext({ ...ZH_CONTEXT, acceptDownloads: true });
     page = await context.newPage();
     page.setDefaultTimeout(30_000);
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
@@ -51,17 +49,7 @@ describeInBrowser('the records desk in Chromium (embedded default)', () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
 
-  const shot = async (name: string) => {
-    await page.evaluate('window.scrollTo(0, 0)');
-    await page.evaluate('document.fonts ? document.fonts.ready.then(() => true) : true');
-    await page.waitForTimeout(300);
-    const viewport = page.viewportSize() ?? { width: 1366, height: 900 };
-    const height = Number(await page.evaluate('document.documentElement.scrollHeight'));
-    await page.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, Math.min(height, 6000)) });
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: join(SHOTS, `${name}.png`) });
-    await page.setViewportSize(viewport);
-  };
+  const shot = (name: string) => fullPageShot(page, name);
 
   const signIn = async (username: string) => {
     await page.goto(`${server.url}/`);

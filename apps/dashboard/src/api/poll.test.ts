@@ -7,7 +7,7 @@ describe('pollUntil (waiting for the read side after a write)', () => {
     const result = await pollUntil(
       async () => {
         reads++;
-        if (reads === 1) throw new ApiError(404, 'Not Found');
+        if (reads === 1) throw new ApiError(404, 'Not Found', 'no such complaint yet');
         return reads;
       },
       (n) => n >= 3,
