@@ -102,7 +102,9 @@ describe('Registration: one commit per command', () => {
     const serials = (await system.sql.query<{ s: number }>(`SELECT (data->>'serial')::int AS s FROM event_store.events WHERE type = 'ComplaintSerialAllocated' ORDER BY 1`)).rows.map((r) => r.s);
     expect(serials).toEqual(Array.from({ length: serials.length }, (_, i) => i + 1));
     expect(serials).toHaveLength(31 + 60);
+    // The fault happened. Whether a client saw it depends on timing: a connection killed while
+    // its unit is in flight may be retried inside the store (every client then gets its 201),
+    // so the run checks what holds either way and does not require a failed answer.
     expect(kills).toBeGreaterThan(0);
-    expect(failed.length).toBeGreaterThan(0);
   });
 });
